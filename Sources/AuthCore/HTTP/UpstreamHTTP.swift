@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// What an upstream (Cognito, a JWKS host) answered: status, headers and a size-capped body.
+public struct UpstreamResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Why an upstream call produced no response. Never carries request bodies or tokens.
+public enum UpstreamError: Error, Sendable, Equatable {
+    /// The call did not finish before its deadline.
+    case timeout
+    /// No connection could be made (refused, DNS, connect timeout, TLS handshake).
+    case unreachable(String)
+    /// The connection broke after it was made (dropped mid-response).
+    case connectionLost(String)
+    /// The body was larger than the cap for this call.
+    case bodyTooLarge(limit: Int)
+}
+
+/// The one HTTP client of the process, shared by the JWKS fetcher and the Cognito client so
+/// connections stay alive across warm Lambda invocations.
+public struct UpstreamHTTP: Sendable {
+    public let client: HTTPClient
+
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    /// The process-wide client. It is never shut down: it lives as long as the process, which is
+    /// what a Lambda execution environment wants (no reconnect per invocation).
+    public static let shared = UpstreamHTTP(
+        client: HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: HTTPClient.Configuration(
+                timeout: .init(connect: .seconds(3), read: .seconds(10)),
+                connectionPool: .init(idleTimeout: .seconds(50)),
+                decompression: .disabled
+            )
+        )
+    )
+
+    /// Sends `request` and collects at most `maxBodyBytes` of the body. The whole exchange,
+    /// body included, is bounded by `deadline`: a slow upstream cannot hold an invocation past it.
+    public func send(
+        _ request: HTTPClientRequest,
+        deadline: NIODeadline,
+        maxBodyBytes: Int
+    ) async throws(UpstreamError) -> UpstreamResponse {
+        let client = self.client
+        do {
+            return try await withThrowingTaskGroup(of: UpstreamResponse?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(request, deadline: deadline)
+                    let body = try await response.body.collect(upTo: maxBodyBytes)
+                    return UpstreamResponse(
+                        status: Int(response.status.code),
+                        headers: response.headers,
+                        body: Array(buffer: body)
+                    )
+                }
+                group.addTask {
+                    let remaining = deadline - .now()
+                    if remaining.nanoseconds > 0 {
+                        try await Task.sleep(for: .nanoseconds(remaining.nanoseconds))
+                    }
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw UpstreamError.timeout
+                }
+                return response
+            }
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    static func classify(_ error: any Error) -> UpstreamError {
+        if let upstream = error as? UpstreamError { return upstream }
+        if error is NIOTooManyBytesError { return .bodyTooLarge(limit: -1) }
+        if error is CancellationError { return .timeout }
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .cancelled:
+                return .timeout
+            case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout, .invalidURL,
+                .emptyHost, .emptyScheme:
+                return .unreachable(String(describing: http))
+            default:
+                return .connectionLost(String(describing: http))
+            }
+        }
+        // Connection refused and resolver failures arrive as NIO errors (NIOConnectionError,
+        // IOError); their type name is enough for a log line and carries no request data.
+        if error is IOError || error is ChannelError || String(describing: type(of: error)) == "NIOConnectionError" {
+            return .unreachable(String(describing: type(of: error)))
+        }
+        return .connectionLost(String(describing: type(of: error)))
+    }
+}
