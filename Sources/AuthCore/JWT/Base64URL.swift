@@ -1,0 +1,100 @@
+/// Strict base64url (RFC 4648 §5) as JWS compact serialization uses it (RFC 7515 §2):
+/// alphabet `A–Z a–z 0–9 - _` only, no padding, no whitespace, and the unused low bits of the last
+/// character must be zero. Only one encoding of each byte string is accepted, so a token cannot be
+/// varied (padding, `+`/`/`, trailing bits) while its signature still verifies.
+enum Base64URL {
+    /// 0...63 for alphabet bytes, 0xFF for everything else.
+    @inline(__always)
+    static func value(of byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte &- UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return byte &- UInt8(ascii: "a") &+ 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0") &+ 52
+        case UInt8(ascii: "-"): return 62
+        case UInt8(ascii: "_"): return 63
+        default: return 0xFF
+        }
+    }
+
+    /// Decodes `input`, or nil when it is not canonical unpadded base64url.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let count = input.count
+        let remainder = count & 3
+        // One leftover character cannot encode a whole byte.
+        if remainder == 1 { return nil }
+        let outputCount = (count >> 2) * 3 + (remainder == 0 ? 0 : remainder - 1)
+        if outputCount == 0 { return [] }
+        var invalid: UInt8 = 0
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
+            var i = 0
+            var o = 0
+            let full = count - remainder
+            while i < full {
+                let a = value(of: input[i]), b = value(of: input[i + 1])
+                let c = value(of: input[i + 2]), d = value(of: input[i + 3])
+                invalid |= (a | b | c | d) & 0x80
+                let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out[o] = UInt8(truncatingIfNeeded: word >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: word)
+                i += 4
+                o += 3
+            }
+            if remainder == 2 {
+                let a = value(of: input[i]), b = value(of: input[i + 1])
+                invalid |= (a | b) & 0x80
+                // Non-zero unused bits would give a second spelling of the same bytes.
+                if b & 0x0F != 0 { invalid |= 0x80 }
+                out[o] = (a << 2) | (b >> 4)
+            } else if remainder == 3 {
+                let a = value(of: input[i]), b = value(of: input[i + 1]), c = value(of: input[i + 2])
+                invalid |= (a | b | c) & 0x80
+                if c & 0x03 != 0 { invalid |= 0x80 }
+                out[o] = (a << 2) | (b >> 4)
+                out[o + 1] = (b << 4) | (c >> 2)
+            }
+            initialized = outputCount
+        }
+        return invalid == 0 ? output : nil
+    }
+
+    static func decode(_ input: some Collection<UInt8>) -> [UInt8]? {
+        if let result = input.withContiguousStorageIfAvailable({ decode($0) }) { return result }
+        return Array(input).withUnsafeBufferPointer { decode($0) }
+    }
+
+    static func decode(_ input: String) -> [UInt8]? {
+        var input = input
+        return input.withUTF8 { decode($0) }
+    }
+
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Unpadded base64url of `bytes`.
+    static func encode(_ bytes: some Collection<UInt8>) -> String {
+        let bytes = Array(bytes)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let word = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out.append(alphabet[Int(word >> 18 & 63)])
+            out.append(alphabet[Int(word >> 12 & 63)])
+            out.append(alphabet[Int(word >> 6 & 63)])
+            out.append(alphabet[Int(word & 63)])
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let word = UInt32(bytes[i]) << 16
+            out.append(alphabet[Int(word >> 18 & 63)])
+            out.append(alphabet[Int(word >> 12 & 63)])
+        } else if rest == 2 {
+            let word = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out.append(alphabet[Int(word >> 18 & 63)])
+            out.append(alphabet[Int(word >> 12 & 63)])
+            out.append(alphabet[Int(word >> 6 & 63)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

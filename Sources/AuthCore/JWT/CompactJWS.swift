@@ -1,0 +1,46 @@
+/// A JWS in compact serialization (RFC 7515 §7.1), split and base64url-decoded but not verified.
+struct CompactJWS: Sendable {
+    /// Cognito access tokens are about 1 KiB; anything past this is refused before any work.
+    static let maximumLength = 8 * 1024
+
+    var header: [UInt8]
+    var payload: [UInt8]
+    var signature: [UInt8]
+    /// Length in bytes of `header.payload` (the signing input) at the start of the token.
+    var signingInputLength: Int
+
+    /// Pipeline step 1: exactly three parts, each canonical unpadded base64url, at most 8 KiB.
+    static func parse(_ token: String) throws(TokenVerificationError) -> CompactJWS {
+        guard token.utf8.count <= maximumLength else {
+            throw .malformed("token longer than \(maximumLength) bytes")
+        }
+        var token = token
+        let parsed: CompactJWS? = token.withUTF8 { bytes in
+            var firstDot = -1
+            var secondDot = -1
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: ".") {
+                    if firstDot < 0 {
+                        firstDot = index
+                    } else if secondDot < 0 {
+                        secondDot = index
+                    } else {
+                        return nil  // a fourth part
+                    }
+                }
+                index += 1
+            }
+            guard secondDot >= 0,
+                let header = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[..<firstDot])),
+                let payload = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])),
+                let signature = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[(secondDot + 1)...]))
+            else { return nil }
+            return CompactJWS(header: header, payload: payload, signature: signature, signingInputLength: secondDot)
+        }
+        guard let parsed else {
+            throw .malformed("not three base64url parts separated by dots")
+        }
+        return parsed
+    }
+}

@@ -1,0 +1,89 @@
+import JSONValue
+
+/// A parsed JSON Web Key Set: every key by `kid`, either usable for RS256 or with the reason it
+/// is not. One bad key never makes the set unusable (the others still verify); the whole set is
+/// refused only when the document itself is not a JWKS.
+struct JWKSet: Sendable {
+    enum Entry: Sendable {
+        case usable(RSAVerificationKey)
+        case unusable(String)
+    }
+
+    struct Failure: Error, Equatable {
+        var reason: String
+    }
+
+    var entries: [String: Entry]
+
+    var usableKeyCount: Int {
+        entries.values.reduce(0) { count, entry in
+            if case .usable = entry { return count + 1 }
+            return count
+        }
+    }
+
+    static let empty = JWKSet(entries: [:])
+
+    static func parse(_ bytes: [UInt8]) -> Result<JWKSet, Failure> {
+        let document: [String: JSONValue]
+        do {
+            document = try StrictJSONParser.parseObject(bytes)
+        } catch {
+            return .failure(Failure(reason: "not a JSON object (\(error.reason))"))
+        }
+        guard let keys = document["keys"]?.arrayValue else {
+            return .failure(Failure(reason: "no \"keys\" array"))
+        }
+        var entries: [String: Entry] = [:]
+        var duplicates: Set<String> = []
+        for key in keys {
+            // A key without a kid can never be selected: the verifier uses no default key.
+            guard let members = key.objectValue, let kid = members["kid"]?.stringValue else { continue }
+            if entries[kid] != nil { duplicates.insert(kid) }
+            entries[kid] = entry(members, kid: kid)
+        }
+        // Two keys under one kid are ambiguous: which one a token means is not defined, so neither
+        // is used (Wycheproof "DuplicateKid").
+        for kid in duplicates {
+            entries[kid] = .unusable("kid appears more than once in the JWKS")
+        }
+        return .success(JWKSet(entries: entries))
+    }
+
+    /// Private-key members of RSA, EC/OKP and symmetric JWKs (RFC 7518 §6).
+    private static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
+
+    /// The checks of pipeline step 5 that depend on the key alone; the header-dependent one
+    /// (`alg` equal to the header's) happens at lookup.
+    static func entry(_ members: [String: JSONValue], kid: String) -> Entry {
+        guard let kty = members["kty"]?.stringValue else { return .unusable("kty missing") }
+        guard kty == "RSA" else { return .unusable("kty is \(Excerpt.safe(kty)), not RSA") }
+        if let use = members["use"] {
+            guard use.stringValue == "sig" else { return .unusable("use is not sig") }
+        }
+        if let operations = members["key_ops"] {
+            guard let list = operations.arrayValue, list.contains(.string("verify")) else {
+                return .unusable("key_ops does not allow verify")
+            }
+        }
+        var algorithm: String? = nil
+        if let alg = members["alg"] {
+            guard let name = alg.stringValue else { return .unusable("alg is not a string") }
+            algorithm = name
+        }
+        // A published private key is a compromised key: anyone could sign with it.
+        if privateMembers.contains(where: { members[$0] != nil }) {
+            return .unusable("JWK contains private key material")
+        }
+        guard let n = members["n"]?.stringValue, let modulus = Base64URL.decode(n) else {
+            return .unusable("n is missing or not base64url")
+        }
+        guard let e = members["e"]?.stringValue, let exponent = Base64URL.decode(e) else {
+            return .unusable("e is missing or not base64url")
+        }
+        switch RSAVerificationKey.make(kid: kid, modulus: modulus, exponent: exponent, algorithm: algorithm) {
+        case .success(let key): return .usable(key)
+        case .failure(let problem): return .unusable(problem.reason)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import NIOCore
+
+/// Pipeline steps 1 and 3–6 for any compact JWS: parse, `alg` allow-list, header members, `kid`,
+/// key checks, RS256 signature over the exact `header.payload` bytes. The access-token verifier
+/// builds on it; the Wycheproof JWS tests run it directly, so both exercise the same code.
+struct JWSVerifier: Sendable {
+    let keys: JWKSCache
+
+    /// The only accepted algorithm. `none`, `HS*` (which would use the public key as an HMAC
+    /// secret), `PS*`, `ES*` and other RSA hashes are all refused by this allow-list.
+    static let algorithm = "RS256"
+
+    /// The parsed JWS, once its signature has verified with the key its `kid` names.
+    func verify(_ token: String, deadline: NIODeadline) async throws(TokenVerificationError) -> CompactJWS {
+        let jws = try CompactJWS.parse(token)
+        let (header, members) = try JOSEHeader.parse(jws.header)
+        guard header.alg == Self.algorithm else {
+            throw .unsupportedAlgorithm(Excerpt.safe(header.alg))
+        }
+        try JOSEHeader.checkMembers(members)
+        // Step 4: the key is chosen by exact kid only; there is no default key.
+        guard let kid = header.kid, !kid.isEmpty else { throw .missingKeyID }
+        let entry: JWKSet.Entry
+        if let cached = keys.cachedEntry(kid: kid) {
+            entry = cached
+        } else {
+            entry = try await keys.entry(kid: kid, deadline: deadline)
+        }
+        // Step 5: kty/use/key_ops/size were checked when the set was parsed; alg needs the header.
+        let key: RSAVerificationKey
+        switch entry {
+        case .unusable(let reason): throw .unusableKey(reason)
+        case .usable(let usable): key = usable
+        }
+        if let keyAlgorithm = key.algorithm, keyAlgorithm != header.alg {
+            throw .unusableKey("key alg \(Excerpt.safe(keyAlgorithm)) differs from the token alg")
+        }
+        // Step 6: over the exact bytes received, not a re-encoding.
+        let length = jws.signingInputLength
+        let valid =
+            token.utf8.withContiguousStorageIfAvailable { bytes in
+                RS256.isValidSignature(jws.signature, message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<length])), key: key)
+            } ?? RS256.isValidSignature(jws.signature, message: Array(token.utf8.prefix(length)), key: key)
+        guard valid else { throw .badSignature }
+        return jws
+    }
+}

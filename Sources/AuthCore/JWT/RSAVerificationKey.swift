@@ -1,0 +1,47 @@
+import _CryptoExtras
+
+/// A public RSA key from a JWK that passed every check of `RSAVerificationKey.make`, parsed once
+/// and reused for every verification that names its `kid`.
+struct RSAVerificationKey: Sendable {
+    let kid: String
+    /// The JWK's `alg`, when it names one; the token header's `alg` must then be equal.
+    let algorithm: String?
+    let publicKey: _RSA.Signing.PublicKey
+    let modulusBits: Int
+    let modulusByteCount: Int
+
+    /// Smallest accepted modulus: NIST SP 800-57 and RFC 7518 §3.3 require 2048 bits.
+    static let minimumModulusBits = 2048
+    /// Largest accepted modulus: bounds the CPU an attacker-chosen JWKS can make one verify cost.
+    static let maximumModulusBits = 8192
+
+    /// The key from the big-endian modulus and exponent, or why it cannot be used.
+    static func make(kid: String, modulus: [UInt8], exponent: [UInt8], algorithm: String? = nil) -> Result<RSAVerificationKey, KeyProblem> {
+        let n = modulus.drop(while: { $0 == 0 })
+        let e = exponent.drop(while: { $0 == 0 })
+        guard let top = n.first else { return .failure(KeyProblem("modulus is zero")) }
+        let bits = n.count * 8 - top.leadingZeroBitCount
+        guard bits >= minimumModulusBits else {
+            return .failure(KeyProblem("modulus is \(bits) bits, fewer than \(minimumModulusBits)"))
+        }
+        guard bits <= maximumModulusBits else {
+            return .failure(KeyProblem("modulus is \(bits) bits, more than \(maximumModulusBits)"))
+        }
+        guard n.last! & 1 == 1 else { return .failure(KeyProblem("modulus is even")) }
+        // e = 1 makes every "signature" its own message; even or huge exponents are not RSA keys.
+        guard !e.isEmpty, e.count <= 4, e.last! & 1 == 1, !(e.count == 1 && e.first! < 3) else {
+            return .failure(KeyProblem("public exponent is not an odd number from 3 to 2^32"))
+        }
+        do {
+            let key = try _RSA.Signing.PublicKey(n: Array(n), e: Array(e))
+            return .success(RSAVerificationKey(kid: kid, algorithm: algorithm, publicKey: key, modulusBits: bits, modulusByteCount: (bits + 7) / 8))
+        } catch {
+            return .failure(KeyProblem("the RSA library refused the key"))
+        }
+    }
+
+    struct KeyProblem: Error, Equatable {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+}

@@ -1,0 +1,272 @@
+import JSONValue
+
+/// A small, strict RFC 8259 parser producing `JSONValue`, used for JOSE headers, JWT claims and
+/// JWKS documents.
+///
+/// Strict on purpose (the input is attacker-controlled):
+/// - duplicate member names are refused (RFC 7515 §5.2: a JOSE header with duplicates must be
+///   rejected or use the last one; two parsers disagreeing on "which one" is a classic bypass);
+/// - invalid UTF-8, lone surrogates, control characters in strings, leading zeros, `NaN`,
+///   trailing commas and trailing garbage are refused;
+/// - nesting is limited.
+///
+/// It is also the fast path of verification: one pass, no Codable machinery.
+struct StrictJSONParser {
+    struct Failure: Error, Equatable {
+        var reason: String
+    }
+
+    static let maximumDepth = 32
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        var parser = StrictJSONParser(bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw Failure(reason: "trailing characters after the JSON value") }
+        return value
+    }
+
+    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        let result: Result<JSONValue, Failure> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(Failure) { return .success(try parse(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Parses a document that must be a JSON object.
+    static func parseObject(_ bytes: [UInt8]) throws(Failure) -> [String: JSONValue] {
+        guard case .object(let members) = try parse(bytes) else { throw Failure(reason: "not a JSON object") }
+        return members
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+        guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .object(try parseObjectBody(depth: depth + 1))
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw Failure(reason: "unexpected character in JSON")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - index >= count else { throw Failure(reason: "invalid JSON literal") }
+        let pointer = literal.utf8Start
+        for offset in 0..<count where bytes[index + offset] != pointer[offset] {
+            throw Failure(reason: "invalid JSON literal")
+        }
+        index += count
+    }
+
+    private mutating func parseObjectBody(depth: Int) throws(Failure) -> [String: JSONValue] {
+        guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
+        index += 1  // {
+        var members: [String: JSONValue] = [:]
+        members.reserveCapacity(16)
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return members
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw Failure(reason: "expected a member name in JSON object")
+            }
+            let name = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw Failure(reason: "expected ':' in JSON object")
+            }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            guard members.updateValue(value, forKey: name) == nil else {
+                throw Failure(reason: "duplicate member name in JSON object")
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return members
+            default: throw Failure(reason: "expected ',' or '}' in JSON object")
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
+        index += 1  // [
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            default: throw Failure(reason: "expected ',' or ']' in JSON array")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(Failure) -> String {
+        index += 1  // opening quote
+        let start = index
+        // Fast path: no escapes. Validation of UTF-8 happens when the String is made.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw Failure(reason: "invalid UTF-8 in JSON string")
+                }
+                return string
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw Failure(reason: "unterminated JSON string") }
+        // Slow path with escapes.
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                guard let string = String(validating: buffer, as: UTF8.self) else {
+                    throw Failure(reason: "invalid UTF-8 in JSON string")
+                }
+                return string
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw Failure(reason: "unterminated JSON string") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): buffer.append(0x22)
+                case UInt8(ascii: "\\"): buffer.append(0x5C)
+                case UInt8(ascii: "/"): buffer.append(0x2F)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw Failure(reason: "lone surrogate in JSON string") }
+                        index += 2
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw Failure(reason: "lone surrogate in JSON string") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw Failure(reason: "lone surrogate in JSON string")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw Failure(reason: "invalid escape in JSON string") }
+                    buffer.append(contentsOf: UTF8.encode(unicode)!)
+                default:
+                    throw Failure(reason: "invalid escape in JSON string")
+                }
+            default:
+                if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
+                buffer.append(byte)
+                index += 1
+            }
+        }
+        throw Failure(reason: "unterminated JSON string")
+    }
+
+    private mutating func parseHex4() throws(Failure) -> UInt32 {
+        guard bytes.count - index >= 4 else { throw Failure(reason: "invalid \\u escape in JSON string") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw Failure(reason: "invalid \\u escape in JSON string")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(Failure) -> JSONValue {
+        let start = index
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        let integerStart = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        let integerDigits = index - integerStart
+        guard integerDigits > 0 else { throw Failure(reason: "invalid JSON number") }
+        if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") { throw Failure(reason: "leading zero in JSON number") }
+        var isInteger = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            let fractionStart = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > fractionStart else { throw Failure(reason: "invalid JSON number") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let exponentStart = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > exponentStart else { throw Failure(reason: "invalid JSON number") }
+        }
+        if isInteger, integerDigits <= 18 {
+            // Up to 18 digits always fit in Int64.
+            var value: Int64 = 0
+            for offset in integerStart..<index {
+                value = value &* 10 &+ Int64(bytes[offset] &- UInt8(ascii: "0"))
+            }
+            return .int(negative ? -value : value)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if isInteger, let value = Int64(text) { return .int(value) }
+        guard let value = Double(text), value.isFinite else { throw Failure(reason: "JSON number out of range") }
+        return .double(value)
+    }
+}

@@ -1,0 +1,41 @@
+/// Why an access token was refused: one case per failure class of the verification pipeline.
+/// Associated strings are written by the verifier and never contain the token or a claim value.
+public enum TokenVerificationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not a compact JWS (parts, base64url, size), header or claims not JSON objects, a claim of
+    /// the wrong type or missing, a forbidden header (`jku`, `jwk`, `x5u`, `x5c`, unknown `crit`).
+    case malformed(String)
+    /// The header `alg` is not RS256 (`none`, `HS256`, `PS256`, `RS384`, …). Carries a short excerpt.
+    case unsupportedAlgorithm(String)
+    case missingKeyID
+    /// No key with the header's `kid` in the JWKS, even after the allowed refetch.
+    case unknownKeyID
+    /// The key with that `kid` cannot be used (not RSA, `use` not `sig`, `alg` differs, < 2048 bits…).
+    case unusableKey(String)
+    case badSignature
+    case expired
+    case notYetValid
+    case issuedInFuture
+    case wrongIssuer
+    case wrongTokenUse
+    case wrongClient
+    /// The JWKS could not be fetched or parsed (timeout, non-200, oversized, not JSON).
+    case keysUnavailable(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let reason): return "malformed token: \(reason)"
+        case .unsupportedAlgorithm(let alg): return "unsupported token algorithm \(alg)"
+        case .missingKeyID: return "token header has no kid"
+        case .unknownKeyID: return "token kid is not in the JWKS"
+        case .unusableKey(let reason): return "token key is unusable: \(reason)"
+        case .badSignature: return "token signature is invalid"
+        case .expired: return "token has expired"
+        case .notYetValid: return "token is not valid yet (nbf)"
+        case .issuedInFuture: return "token is issued in the future (iat)"
+        case .wrongIssuer: return "token issuer is not the configured user pool"
+        case .wrongTokenUse: return "token is not an access token"
+        case .wrongClient: return "token was issued to another client"
+        case .keysUnavailable(let reason): return "signing keys unavailable: \(reason)"
+        }
+    }
+}
