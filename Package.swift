@@ -61,7 +61,29 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cognito-emulator", dependencies: ["CognitoEmulator"]),
-        .testTarget(name: "AuthCoreTests", dependencies: ["AuthCore"]),
+        // Benchmark (scripts/bench verify): full verification vs raw RSA verify, release build.
+        .executableTarget(
+            name: "auth-bench",
+            dependencies: [
+                "AuthCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AuthCoreTests",
+            dependencies: [
+                "AuthCore",
+                "JSONValue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "LambdaKitTests", dependencies: ["LambdaKit"]),
         .testTarget(name: "AuthEndpointsTests", dependencies: ["AuthEndpoints"]),
         .testTarget(name: "CognitoEmulatorTests", dependencies: ["CognitoEmulator"]),

@@ -1,0 +1,169 @@
+import AuthCore
+import Crypto
+import NIOCore
+import _CryptoExtras
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// auth-bench verify [seconds-per-round]
+//
+// One thread. Mints a Cognito-shaped RS256 access token with a fresh RSA-2048 key, preloads the
+// matching JWKS (warm cache, no network), then alternates rounds of
+//   - full:  AccessTokenVerifier.verify (parse, header, kid lookup, signature, claims), and
+//   - raw:   swift-crypto `isValidSignature` of the same signature over the same signing input
+//            (SHA-256 + RSA PKCS#1 v1.5) with the same key,
+// and prints the best round of each. The last line is `verify/raw ratio: 0.NN`.
+
+func base64url(_ bytes: some Sequence<UInt8>) -> String {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    let input = Array(bytes)
+    var out: [UInt8] = []
+    var i = 0
+    while i < input.count {
+        let chunk = input[i..<min(i + 3, input.count)]
+        var word: UInt32 = 0
+        for (k, byte) in chunk.enumerated() { word |= UInt32(byte) << (16 - 8 * UInt32(k)) }
+        let characters = chunk.count + 1
+        for k in 0..<characters { out.append(alphabet[Int(word >> (18 - 6 * UInt32(k)) & 63)]) }
+        i += 3
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+func fail(_ message: String) -> Never {
+    var line = "auth-bench: \(message)\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    exit(1)
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard arguments.first == "verify" else {
+    fail("usage: auth-bench verify [seconds-per-round]")
+}
+let roundSeconds = arguments.dropFirst().first.flatMap(Double.init) ?? 1.5
+
+let region = "us-east-1"
+let poolId = "us-east-1_BenchPool1"
+let clientId = "3n4b5urk1ft4fl3mg5e62d9ado"
+let kid = "bench-kid-2048"
+let privateKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+let primitives = try privateKey.publicKey.getKeyPrimitives()
+let jwks = """
+    {"keys":[{"kid":"\(kid)","alg":"RS256","kty":"RSA","use":"sig","e":"\(base64url(primitives.publicExponent))","n":"\(base64url(primitives.modulus))"}]}
+    """
+let now = 1_780_000_000.0
+let issuer = "https://cognito-idp.\(region).amazonaws.com/\(poolId)"
+let header = #"{"kid":"\#(kid)","alg":"RS256"}"#
+let payload = """
+    {"sub":"7c5a8f2e-3b1d-4e6f-9a0b-1c2d3e4f5a6b","cognito:groups":["admins","readers"],"iss":"\(issuer)","version":2,"client_id":"\(clientId)","origin_jti":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","event_id":"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d","token_use":"access","scope":"aws.cognito.signin.user.admin openid profile","auth_time":\(Int(now) - 60),"exp":\(Int(now) + 3600),"iat":\(Int(now) - 60),"jti":"5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a","username":"bench-user"}
+    """
+let signingInput = base64url(header.utf8) + "." + base64url(payload.utf8)
+let signature = try privateKey.signature(for: SHA256.hash(data: Array(signingInput.utf8)), padding: .insecurePKCS1v1_5)
+let token = signingInput + "." + base64url(signature.rawRepresentation)
+
+let config = CognitoConfig(region: region, userPoolId: poolId, clientId: clientId, preloadedJWKS: Array(jwks.utf8))
+// The URL is never fetched: the JWKS is preloaded and the token's kid is in it.
+let cache = JWKSCache(url: "http://127.0.0.1:9/never-fetched", preloaded: Array(jwks.utf8))
+let verifier = AccessTokenVerifier(config: config, keys: cache, now: { now })
+let deadline = NIODeadline.now() + .hours(1)
+
+// Sanity: both paths accept, and the full path refuses a tampered token.
+do {
+    let verified = try await verifier.verify(token, deadline: deadline)
+    guard verified.username == "bench-user", verified.groups == ["admins", "readers"] else { fail("unexpected claims") }
+} catch {
+    fail("the benchmark token does not verify: \(error)")
+}
+let publicKey = privateKey.publicKey
+let rawSignature = _RSA.Signing.RSASignature(rawRepresentation: signature.rawRepresentation)
+let signingBytes = Array(signingInput.utf8)
+guard publicKey.isValidSignature(rawSignature, for: signingBytes, padding: .insecurePKCS1v1_5) else {
+    fail("raw verification failed")
+}
+if (try? await verifier.verify(token.replacingLastCharacter(), deadline: deadline)) != nil {
+    fail("a tampered token verified")
+}
+guard cache.fetchCount == 0 else { fail("the cache fetched during the benchmark") }
+
+extension String {
+    func replacingLastCharacter() -> String {
+        var copy = self
+        let last = copy.removeLast()
+        copy.append(last == "A" ? "Q" : "A")
+        return copy
+    }
+}
+
+func measureFull(seconds: Double) async -> Double {
+    let clock = ContinuousClock()
+    var count = 0
+    let start = clock.now
+    let end = start + .milliseconds(Int64(seconds * 1000))
+    var failures = 0
+    while clock.now < end {
+        for _ in 0..<200 {
+            do {
+                _ = try await verifier.verify(token, deadline: deadline)
+            } catch {
+                failures += 1
+            }
+        }
+        count += 200
+    }
+    if failures > 0 { fail("\(failures) verifications failed") }
+    let elapsed = clock.now - start
+    return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+func measureRaw(seconds: Double) -> Double {
+    let clock = ContinuousClock()
+    var count = 0
+    var failures = 0
+    let start = clock.now
+    let end = start + .milliseconds(Int64(seconds * 1000))
+    while clock.now < end {
+        for _ in 0..<200 {
+            if !publicKey.isValidSignature(rawSignature, for: signingBytes, padding: .insecurePKCS1v1_5) { failures += 1 }
+        }
+        count += 200
+    }
+    if failures > 0 { fail("\(failures) raw verifications failed") }
+    let elapsed = clock.now - start
+    return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+func formatted(_ rate: Double) -> String {
+    let whole = Int(rate.rounded())
+    var digits = String(whole)
+    var groups: [String] = []
+    while digits.count > 3 {
+        groups.insert(String(digits.suffix(3)), at: 0)
+        digits.removeLast(3)
+    }
+    groups.insert(digits, at: 0)
+    return groups.joined(separator: ",")
+}
+
+print("token: \(token.utf8.count) bytes, RSA-2048, RS256, Cognito access-token claims; JWKS preloaded (warm)")
+print("rounds of \(roundSeconds) s, single thread, alternating; best round of each is kept")
+_ = await measureFull(seconds: 0.3)
+_ = measureRaw(seconds: 0.3)
+var bestFull = 0.0
+var bestRaw = 0.0
+for round in 1...3 {
+    let raw = measureRaw(seconds: roundSeconds)
+    let full = await measureFull(seconds: roundSeconds)
+    bestRaw = max(bestRaw, raw)
+    bestFull = max(bestFull, full)
+    print("round \(round): full verify \(formatted(full))/s, raw RSA verify \(formatted(raw))/s")
+}
+guard cache.fetchCount == 0 else { fail("the cache fetched during the benchmark") }
+print("full pipeline verify: \(formatted(bestFull)) verifications/s")
+print("raw RSA-2048 PKCS#1 v1.5 verify (SHA-256 of the same signing input, same key): \(formatted(bestRaw)) verifications/s")
+let ratio = bestFull / bestRaw
+let hundredths = Int((ratio * 100).rounded(.down))
+print("verify/raw ratio: \(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)")
