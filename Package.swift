@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -64,6 +65,17 @@ let package = Package(
         .testTarget(name: "AuthCoreTests", dependencies: ["AuthCore"]),
         .testTarget(name: "LambdaKitTests", dependencies: ["LambdaKit"]),
         .testTarget(name: "AuthEndpointsTests", dependencies: ["AuthEndpoints"]),
-        .testTarget(name: "CognitoEmulatorTests", dependencies: ["CognitoEmulator"]),
+        .testTarget(
+            name: "CognitoEmulatorTests",
+            dependencies: [
+                "CognitoEmulator",
+                "JSONValue",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
 )
