@@ -2,6 +2,7 @@ import FoundationEssentials
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A local Cognito user pool + app client + managed-login domain on one loopback port.
 public final class CognitoEmulatorServer: Sendable {
@@ -11,14 +12,16 @@ public final class CognitoEmulatorServer: Sendable {
     /// `http://HOST:PORT`, no trailing slash.
     public let baseURL: String
     private let core: EmulatorCore
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(options: EmulatorOptions, port: Int, core: EmulatorCore, task: Task<Void, any Error>) {
+    private init(options: EmulatorOptions, port: Int, core: EmulatorCore, group: ServiceGroup, task: Task<Void, any Error>) {
         self.options = options
         self.port = port
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
         self.baseURL = "http://\(host):\(port)"
         self.core = core
+        self.group = group
         self.task = task
     }
 
@@ -41,9 +44,12 @@ public final class CognitoEmulatorServer: Sendable {
             },
             logger: options.logger
         )
+        // Our own ServiceGroup (no signal handling: the executable does that) so shutdown()
+        // can stop the server gracefully instead of cancelling it.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: options.logger))
         let task = Task {
             defer { continuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
@@ -51,12 +57,19 @@ public final class CognitoEmulatorServer: Sendable {
             try await task.value
             throw EmulatorConfigurationError("the server stopped before it was listening")
         }
-        return CognitoEmulatorServer(options: options, port: port, core: core, task: task)
+        return CognitoEmulatorServer(options: options, port: port, core: core, group: group, task: task)
     }
 
-    /// Stops listening and closes open connections.
+    /// Stops listening and closes idle connections; requests still running (e.g. an injected
+    /// delay) get two seconds before the server task is cancelled.
     public func shutdown() async throws {
-        task.cancel()
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
+        defer { deadline.cancel() }
         do {
             try await task.value
         } catch is CancellationError {}

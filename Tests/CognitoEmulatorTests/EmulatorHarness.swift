@@ -17,7 +17,11 @@ struct EmulatorHarness {
     static let secret = "s3cr3t-client-secret-value-0123456789"
     static let redirect = "http://localhost:3000/callback"
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  // RFC 7636 appendix B
-    static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuROtz8bwoc"
+    static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+    /// RSA key generation is slow in debug builds; most tests share one key pair. Tests that
+    /// check generation itself set `signingKeysPEM = nil`.
+    static let sharedPEM: String = try! EmulatorSigningKeys.generatePEM()
 
     static func with<T>(
         secret: String? = EmulatorHarness.secret,
@@ -28,6 +32,7 @@ struct EmulatorHarness {
         options.clientSecret = secret
         options.redirectURIs = [redirect, "http://localhost:3000/other"]
         options.logger.logLevel = .warning
+        options.signingKeysPEM = sharedPEM
         configure(&options)
         let server = try await CognitoEmulatorServer.start(options)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
@@ -78,7 +83,7 @@ struct EmulatorHarness {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array((username + options.clientId).utf8), using: SymmetricKey(data: Array((options.clientSecret ?? "").utf8))
         )
-        return Data(mac).base64EncodedString()
+        return Data(mac.withUnsafeBytes { Array($0) }).base64EncodedString()
     }
 
     func initiateAuth(username: String = "demo", password: String = "Passw0rd!") async throws -> Reply {
@@ -217,7 +222,7 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 // Literals keep the request bodies in the tests readable.
-extension JSONValue: @retroactive ExpressibleByStringLiteral, @retroactive ExpressibleByDictionaryLiteral {
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))

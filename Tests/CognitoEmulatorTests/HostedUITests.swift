@@ -126,8 +126,10 @@ struct HostedUITests {
     @Test("unknown grant_type and missing grant_type")
     func grantTypes() async throws {
         try await EmulatorHarness.with { h in
-            #expect(try await h.token([("grant_type", "password")]).json?["error"]?.stringValue == "unsupported_grant_type")
-            #expect(try await h.token([("code", "x")]).json?["error"]?.stringValue == "invalid_request")
+            let unsupported = try await h.token([("grant_type", "password")])
+            #expect(unsupported.json?["error"]?.stringValue == "unsupported_grant_type")
+            let missing = try await h.token([("code", "x")])
+            #expect(missing.json?["error"]?.stringValue == "invalid_request")
         }
     }
 

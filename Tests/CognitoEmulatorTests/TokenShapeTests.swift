@@ -59,10 +59,7 @@ struct TokenShapeTests {
             swapped.header["kid"] = id.header["kid"]
             let jwks = try #require(try await h.send(.GET, "/\(h.options.userPoolId)/.well-known/jwks.json").json?["keys"]?.arrayValue)
             let idKey = try #require(jwks.first(where: { $0["kid"] == id.header["kid"] }))
-            let key = try _RSA.Signing.PublicKey(
-                n: try #require(EmulatorHarness.b64url(Substring(try #require(idKey["n"]?.stringValue)))),
-                e: try #require(EmulatorHarness.b64url(Substring(try #require(idKey["e"]?.stringValue))))
-            )
+            let key = try _RSA.Signing.PublicKey(n: try member(idKey, "n"), e: try member(idKey, "e"))
             #expect(!key.isValidSignature(.init(rawRepresentation: access.signature), for: access.signingInput, padding: .insecurePKCS1v1_5))
         }
     }
@@ -74,7 +71,8 @@ struct TokenShapeTests {
             #expect(noOpenID["id_token"] == nil)
             let (reply, query) = try await h.authorize([("scope", "openid"), ("nonce", "n-0S6_WzA2Mj")])
             #expect(reply.status == 302)
-            let tokens = try #require(try await h.exchange(try #require(query["code"]), verifier: nil).json)
+            let code = try #require(query["code"])
+            let tokens = try #require(try await h.exchange(code, verifier: nil).json)
             let id = try EmulatorHarness.decode(try #require(tokens["id_token"]?.stringValue))
             #expect(id.claims["nonce"]?.stringValue == "n-0S6_WzA2Mj")
         }
@@ -82,7 +80,7 @@ struct TokenShapeTests {
 
     @Test("JWKS: two RSA-2048 RS256 signing keys with distinct kids; unknown pool is 404")
     func jwksShape() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorHarness.with(configure: { $0.signingKeysPEM = nil }) { h in
             let reply = try await h.send(.GET, "/\(h.options.userPoolId)/.well-known/jwks.json")
             #expect(reply.status == 200)
             let keys = try #require(reply.json?["keys"]?.arrayValue)
@@ -93,10 +91,11 @@ struct TokenShapeTests {
                 #expect(key["alg"]?.stringValue == "RS256")
                 #expect(key["use"]?.stringValue == "sig")
                 #expect(key["e"]?.stringValue == "AQAB")
-                let n = try #require(EmulatorHarness.b64url(Substring(try #require(key["n"]?.stringValue))))
-                let e = try #require(EmulatorHarness.b64url(Substring(try #require(key["e"]?.stringValue))))
+                let n = try member(key, "n")
+                let e = try member(key, "e")
                 #expect(n.count == 256)
-                #expect(try _RSA.Signing.PublicKey(n: n, e: e).keySizeInBits == 2048)
+                let publicKey = try _RSA.Signing.PublicKey(n: n, e: e)
+                #expect(publicKey.keySizeInBits == 2048)
             }
             #expect(try await h.send(.GET, "/us-east-1_Other/.well-known/jwks.json").status == 404)
         }
@@ -132,8 +131,15 @@ struct TokenShapeTests {
         #expect(kids[0].count == 2)
     }
 
+    private func member(_ key: JSONValue, _ name: String) throws -> [UInt8] {
+        guard let text = key[name]?.stringValue, let bytes = EmulatorHarness.b64url(Substring(text)) else {
+            throw HarnessError("JWK member \(name) missing or not base64url")
+        }
+        return bytes
+    }
+
     private func atHash(_ token: String) -> String {
-        let digest = Array(SHA256.hash(data: Array(token.utf8)))
+        let digest = SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { Array($0) }
         return Data(digest.prefix(16)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }

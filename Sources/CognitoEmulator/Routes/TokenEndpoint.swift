@@ -79,7 +79,7 @@ struct TokenEndpoint: Sendable {
     static func pkceMatches(verifier: String, challenge: String, method: String) -> Bool {
         guard (43...128).contains(verifier.utf8.count) else { return false }
         switch method {
-        case "S256": return ConstantTime.equals(Base64URL.encode(SHA256.hash(data: Array(verifier.utf8))), challenge)
+        case "S256": return ConstantTime.equals(Base64URL.encode(ByteArray.of(SHA256.hash(data: Array(verifier.utf8)))), challenge)
         case "plain": return ConstantTime.equals(verifier, challenge)
         default: return false
         }

@@ -74,7 +74,7 @@ final class EmulatorCore: Sendable {
     func secretHash(for username: String) -> String? {
         guard let secret = options.clientSecret else { return nil }
         let mac = HMAC<SHA256>.authenticationCode(for: Array((username + options.clientId).utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return Data(mac).base64EncodedString()
+        return Data(ByteArray.of(mac)).base64EncodedString()
     }
 
     // MARK: faults

@@ -25,7 +25,7 @@ struct UserRecord: Sendable {
     func attribute(_ name: String) -> String? { attributes.first(where: { $0.name == name })?.value }
 
     private static func derivedSub(_ username: String) -> String {
-        let hex = SHA256.hash(data: Array("cognito-emulator-sub:\(username)".utf8)).map {
+        let hex = ByteArray.of(SHA256.hash(data: Array("cognito-emulator-sub:\(username)".utf8))).map {
             let digits = String($0, radix: 16)
             return digits.count == 1 ? "0" + digits : digits
         }.joined()

@@ -19,7 +19,7 @@ struct EmulatorSigningKey: Sendable {
         self.modulus = Array(primitives.modulus)
         self.exponent = Array(primitives.publicExponent)
         // Cognito's kids look like standard base64 of a hash; this one is SHA-256 of the public key DER.
-        self.kid = Data(SHA256.hash(data: privateKey.publicKey.derRepresentation)).base64EncodedString()
+        self.kid = Data(ByteArray.of(SHA256.hash(data: privateKey.publicKey.derRepresentation))).base64EncodedString()
     }
 
     static func generate() throws -> EmulatorSigningKey {

@@ -84,7 +84,7 @@ struct TokenMinter: Sendable {
 
     /// OIDC at_hash: base64url of the left half of SHA-256 over the access token's ASCII.
     static func atHash(_ accessToken: String) -> String {
-        let digest = Array(SHA256.hash(data: Array(accessToken.utf8)))
+        let digest = ByteArray.of(SHA256.hash(data: Array(accessToken.utf8)))
         return Base64URL.encode(digest.prefix(16))
     }
 }
