@@ -112,13 +112,19 @@ LoggingSystem.bootstrap(StreamLogHandler.standardError)
 options.logger = Logger(label: "cognito-emulator")
 options.logger.logLevel = logLevel
 
-do {
-    if let usersFile { options.users = try EmulatorUser.load(fromFile: usersFile) }
-    if let keyFile { options.signingKeysPEM = try EmulatorSigningKeys.loadOrCreatePEM(path: keyFile) }
-} catch let error as EmulatorConfigurationError {
-    fail(error.description)
-} catch {
-    fail("cannot read configuration files: \(error)")
+if let usersFile {
+    do {
+        options.users = try EmulatorUser.load(fromFile: usersFile)
+    } catch {
+        fail("cannot load users file \(usersFile): \(error)")
+    }
+}
+if let keyFile {
+    do {
+        options.signingKeysPEM = try EmulatorSigningKeys.loadOrCreatePEM(path: keyFile)
+    } catch {
+        fail("cannot load or create key file \(keyFile): \(error)")
+    }
 }
 
 let server: CognitoEmulatorServer
