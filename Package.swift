@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Already in the graph through Hummingbird; named so the emulator can shut down gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // A small JSON value type shared by AuthCore (raw claims) and LambdaKit (authorizer claims).
@@ -57,7 +59,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "cognito-emulator", dependencies: ["CognitoEmulator"]),
@@ -86,6 +90,17 @@ let package = Package(
         ),
         .testTarget(name: "LambdaKitTests", dependencies: ["LambdaKit"]),
         .testTarget(name: "AuthEndpointsTests", dependencies: ["AuthEndpoints"]),
-        .testTarget(name: "CognitoEmulatorTests", dependencies: ["CognitoEmulator"]),
+        .testTarget(
+            name: "CognitoEmulatorTests",
+            dependencies: [
+                "CognitoEmulator",
+                "JSONValue",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
 )

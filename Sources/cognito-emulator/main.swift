@@ -1,2 +1,162 @@
-// Placeholder entry point; replaced when the endpoint is wired.
-print("not implemented yet")
+// cognito-emulator: a local Cognito (JSON API, JWKS, managed-login OAuth2 endpoints) on one port.
+import CognitoEmulator
+import Dispatch
+import FoundationEssentials
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let usage = """
+    usage: cognito-emulator [options]
+      --host HOST               interface to bind (default 127.0.0.1)
+      --port PORT               port, 0 = any free port (default 9229)
+      --region REGION           (default us-east-1)
+      --pool-id ID              user pool id (default us-east-1_EmuLocal1)
+      --client-id ID            app client id (default emulatorlocalclient0000001)
+      --client-secret SECRET    app client secret (default: none, a public client)
+      --redirect-uri URI        registered callback URL; repeat or comma-separate for several
+      --logout-uri URI          registered sign-out URL; repeatable (default: the redirect URIs)
+      --users FILE              users JSON: [{"username","password","attributes":{...},"groups":[...]}]
+                                (default: demo / Passw0rd!, demo@example.com, group users)
+      --token-lifetime SECONDS  access and ID token lifetime (default 3600)
+      --key-file PEM            signing keys (one or two RSA private keys); created if missing
+      --clock EPOCH_SECONDS     start the emulator's clock at this time (it then runs normally)
+      --print-env-file PATH     write the export lines to PATH (atomically) once listening
+      --log-level LEVEL         trace|debug|info|notice|warning|error|critical (default info)
+      -h, --help
+
+    """
+
+func fail(_ message: String) -> Never {
+    FileHandleStderr.emit("cognito-emulator: \(message)\n")
+    exit(2)
+}
+
+/// SIGINT/SIGTERM as an async stream. A plain type so the handlers are not main-actor
+/// isolated (they run on a Dispatch queue).
+enum TerminationSignals {
+    static func stream() -> (AsyncStream<Int32>, [any DispatchSourceSignal]) {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        return (stream, sources)
+    }
+}
+
+enum FileHandleStderr {
+    static func emit(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+var options = EmulatorOptions()
+options.port = 9229
+var redirectURIs: [String] = []
+var usersFile: String?
+var keyFile: String?
+var envFile: String?
+var logLevel = Logger.Level.info
+
+var remaining = CommandLine.arguments.dropFirst()
+while let argument = remaining.popFirst() {
+    func value(for flag: String) -> String {
+        guard let value = remaining.popFirst() else { fail("\(flag) needs a value\n\(usage)") }
+        return value
+    }
+    switch argument {
+    case "--host": options.host = value(for: argument)
+    case "--port":
+        guard let port = Int(value(for: argument)), (0...65535).contains(port) else { fail("--port must be 0...65535") }
+        options.port = port
+    case "--region": options.region = value(for: argument)
+    case "--pool-id": options.userPoolId = value(for: argument)
+    case "--client-id": options.clientId = value(for: argument)
+    case "--client-secret": options.clientSecret = value(for: argument)
+    case "--redirect-uri":
+        redirectURIs += value(for: argument).split(separator: ",").map { String($0) }
+    case "--logout-uri": options.logoutURIs.append(value(for: argument))
+    case "--users": usersFile = value(for: argument)
+    case "--token-lifetime":
+        guard let seconds = Int(value(for: argument)), seconds > 0 else { fail("--token-lifetime must be a positive integer") }
+        options.accessTokenLifetime = seconds
+    case "--key-file": keyFile = value(for: argument)
+    case "--clock":
+        guard let start = Double(value(for: argument)), start.isFinite, start >= 0 else { fail("--clock must be epoch seconds") }
+        let offset = start - Date().timeIntervalSince1970
+        options.now = { Date().timeIntervalSince1970 + offset }
+    case "--print-env-file": envFile = value(for: argument)
+    case "--log-level":
+        guard let level = Logger.Level(rawValue: value(for: argument)) else { fail("unknown --log-level") }
+        logLevel = level
+    case "-h", "--help":
+        print(usage, terminator: "")
+        exit(0)
+    default:
+        fail("unknown option \(argument)\n\(usage)")
+    }
+}
+if !redirectURIs.isEmpty { options.redirectURIs = redirectURIs }
+
+// stdout carries only the base URL and the export lines; logs go to stderr.
+LoggingSystem.bootstrap(StreamLogHandler.standardError)
+options.logger = Logger(label: "cognito-emulator")
+options.logger.logLevel = logLevel
+
+if let usersFile {
+    do {
+        options.users = try EmulatorUser.load(fromFile: usersFile)
+    } catch {
+        fail("cannot load users file \(usersFile): \(error)")
+    }
+}
+if let keyFile {
+    do {
+        options.signingKeysPEM = try EmulatorSigningKeys.loadOrCreatePEM(path: keyFile)
+    } catch {
+        fail("cannot load or create key file \(keyFile): \(error)")
+    }
+}
+
+let server: CognitoEmulatorServer
+do {
+    server = try await CognitoEmulatorServer.start(options)
+} catch {
+    fail("cannot start: \(error)")
+}
+
+print("Cognito emulator listening on \(server.baseURL)")
+print("JWKS: \(server.baseURL)/\(options.userPoolId)/.well-known/jwks.json")
+print("Demo/users: \(options.users.map(\.username).joined(separator: ", "))")
+print("")
+print(server.exportLines, terminator: "")
+fflush(nil)
+
+if let envFile {
+    do {
+        try Data(server.exportLines.utf8).write(to: URL(fileURLWithPath: envFile), options: .atomic)
+    } catch {
+        FileHandleStderr.emit("cognito-emulator: cannot write \(envFile): \(error)\n")
+        try? await server.shutdown()
+        exit(2)
+    }
+}
+
+// Run until SIGINT or SIGTERM.
+let (signals, signalSources) = TerminationSignals.stream()
+for await number in signals {
+    FileHandleStderr.emit("cognito-emulator: signal \(number), shutting down\n")
+    break
+}
+try? await server.shutdown()
+withExtendedLifetime(signalSources) {}
+exit(0)

@@ -1,0 +1,145 @@
+import FoundationEssentials
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A local Cognito user pool + app client + managed-login domain on one loopback port.
+public final class CognitoEmulatorServer: Sendable {
+    public let options: EmulatorOptions
+    /// Bound port (useful when `options.port` is 0).
+    public let port: Int
+    /// `http://HOST:PORT`, no trailing slash.
+    public let baseURL: String
+    private let core: EmulatorCore
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    private init(options: EmulatorOptions, port: Int, core: EmulatorCore, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.options = options
+        self.port = port
+        let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+        self.baseURL = "http://\(host):\(port)"
+        self.core = core
+        self.group = group
+        self.task = task
+    }
+
+    /// Starts the server and returns once it accepts connections.
+    public static func start(_ options: EmulatorOptions) async throws -> CognitoEmulatorServer {
+        guard (0...65535).contains(options.port) else { throw EmulatorConfigurationError("port must be 0...65535") }
+        guard !options.redirectURIs.isEmpty else { throw EmulatorConfigurationError("at least one redirect URI is required") }
+        guard options.accessTokenLifetime > 0, options.refreshTokenLifetime > 0, options.authorizationCodeLifetime > 0 else {
+            throw EmulatorConfigurationError("lifetimes must be positive")
+        }
+        let core = try EmulatorCore(options: options)
+        let router = makeRouter(core)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: options.logger
+        )
+        // Our own ServiceGroup (no signal handling: the executable does that) so shutdown()
+        // can stop the server gracefully instead of cancelling it.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: options.logger))
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            // The server stopped before it was listening: surface its error (e.g. port in use).
+            try await task.value
+            throw EmulatorConfigurationError("the server stopped before it was listening")
+        }
+        return CognitoEmulatorServer(options: options, port: port, core: core, group: group, task: task)
+    }
+
+    /// Stops listening and closes idle connections; requests still running (e.g. an injected
+    /// delay) get two seconds before the server task is cancelled.
+    public func shutdown() async throws {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
+        defer { deadline.cancel() }
+        do {
+            try await task.value
+        } catch is CancellationError {}
+    }
+
+    /// The `COGNITO_*` variables that point the product at this emulator.
+    public var environment: [String: String] {
+        Dictionary(uniqueKeysWithValues: environmentPairs)
+    }
+
+    /// The same variables in a stable order.
+    public var environmentPairs: [(String, String)] {
+        var pairs: [(String, String)] = [
+            ("COGNITO_USER_POOL_ID", options.userPoolId),
+            ("COGNITO_CLIENT_ID", options.clientId),
+        ]
+        if let secret = options.clientSecret { pairs.append(("COGNITO_CLIENT_SECRET", secret)) }
+        pairs += [
+            ("COGNITO_DOMAIN", baseURL),
+            ("COGNITO_IDP_ENDPOINT", baseURL),
+            ("COGNITO_REGION", options.region),
+            ("COGNITO_REDIRECT_URI", options.redirectURIs.joined(separator: ",")),
+        ]
+        return pairs
+    }
+
+    /// `export NAME='value'` lines, shell-quoted, ready to `source`.
+    public var exportLines: String {
+        environmentPairs.map { "export \($0.0)=\(Self.shellQuote($0.1))\n" }.joined()
+    }
+
+    /// The JWKS the emulator serves, as JSON text (for `COGNITO_JWKS` preloading in tests).
+    public var jwksJSON: String { core.keys.jwks.serialized() }
+
+    /// Moves the emulator's clock forward (expires codes and tokens without waiting).
+    public func advanceClock(by seconds: Double) {
+        core.clock.advance(by: seconds)
+    }
+
+    static func shellQuote(_ value: String) -> String {
+        "'" + value.replacing("'", with: #"'\''"#) + "'"
+    }
+
+    private static func makeRouter(_ core: EmulatorCore) -> Router<EmulatorContext> {
+        let router = Router(context: EmulatorContext.self)
+        let api = JSONAPI(core: core)
+        let hosted = HostedUI(core: core)
+        let token = TokenEndpoint(core: core)
+        let resources = OAuthResourceEndpoints(core: core)
+        let wellKnown = WellKnown(core: core)
+        let control = ControlAPI(core: core)
+
+        router.post("/", use: api.handle)
+        router.get(":poolId/.well-known/jwks.json", use: wellKnown.jwks)
+        router.get(":poolId/.well-known/openid-configuration", use: wellKnown.openIDConfiguration)
+        router.get("oauth2/authorize", use: hosted.authorize)
+        router.post("oauth2/authorize", use: hosted.authorize)
+        router.post("oauth2/token", use: token.handle)
+        for path in ["oauth2/userInfo", "oauth2/userinfo"] {
+            router.get(RouterPath(path), use: resources.userInfo)
+            router.post(RouterPath(path), use: resources.userInfo)
+        }
+        router.post("oauth2/revoke", use: resources.revoke)
+        router.get("logout", use: hosted.logout)
+        router.post("_emulator/faults", use: control.addFaults)
+        router.get("_emulator/faults", use: control.listFaults)
+        router.delete("_emulator/faults", use: control.clearFaults)
+        router.get("_emulator/clock", use: control.clock)
+        router.post("_emulator/clock", use: control.clock)
+        router.get("_emulator/health", use: control.health)
+        return router
+    }
+}

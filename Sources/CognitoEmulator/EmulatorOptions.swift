@@ -1,0 +1,90 @@
+import FoundationEssentials
+import Logging
+
+/// Everything that shapes one emulated user pool with one app client.
+public struct EmulatorOptions: Sendable {
+    /// Interface to bind; loopback by default (the emulator has no TLS and no real secrets).
+    public var host: String = "127.0.0.1"
+    /// 0 = any free port (tests); the bound port is in `CognitoEmulatorServer.port`.
+    public var port: Int = 0
+    public var region: String = "us-east-1"
+    public var userPoolId: String = "us-east-1_EmuLocal1"
+    public var clientId: String = "emulatorlocalclient0000001"
+    /// When set, the token, revoke and JSON API endpoints require it (HTTP Basic, form body or SECRET_HASH).
+    public var clientSecret: String? = nil
+    /// Registered callback URLs (exact match, as Cognito compares them).
+    public var redirectURIs: [String] = ["http://localhost:3000/callback"]
+    /// Registered sign-out URLs for `/logout?logout_uri=`; empty = the redirect URIs.
+    public var logoutURIs: [String] = []
+    /// Scopes the client may request; a request without `scope` gets all of them (as Cognito).
+    public var allowedScopes: [String] = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"]
+    /// Access and ID token lifetime, seconds (`expires_in`).
+    public var accessTokenLifetime: Int = 3600
+    /// Refresh token lifetime, seconds (Cognito's default is 30 days).
+    public var refreshTokenLifetime: Int = 30 * 24 * 3600
+    /// Authorization code lifetime, seconds (Cognito: 5 minutes).
+    public var authorizationCodeLifetime: Int = 300
+    /// Users of the pool; the built-in demo user by default.
+    public var users: [EmulatorUser] = [.demo]
+    /// One or two RSA private keys in PEM (first: access tokens, second: ID tokens). `nil` = fresh keys.
+    public var signingKeysPEM: String? = nil
+    /// Clock override (seconds since 1970) for replayable tokens; `nil` = wall clock.
+    /// The control endpoint `/_emulator/clock` can shift it further at run time.
+    public var now: (@Sendable () -> Double)? = nil
+    public var logger: Logger = Logger(label: "cognito-emulator")
+
+    public init() {}
+
+    /// The AWS-form issuer the emulator puts in every token (only the endpoints are local).
+    public var issuer: String { "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)" }
+}
+
+/// One user of the emulated pool. JSON shape (users file):
+/// `{"username": "...", "password": "...", "attributes": {"email": "..."}, "groups": ["..."]}`.
+public struct EmulatorUser: Sendable, Codable, Hashable {
+    public var username: String
+    public var password: String
+    /// User attributes as Cognito returns them from GetUser (all strings). `sub` is derived
+    /// from the username when absent, so it is stable across restarts.
+    public var attributes: [String: String]
+    public var groups: [String]
+
+    public init(username: String, password: String, attributes: [String: String] = [:], groups: [String] = []) {
+        self.username = username
+        self.password = password
+        self.attributes = attributes
+        self.groups = groups
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        username = try container.decode(String.self, forKey: .username)
+        password = try container.decode(String.self, forKey: .password)
+        attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+        groups = try container.decodeIfPresent([String].self, forKey: .groups) ?? []
+    }
+
+    /// Username `demo`, password `Passw0rd!`, email demo@example.com (verified), group `users`.
+    public static let demo = EmulatorUser(
+        username: "demo",
+        password: "Passw0rd!",
+        attributes: ["email": "demo@example.com", "email_verified": "true", "name": "Demo User"],
+        groups: ["users"]
+    )
+
+    /// Reads a users file: a JSON array of users.
+    public static func load(fromFile path: String) throws -> [EmulatorUser] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let users = try JSONDecoder().decode([EmulatorUser].self, from: data)
+        var seen = Set<String>()
+        for user in users where !seen.insert(user.username).inserted {
+            throw EmulatorConfigurationError("duplicate username in users file: \(user.username)")
+        }
+        return users
+    }
+}
+
+public struct EmulatorConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

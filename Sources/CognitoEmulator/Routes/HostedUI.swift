@@ -1,0 +1,119 @@
+import FoundationEssentials
+import Hummingbird
+
+/// `/oauth2/authorize` (a scriptable login) and `/logout`.
+struct HostedUI: Sendable {
+    let core: EmulatorCore
+
+    /// GET or POST. Credentials (`username`, `password`) may come in the query or the form
+    /// body; without them the answer is a minimal login form that posts back here.
+    func authorize(_ request: Request, context: EmulatorContext) async throws -> Response {
+        var request = request
+        let bytes = request.method == .post ? try await EmulatorCore.collectBody(&request) : []
+        let params = EmulatorCore.queryParameters(request).merged(with: FormParameters(FormEncoding.parse(String(decoding: bytes, as: UTF8.self))))
+        return try await core.applyingFaults("Authorize", style: .oauth, context: context, requestId: UUIDString.random()) {
+            // No redirect for an unknown client or an unregistered redirect_uri: the error
+            // must not go to an address the client never registered.
+            guard params["client_id"] == core.options.clientId else {
+                return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_client</p>"), status: 400)
+            }
+            guard let redirectURI = params["redirect_uri"], core.options.redirectURIs.contains(redirectURI) else {
+                return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
+            }
+            let state = params["state"]
+            func fail(_ error: String, _ description: String) -> Response {
+                var pairs = [("error_description", description)]
+                if let state { pairs.append(("state", state)) }
+                pairs.append(("error", error))
+                return Responses.redirect(Self.append(pairs, to: redirectURI))
+            }
+            switch params["response_type"] {
+            case "code": break
+            case nil: return fail("invalid_request", "response_type is required")
+            default: return fail("unsupported_response_type", "only response_type=code is supported")
+            }
+            let scopes: [String]
+            if let requested = params["scope"], !requested.trimmingSpaces.isEmpty {
+                scopes = requested.split(whereSeparator: { $0 == " " || $0 == "+" }).map(String.init)
+                guard scopes.allSatisfy({ core.options.allowedScopes.contains($0) }) else { return fail("invalid_scope", "invalid_scope") }
+            } else {
+                scopes = core.options.allowedScopes
+            }
+            let challenge = params["code_challenge"]
+            let method = challenge == nil ? nil : (params["code_challenge_method"] ?? "plain")
+            if let method, method != "S256", method != "plain" {
+                return fail("invalid_request", "code_challenge_method must be S256 or plain")
+            }
+            guard let username = params["username"], let password = params["password"] else {
+                return Responses.html(loginForm(params, error: nil))
+            }
+            guard let user = core.store.authenticate(username: username, password: password) else {
+                return Responses.html(loginForm(params, error: "Incorrect username or password."))
+            }
+            let code = await core.store.issueCode(
+                CodeRecord(
+                    username: user.username, clientId: core.options.clientId, redirectURI: redirectURI, scopes: scopes,
+                    codeChallenge: challenge, codeChallengeMethod: method, nonce: params["nonce"], authTime: core.clock.seconds,
+                    expiresAt: core.clock.now + Double(core.options.authorizationCodeLifetime)
+                )
+            )
+            var pairs = [("code", code)]
+            if let state { pairs.append(("state", state)) }
+            return Responses.redirect(Self.append(pairs, to: redirectURI))
+        }
+    }
+
+    /// `GET /logout?client_id=&logout_uri=` → 302 to the registered sign-out URL; or with
+    /// `redirect_uri` + `response_type` → back to the sign-in page.
+    func logout(_ request: Request, context: EmulatorContext) async throws -> Response {
+        let params = EmulatorCore.queryParameters(request)
+        return try await core.applyingFaults("Logout", style: .oauth, context: context, requestId: UUIDString.random()) {
+            guard params["client_id"] == core.options.clientId else {
+                return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_client</p>"), status: 400)
+            }
+            let signOutURIs = core.options.logoutURIs.isEmpty ? core.options.redirectURIs : core.options.logoutURIs
+            if let logoutURI = params["logout_uri"] {
+                guard signOutURIs.contains(logoutURI) else {
+                    return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
+                }
+                return Responses.redirect(logoutURI)
+            }
+            if let redirectURI = params["redirect_uri"], params["response_type"] != nil {
+                guard core.options.redirectURIs.contains(redirectURI) else {
+                    return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
+                }
+                return Responses.redirect("/oauth2/authorize?" + FormEncoding.encode(params.pairs.map { ($0.name, $0.value) }))
+            }
+            return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_request</p>"), status: 400)
+        }
+    }
+
+    static func append(_ pairs: [(String, String)], to uri: String) -> String {
+        uri + (uri.contains("?") ? "&" : "?") + FormEncoding.encode(pairs)
+    }
+
+    private func loginForm(_ params: FormParameters, error: String?) -> String {
+        // Everything but the credentials goes back as hidden fields; never echo the password.
+        let hidden = params.pairs.filter { $0.name != "username" && $0.name != "password" }.map {
+            "<input type=\"hidden\" name=\"\(Responses.htmlEscape($0.name))\" value=\"\(Responses.htmlEscape($0.value))\">"
+        }.joined(separator: "\n")
+        let errorLine = error.map { "<p id=\"error\">\(Responses.htmlEscape($0))</p>" } ?? ""
+        return page(
+            title: "Sign in",
+            body: """
+                <h1>Sign in (Cognito emulator)</h1>
+                \(errorLine)
+                <form method="post" action="/oauth2/authorize">
+                \(hidden)
+                <label>Username <input name="username" autocomplete="username"></label>
+                <label>Password <input name="password" type="password" autocomplete="current-password"></label>
+                <button type="submit">Sign in</button>
+                </form>
+                """
+        )
+    }
+
+    private func page(title: String, body: String) -> String {
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>\(title)</title></head><body>\n\(body)\n</body></html>\n"
+    }
+}
