@@ -49,6 +49,8 @@ final class ServerCore: Sendable {
 
     func enqueue(_ invocation: RuntimeAPIInvocation) {
         let poller: EventLoopPromise<RuntimeAPIInvocation>? = state.withLock { state in
+            // A reused request id starts afresh: its previous outcome must not answer for it.
+            state.outcomes.removeValue(forKey: invocation.requestId)
             if !state.pollers.isEmpty {
                 let poller = state.pollers.removeFirst()
                 state.inFlight[invocation.requestId] = poller.connection

@@ -83,10 +83,11 @@ struct RuntimeLoopTests {
         let (server, child) = try await Self.start()
         defer { child.kill9IfRunning() }
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + 5_000
-        for traceId in ["Root=1-aaaaaaaa-111111111111111111111111;Sampled=1", "Root=1-bbbbbbbb-222222222222222222222222;Sampled=0", nil] {
+        let traceIds = ["Root=1-aaaaaaaa-111111111111111111111111;Sampled=1", "Root=1-bbbbbbbb-222222222222222222222222;Sampled=0", nil]
+        for (index, traceId) in traceIds.enumerated() {
             let outcome = try await server.invoke(
                 RuntimeAPIInvocation(
-                    event: Self.event(path: "/ctx", action: "context"), requestId: "ctx-\(traceId?.count ?? 0)",
+                    event: Self.event(path: "/ctx", action: "context"), requestId: "ctx-\(index)",
                     deadlineEpochMs: deadline, invokedFunctionARN: "arn:aws:lambda:eu-west-1:123456789012:function:f",
                     traceId: traceId, clientContext: #"{"client":{}}"#, cognitoIdentity: #"{"cognitoIdentityId":"i"}"#
                 ),
@@ -94,7 +95,7 @@ struct RuntimeLoopTests {
             )
             #expect(outcome.kind == .response)
             let context = try #require(try TestSupport.echoBody(outcome.body)["context"] as? [String: Any])
-            #expect(context["requestId"] as? String == "ctx-\(traceId?.count ?? 0)")
+            #expect(context["requestId"] as? String == "ctx-\(index)")
             #expect(context["traceId"] as? String == traceId)
             #expect(context["traceEnv"] as? String == traceId)
             #expect(context["invokedFunctionARN"] as? String == "arn:aws:lambda:eu-west-1:123456789012:function:f")

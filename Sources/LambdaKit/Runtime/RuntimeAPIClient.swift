@@ -95,6 +95,7 @@ import NIOPosix
         do {
             return try await promise.futureResult.get()
         } catch {
+            channel.close(promise: nil)
             self.channel = nil
             throw .connectionFailed("\(host):\(port)", String(describing: error))
         }
