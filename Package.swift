@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "cognito-emulator", targets: ["cognito-emulator"]),
         .library(name: "AuthCore", targets: ["AuthCore"]),
         .library(name: "LambdaKit", targets: ["LambdaKit"]),
+        .library(name: "LambdaRuntimeAPIServer", targets: ["LambdaRuntimeAPIServer"]),
+        .executable(name: "lambda-runtime-api", targets: ["lambda-runtime-api"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -47,6 +49,25 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Dev/test only: a loopback Lambda Runtime API (2018-06-01) server. Never linked into handlers.
+        .target(
+            name: "LambdaRuntimeAPIServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // CLI around the server: feeds event files to a handler binary and prints the answers.
+        .executableTarget(name: "lambda-runtime-api", dependencies: ["LambdaRuntimeAPIServer"]),
+        // Tiny LambdaKit handler that echoes the request; used by LambdaKitTests and scripts/bench-runtime.
+        .executableTarget(name: "lambdakit-echo", dependencies: ["LambdaKit"]),
+        // Runtime loop benchmark: LambdaMain through the loopback server vs. the raw client pattern.
+        .executableTarget(
+            name: "lambda-runtime-bench",
+            dependencies: ["LambdaKit", "LambdaRuntimeAPIServer"]
         ),
         .target(name: "AuthEndpoints", dependencies: ["AuthCore", "LambdaKit"]),
         .executableTarget(name: "sign-in", dependencies: ["AuthEndpoints", "LambdaKit"]),
@@ -88,7 +109,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "LambdaKitTests", dependencies: ["LambdaKit"]),
+        .testTarget(
+            name: "LambdaKitTests",
+            // The executables are dependencies so `swift build --build-tests` always builds them:
+            // the tests run them as real processes.
+            dependencies: ["LambdaKit", "LambdaRuntimeAPIServer", "lambdakit-echo", "lambda-runtime-api"]
+        ),
         .testTarget(name: "AuthEndpointsTests", dependencies: ["AuthEndpoints"]),
         .testTarget(
             name: "CognitoEmulatorTests",

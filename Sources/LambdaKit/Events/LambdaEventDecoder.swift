@@ -1,0 +1,211 @@
+import FoundationEssentials
+import JSONValue
+import NIOHTTP1
+
+/// Turns an invocation payload (API Gateway REST v1, HTTP API v2, function URL or ALB event)
+/// into one `HTTPRequest`.
+public enum LambdaEventDecoder {
+    public static func decode(_ payload: [UInt8]) throws(LambdaEventError) -> HTTPRequest {
+        let raw: RawEvent
+        do {
+            raw = try JSONDecoder().decode(RawEvent.self, from: Data(payload))
+        } catch let error as DecodingError {
+            throw classify(error)
+        } catch {
+            throw .notJSON
+        }
+        return try decode(raw)
+    }
+
+    static func decode(_ raw: RawEvent) throws(LambdaEventError) -> HTTPRequest {
+        // Lambda authorizer events carry httpMethod/headers too (type REQUEST), but they ask for a
+        // policy, not a response: answering them as HTTP would be wrong, so they are refused by name.
+        if let type = raw.type, type == "TOKEN" || type == "REQUEST", raw.methodArn != nil || raw.routeArn != nil {
+            throw .notAnHTTPEvent("API Gateway Lambda authorizer event (type \(type))")
+        }
+        if raw.requestContext?.elb != nil {
+            return try decodeALB(raw)
+        }
+        if raw.version == "2.0" {
+            return try decodeV2(raw)
+        }
+        if raw.httpMethod != nil, raw.resource != nil || raw.requestContext != nil {
+            return try decodeV1(raw)
+        }
+        throw .notAnHTTPEvent("no API Gateway, function URL or ALB request shape (httpMethod or version 2.0)")
+    }
+
+    private static func classify(_ error: DecodingError) -> LambdaEventError {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .notJSON
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .notAnHTTPEvent("the event is not a JSON object")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
+            .dataCorrupted(let context):
+            return .malformed("unexpected type at \(pathString(context.codingPath))")
+        @unknown default:
+            return .malformed("undecodable event")
+        }
+    }
+
+    private static func pathString(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    // MARK: - shapes
+
+    private static func decodeV1(_ raw: RawEvent) throws(LambdaEventError) -> HTTPRequest {
+        let context = raw.requestContext
+        let query = mergedQuery(single: raw.queryStringParameters, multi: raw.multiValueQueryStringParameters)
+        let headers = mergedHeaders(single: raw.headers, multi: raw.multiValueHeaders)
+        let claims = authorizerClaims(context?.authorizer)
+        return HTTPRequest(
+            method: raw.httpMethod ?? "GET",
+            rawPath: raw.path ?? context?.resourcePath ?? "/",
+            rawQueryString: QueryString.build(query),
+            queryParameters: query,
+            headers: headers,
+            cookies: cookiesFromHeaders(headers),
+            body: try body(raw),
+            pathParameters: dictionary(raw.pathParameters),
+            origin: .restV1,
+            requestContext: RequestContextInfo(
+                requestId: context?.requestId, stage: context?.stage, sourceIP: context?.identity?.sourceIp,
+                domainName: context?.domainName, apiId: context?.apiId, accountId: context?.accountId,
+                route: context?.resourcePath ?? raw.resource,
+                authorizer: context?.authorizer, authorizerClaims: claims.claims, authorizerScopes: claims.scopes
+            )
+        )
+    }
+
+    private static func decodeV2(_ raw: RawEvent) throws(LambdaEventError) -> HTTPRequest {
+        guard let context = raw.requestContext, let method = context.http?.method else {
+            throw .notAnHTTPEvent("version 2.0 event without requestContext.http.method")
+        }
+        var headers = HTTPHeaders()
+        for (name, value) in raw.headers?.entries ?? [] {
+            headers.add(name: name, value: value)
+        }
+        let cookies = raw.cookies ?? []
+        if !cookies.isEmpty, !headers.contains(name: "cookie") {
+            headers.add(name: "Cookie", value: cookies.joined(separator: "; "))
+        }
+        let rawQuery = raw.rawQueryString ?? ""
+        let origin: EventOrigin = (context.domainName?.contains(".lambda-url.") ?? false) ? .functionURL : .httpV2
+        let claims = authorizerClaims(context.authorizer)
+        return HTTPRequest(
+            method: method,
+            rawPath: raw.rawPath ?? context.http?.path ?? "/",
+            rawQueryString: rawQuery,
+            queryParameters: QueryString.parse(rawQuery),
+            headers: headers,
+            cookies: cookies.isEmpty ? cookiesFromHeaders(headers) : cookies,
+            body: try body(raw),
+            pathParameters: dictionary(raw.pathParameters),
+            origin: origin,
+            requestContext: RequestContextInfo(
+                requestId: context.requestId, stage: context.stage, sourceIP: context.http?.sourceIp,
+                domainName: context.domainName, apiId: context.apiId, accountId: context.accountId,
+                route: context.routeKey ?? raw.routeKey,
+                authorizer: context.authorizer, authorizerClaims: claims.claims, authorizerScopes: claims.scopes
+            )
+        )
+    }
+
+    private static func decodeALB(_ raw: RawEvent) throws(LambdaEventError) -> HTTPRequest {
+        guard let method = raw.httpMethod else {
+            throw .notAnHTTPEvent("ALB event without httpMethod")
+        }
+        let multiValue = raw.multiValueHeaders != nil || raw.multiValueQueryStringParameters != nil
+        let headers = mergedHeaders(single: raw.headers, multi: raw.multiValueHeaders)
+        // ALB passes query names and values exactly as the client sent them (still percent-encoded).
+        let rawPairs = mergedQuery(single: raw.queryStringParameters, multi: raw.multiValueQueryStringParameters)
+        let rawQuery = rawPairs.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        // Security: X-Forwarded-For is client-controlled except its last entry, which the load
+        // balancer appends itself; only that one is the peer address.
+        let sourceIP = headers["x-forwarded-for"].last?
+            .split(separator: ",").last.map { trimSpaces($0) }
+        return HTTPRequest(
+            method: method,
+            rawPath: raw.path ?? "/",
+            rawQueryString: rawQuery,
+            queryParameters: QueryString.parse(rawQuery),
+            headers: headers,
+            cookies: cookiesFromHeaders(headers),
+            body: try body(raw),
+            pathParameters: [:],
+            origin: .alb,
+            requestContext: RequestContextInfo(sourceIP: sourceIP),
+            albMultiValueHeaders: multiValue
+        )
+    }
+
+    // MARK: - parts
+
+    private static func body(_ raw: RawEvent) throws(LambdaEventError) -> [UInt8] {
+        guard let text = raw.body, !text.isEmpty else { return [] }
+        guard raw.isBase64Encoded == true else { return Array(text.utf8) }
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+            throw .malformed("isBase64Encoded body is not valid base64")
+        }
+        return Array(data)
+    }
+
+    /// v1/ALB: `multiValueHeaders` holds every value, `headers` the last one of each; a name may be
+    /// spelled differently in the two maps. Values from `headers` are added only when missing.
+    private static func mergedHeaders(single: LenientStringMap?, multi: LenientMultiMap?) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        for (name, values) in multi?.entries ?? [] {
+            for value in values { headers.add(name: name, value: value) }
+        }
+        for (name, value) in single?.entries ?? [] where !headers[name].contains(value) {
+            headers.add(name: name, value: value)
+        }
+        return headers
+    }
+
+    private static func mergedQuery(
+        single: LenientStringMap?, multi: LenientMultiMap?
+    ) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
+        for (name, values) in multi?.entries ?? [] {
+            for value in values { pairs.append((name, value)) }
+        }
+        for (name, value) in single?.entries ?? []
+        where !pairs.contains(where: { $0.name == name && $0.value == value }) {
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    private static func cookiesFromHeaders(_ headers: HTTPHeaders) -> [String] {
+        headers["cookie"].flatMap { line in
+            line.split(separator: ";").map { trimSpaces($0) }.filter { !$0.isEmpty }
+        }
+    }
+
+    private static func dictionary(_ map: LenientStringMap?) -> [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in map?.entries ?? [] { result[name] = value }
+        return result
+    }
+
+    private static func authorizerClaims(_ authorizer: JSONValue?) -> (claims: JSONValue?, scopes: [String]) {
+        guard let authorizer, case .object(let members) = authorizer else { return (nil, []) }
+        if let jwt = members["jwt"], jwt["claims"] != nil {
+            let scopes = jwt["scopes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return (jwt["claims"], scopes)
+        }
+        if let claims = members["claims"] { return (claims, []) }
+        if let lambda = members["lambda"] { return (lambda, []) }
+        return (authorizer, [])
+    }
+}
+
+func trimSpaces(_ text: Substring) -> String {
+    var slice = text
+    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+    return String(slice)
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// A swift-log handler writing one JSON object per line to stderr:
+/// `{"time":"2026-01-02T03:04:05.678Z","level":"info","message":"...","requestId":"...","metadata":{...}}`.
+/// The `requestId` metadata key is lifted to the top level. Each line is written with one `write(2)`.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    public let label: String
+    private let sink: @Sendable ([UInt8]) -> Void
+
+    public init(label: String, logLevel: Logger.Level = LogLevelSetting.fromEnvironment()) {
+        self.init(label: label, logLevel: logLevel, sink: JSONLogHandler.writeToStderr)
+    }
+
+    /// For tests: each complete line (with its newline) goes to `sink`.
+    public init(label: String, logLevel: Logger.Level, sink: @escaping @Sendable ([UInt8]) -> Void) {
+        self.label = label
+        self.logLevel = logLevel
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        var json = JSONWriter(capacity: 256)
+        json.raw("{\"time\":")
+        json.string(Self.timestamp())
+        json.raw(",\"level\":")
+        json.string(event.level.rawValue)
+        json.raw(",\"message\":")
+        json.string(event.message.description)
+        if let requestId = merged.removeValue(forKey: "requestId") {
+            json.raw(",\"requestId\":")
+            json.string(requestId.description)
+        }
+        if !merged.isEmpty {
+            json.raw(",\"metadata\":")
+            Self.write(.dictionary(merged), to: &json)
+        }
+        json.raw("}\n")
+        sink(json.bytes)
+    }
+
+    private static func write(_ value: Logger.Metadata.Value, to json: inout JSONWriter) {
+        switch value {
+        case .string(let text): json.string(text)
+        case .stringConvertible(let convertible): json.string(convertible.description)
+        case .array(let values):
+            json.raw("[")
+            for (index, element) in values.enumerated() {
+                if index > 0 { json.raw(",") }
+                write(element, to: &json)
+            }
+            json.raw("]")
+        case .dictionary(let members):
+            json.raw("{")
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(key)
+                json.raw(":")
+                write(members[key]!, to: &json)
+            }
+            json.raw("}")
+        }
+    }
+
+    @Sendable static func writeToStderr(_ bytes: [UInt8]) {
+        StandardStreams.write(bytes, to: 2)
+    }
+
+    /// RFC 3339 UTC with milliseconds, without Foundation's formatters.
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = time_t(spec.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + "\(pad(Int32(spec.tv_nsec / 1_000_000), 3))Z"
+    }
+}

@@ -1,0 +1,22 @@
+import Logging
+
+/// The entry point of every handler executable.
+public enum LambdaMain {
+    /// Picks the mode (`AWS_LAMBDA_RUNTIME_API` set → Runtime API loop, else stdin mode), bootstraps
+    /// swift-log with `JSONLogHandler` (stderr, `LOG_LEVEL` / `AWS_LAMBDA_LOG_LEVEL`), calls
+    /// `makeHandler` once (init; a thrown error is an init error: Lambda → `/runtime/init/error` +
+    /// exit 1; stdin → one stderr line + exit 2), then serves events. Never returns.
+    /// Do not bootstrap `LoggingSystem` yourself before calling this.
+    public static func run(_ makeHandler: @Sendable (Logger) async throws -> HTTPHandler) async -> Never {
+        let level = LogLevelSetting.fromEnvironment()
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
+        let logger = Logger(label: "lambda")
+        if let address = Environment.get("AWS_LAMBDA_RUNTIME_API"), !address.isEmpty {
+            await RuntimeLoop.run(address: address, logger: logger, makeHandler: makeHandler)
+        } else {
+            await StdinMode.run(
+                arguments: Array(CommandLine.arguments.dropFirst()), logger: logger, makeHandler: makeHandler
+            )
+        }
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FoundationEssentials
+import Logging
+import NIOCore
+
+/// Local mode: one event from stdin or `--event FILE`, the response JSON on stdout.
+/// Exit 0 answered; 1 the event is unreadable / not JSON / not an HTTP event / the handler threw;
+/// 2 init (configuration) failed or bad arguments. Stdout holds only the response.
+enum StdinMode {
+    static let usage = "usage: <handler> [--event FILE]   (no --event: the event is read from stdin)"
+
+    static func run(
+        arguments: [String], logger: Logger, makeHandler: @Sendable (Logger) async throws -> HTTPHandler
+    ) async -> Never {
+        var eventFile: String?
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--event", index + 1 < arguments.count {
+                eventFile = arguments[index + 1]
+                index += 2
+            } else if argument.hasPrefix("--event=") {
+                eventFile = String(argument.dropFirst("--event=".count))
+                index += 1
+            } else if argument == "-h" || argument == "--help" {
+                StandardStreams.writeLine(usage, to: 2)
+                exit(0)
+            } else {
+                fail("unexpected argument \(argument); \(usage)", code: 2)
+            }
+        }
+
+        let handler: HTTPHandler
+        do {
+            handler = try await makeHandler(logger)
+        } catch {
+            fail("init failed: \(error)", code: 2)
+        }
+
+        let payload: [UInt8]
+        if let eventFile {
+            guard let bytes = StandardStreams.readFile(eventFile) else {
+                fail("cannot read event file \(eventFile): \(String(cString: strerror(errno)))", code: 1)
+            }
+            payload = bytes
+        } else {
+            guard let bytes = StandardStreams.readAll(fd: 0) else { fail("cannot read the event from stdin", code: 1) }
+            payload = bytes
+        }
+
+        let requestId = "local-" + UUID().uuidString.lowercased()
+        var requestLogger = logger
+        requestLogger[metadataKey: "requestId"] = .string(requestId)
+        let context = LambdaContext(requestId: requestId, deadline: .now() + .seconds(30), logger: requestLogger)
+        switch await Invocation.perform(payload: payload, context: context, handler: handler) {
+        case .response(let body):
+            StandardStreams.write(body + [UInt8(ascii: "\n")], to: 1)
+            exit(0)
+        case .failure(let report):
+            fail("\(report.errorType): \(report.errorMessage)", code: 1)
+        }
+    }
+
+    private static func fail(_ message: String, code: Int32) -> Never {
+        StandardStreams.writeLine("lambdakit: \(message)", to: 2)
+        exit(code)
+    }
+}
