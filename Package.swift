@@ -70,9 +70,21 @@ let package = Package(
             dependencies: ["LambdaKit", "LambdaRuntimeAPIServer"]
         ),
         .target(name: "AuthEndpoints", dependencies: ["AuthCore", "LambdaKit"]),
-        .executableTarget(name: "sign-in", dependencies: ["AuthEndpoints", "LambdaKit"]),
-        .executableTarget(name: "me", dependencies: ["AuthEndpoints", "LambdaKit"]),
-        .executableTarget(name: "logout", dependencies: ["AuthEndpoints", "LambdaKit"]),
+        // Lets the handler binaries start on provided.al2023 (glibc 2.34): routes hypot/hypotf,
+        // which carry a GLIBC_2.35 symbol version on newer glibc, to wrappers with no versioned
+        // reference (see Sources/GlibcCompat/GlibcCompat.c). Linux only: ld64 has no --wrap.
+        .target(
+            name: "GlibcCompat",
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"],
+                    .when(platforms: [.linux])
+                )
+            ]
+        ),
+        .executableTarget(name: "sign-in", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
+        .executableTarget(name: "me", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
+        .executableTarget(name: "logout", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
         .target(
             name: "CognitoEmulator",
             dependencies: [

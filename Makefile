@@ -1,0 +1,25 @@
+# `sam build` runs `make build-<FunctionLogicalId>` (template.yaml: Metadata: BuildMethod: makefile)
+# with ARTIFACTS_DIR set; each target puts the checked `bootstrap` there. No Docker is needed:
+# scripts/package builds the release binary with the static Swift runtime on this machine,
+# applies the provided.al2023 checks (glibc <= 2.34, allowed shared libraries) and copies it.
+#
+# Build in the source folder (samconfig.toml sets build_in_source = true, or pass
+# `sam build --build-in-source`): otherwise SAM first copies the whole project, .build included,
+# to a scratch folder and every function is compiled again from nothing.
+
+PACKAGE := ./scripts/package
+
+.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction package
+
+build-SignInFunction:
+	$(PACKAGE) --function sign-in --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+build-MeFunction:
+	$(PACKAGE) --function me --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+build-LogoutFunction:
+	$(PACKAGE) --function logout --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+# The three zips in .build/lambda/, outside SAM.
+package:
+	$(PACKAGE)
