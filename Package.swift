@@ -98,6 +98,21 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "cognito-emulator", dependencies: ["CognitoEmulator"]),
+        // Dev only: the emulator in-process plus the executables driven in both modes, for the
+        // demo, event replay and the endpoint tests. May use Foundation; never linked into handlers.
+        .target(
+            name: "LocalHarness",
+            dependencies: [
+                "CognitoEmulator",
+                "LambdaRuntimeAPIServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "event-replay", dependencies: ["LocalHarness"]),
+        .executableTarget(name: "auth-demo", dependencies: ["LocalHarness"]),
         // Benchmark (scripts/bench verify): full verification vs raw RSA verify, release build.
         .executableTarget(
             name: "auth-bench",
@@ -127,7 +142,17 @@ let package = Package(
             // the tests run them as real processes.
             dependencies: ["LambdaKit", "LambdaRuntimeAPIServer", "lambdakit-echo", "lambda-runtime-api"]
         ),
-        .testTarget(name: "AuthEndpointsTests", dependencies: ["AuthEndpoints"]),
+        .testTarget(
+            name: "AuthEndpointsTests",
+            dependencies: [
+                "AuthEndpoints",
+                "LocalHarness",
+                "JSONValue",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CognitoEmulatorTests",
             dependencies: [

@@ -1,2 +1,7 @@
-// Placeholder entry point; replaced when the endpoint is wired.
-print("not implemented yet")
+import AuthEndpoints
+import FoundationEssentials
+import LambdaKit
+
+await LambdaMain.run { logger in
+    try EndpointFactory.me(environment: ProcessInfo.processInfo.environment, logger: logger)
+}

@@ -1,0 +1,54 @@
+import AuthCore
+import LambdaKit
+import NIOCore
+
+/// Extracts the bearer token of a request and verifies it locally, before any network call.
+///
+/// Semantics of the original service's `JWTBearer`: the scheme is case-insensitive, there is
+/// exactly one Authorization header carrying exactly one token, and every refusal is a 403.
+public struct BearerGuard: Sendable {
+    /// Cognito access tokens are about 1 KiB; anything past this is refused unparsed.
+    public static let maximumTokenLength = 8 * 1024
+
+    let verifier: AccessTokenVerifier
+
+    public init(verifier: AccessTokenVerifier) {
+        self.verifier = verifier
+    }
+
+    /// The verified token and its compact form (needed for the Cognito call that follows).
+    public struct Credentials: Sendable {
+        public var token: String
+        public var claims: VerifiedAccessToken
+    }
+
+    public func authenticate(_ request: HTTPRequest, deadline: NIODeadline) async throws(Problem) -> Credentials {
+        let token = try Self.bearerToken(in: request)
+        do {
+            let claims = try await verifier.verify(token, deadline: deadline)
+            return Credentials(token: token, claims: claims)
+        } catch {
+            throw ErrorTable.verification(error)
+        }
+    }
+
+    /// The token of `Authorization: Bearer <token>`, or the problem the request has.
+    static func bearerToken(in request: HTTPRequest) throws(Problem) -> String {
+        let values = request.headers["Authorization"]
+        guard let value = values.first else { throw ErrorTable.missingCredentials }
+        // Two Authorization headers are ambiguous: refuse rather than pick one.
+        guard values.count == 1 else { throw ErrorTable.invalidToken("Malformed Authorization header") }
+        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        guard let scheme = parts.first else { throw ErrorTable.missingCredentials }
+        // A different scheme (Basic, Digest…) is a request without bearer credentials.
+        guard scheme.lowercased() == "bearer" else {
+            throw Problem(
+                status: 403, code: "invalid_authentication_scheme",
+                detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])
+        }
+        guard parts.count == 2 else { throw ErrorTable.invalidToken("Malformed Authorization header") }
+        let token = parts[1]
+        guard token.utf8.count <= maximumTokenLength else { throw ErrorTable.invalidToken("Malformed token") }
+        return String(token)
+    }
+}

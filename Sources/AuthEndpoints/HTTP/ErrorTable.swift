@@ -1,0 +1,118 @@
+import AuthCore
+
+/// The one table from every typed failure to its HTTP answer: status, `code`, `detail` and
+/// headers. Handlers never build error responses anywhere else.
+enum ErrorTable {
+    // RFC 6750 §3.1: a request without credentials gets a bare challenge; a request whose
+    // token is bad gets `error="invalid_token"`. The contract keeps FastAPI's 403 for both.
+    static let bearerChallenge = (name: "WWW-Authenticate", value: "Bearer")
+    static let invalidTokenChallenge = (name: "WWW-Authenticate", value: #"Bearer error="invalid_token""#)
+
+    static let missingCredentials = Problem(
+        status: 403, code: "not_authenticated", detail: "Not authenticated", headers: [bearerChallenge])
+
+    static func invalidToken(_ detail: String, code: String = "invalid_token") -> Problem {
+        Problem(status: 403, code: code, detail: detail, headers: [invalidTokenChallenge])
+    }
+
+    static func methodNotAllowed(allowed: [String]) -> Problem {
+        Problem(
+            status: 405, code: "method_not_allowed", detail: "Method not allowed",
+            headers: [("Allow", allowed.joined(separator: ", "))])
+    }
+
+    static func badRequest(code: String, detail: String) -> Problem {
+        Problem(status: 400, code: code, detail: detail)
+    }
+
+    /// A token that failed local verification. Details name the failed check (as aws-jwt-verify
+    /// does) but never echo any part of the token.
+    static func verification(_ error: TokenVerificationError) -> Problem {
+        switch error {
+        case .malformed: return invalidToken("Malformed token")
+        case .unsupportedAlgorithm: return invalidToken("Token algorithm is not allowed")
+        case .missingKeyID, .unknownKeyID, .unusableKey: return invalidToken("Token signing key is unknown")
+        case .badSignature: return invalidToken("Token signature is invalid")
+        case .expired: return invalidToken("Access token has expired", code: "token_expired")
+        case .notYetValid: return invalidToken("Token is not yet valid")
+        case .issuedInFuture: return invalidToken("Token is issued in the future")
+        case .wrongIssuer: return invalidToken("Token was issued by another user pool")
+        case .wrongTokenUse: return invalidToken("Token is not an access token")
+        case .wrongClient: return invalidToken("Token was issued to another client")
+        case .keysUnavailable:
+            return Problem(status: 502, code: "jwks_unavailable", detail: "Could not fetch the token signing keys")
+        }
+    }
+
+    /// Failures every Cognito call shares: Cognito is slow, down, throttling or talking nonsense.
+    static func upstream(_ error: CognitoError) -> Problem {
+        switch error {
+        case .throttled:
+            return Problem(
+                status: 503, code: "throttled", detail: "Cognito is throttling requests; retry later",
+                headers: [("Retry-After", "1")])
+        case .timeout:
+            return Problem(status: 502, code: "upstream_timeout", detail: "Cognito did not answer in time")
+        case .unreachable:
+            return Problem(status: 502, code: "upstream_unreachable", detail: "Cognito could not be reached")
+        case .malformedResponse:
+            return Problem(status: 502, code: "upstream_malformed", detail: "Cognito answered with an unreadable response")
+        default:
+            return Problem(status: 502, code: "upstream_error", detail: "Cognito answered with an error")
+        }
+    }
+
+    static func signIn(_ error: CognitoError) -> Problem {
+        switch error {
+        case .invalidGrant:
+            return Problem(
+                status: 401, code: "invalid_grant",
+                detail: "Authorization code is invalid, expired or already used")
+        case .unauthorizedClient:
+            return Problem(
+                status: 401, code: "unauthorized_client",
+                detail: "The app client may not redeem this code for this redirect URI")
+        case .invalidClient:
+            return Problem(status: 500, code: "server_misconfigured", detail: "Sign-in is misconfigured")
+        case .invalidRequest:
+            return Problem(status: 400, code: "invalid_request", detail: "Cognito rejected the token request")
+        case .notAuthorized:
+            return Problem(status: 401, code: "not_authorized", detail: "Cognito refused the sign-in")
+        default:
+            return upstream(error)
+        }
+    }
+
+    static func me(_ error: CognitoError) -> Problem {
+        switch error {
+        case .notAuthorized(let message):
+            let (code, detail) = notAuthorizedDetail(message)
+            return invalidToken(detail, code: code)
+        case .userNotFound:
+            return Problem(status: 404, code: "user_not_found", detail: "User not found")
+        default:
+            return upstream(error)
+        }
+    }
+
+    static func logout(_ error: CognitoError) -> Problem {
+        switch error {
+        case .notAuthorized(let message):
+            let (code, detail) = notAuthorizedDetail(message)
+            return Problem(status: 401, code: code, detail: detail, headers: [invalidTokenChallenge])
+        case .userNotFound:
+            return Problem(status: 404, code: "user_not_found", detail: "User not found")
+        default:
+            return upstream(error)
+        }
+    }
+
+    /// Cognito's NotAuthorizedException messages ("Access Token has been revoked", "Access Token
+    /// has expired", "Invalid Access Token") are classified, not echoed.
+    static func notAuthorizedDetail(_ message: String) -> (code: String, detail: String) {
+        let lowered = message.lowercased()
+        if lowered.contains("revoked") { return ("token_revoked", "Access token has been revoked") }
+        if lowered.contains("expired") { return ("token_expired", "Access token has expired") }
+        return ("invalid_token", "Cognito did not accept the access token")
+    }
+}

@@ -1,0 +1,46 @@
+import LambdaKit
+import NIOHTTP1
+
+/// An RFC 9457 problem: what every error response of the product is made of.
+///
+/// `type` stays `about:blank` (so `title` is the HTTP reason phrase, as RFC 9457 §4.2.1 asks);
+/// the machine-readable distinction lives in `code`, and `detail` keeps clients of the original
+/// FastAPI service working. A detail never contains a token, a code or a secret.
+public struct Problem: Sendable, Equatable, Error {
+    public var status: Int
+    public var code: String
+    public var detail: String
+    /// Extra response headers (`WWW-Authenticate`, `Retry-After`, `Allow`).
+    public var headers: [(name: String, value: String)]
+
+    public init(status: Int, code: String, detail: String, headers: [(name: String, value: String)] = []) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers
+    }
+
+    public static func == (lhs: Problem, rhs: Problem) -> Bool {
+        lhs.status == rhs.status && lhs.code == rhs.code && lhs.detail == rhs.detail
+            && lhs.headers.map { "\($0.name):\($0.value)" } == rhs.headers.map { "\($0.name):\($0.value)" }
+    }
+
+    public var title: String { HTTPResponseStatus(statusCode: status).reasonPhrase }
+
+    public var response: HTTPResponse {
+        let body = ProblemBody(type: "about:blank", title: title, status: status, detail: detail, code: code)
+        var response = JSONResponse.make(status: status, body: body, contentType: "application/problem+json")
+        for header in headers {
+            response.headers.add(name: header.name, value: header.value)
+        }
+        return response
+    }
+}
+
+struct ProblemBody: Encodable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+    var code: String
+}

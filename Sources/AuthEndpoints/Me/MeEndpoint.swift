@@ -1,0 +1,56 @@
+import AuthCore
+import LambdaKit
+
+/// `GET /auth/me`: verifies the bearer token locally, then returns the user from Cognito.
+/// The `GetUser` call doubles as the revocation check (one Cognito round trip per request).
+public struct MeEndpoint: Sendable {
+    let guardian: BearerGuard
+    let client: CognitoClient
+
+    public init(guardian: BearerGuard, client: CognitoClient) {
+        self.guardian = guardian
+        self.client = client
+    }
+
+    struct UserBody: Encodable {
+        var username: String
+        var sub: String
+        var email: String?
+        var email_verified: Bool?
+        var groups: [String]
+        var attributes: [String: String]
+    }
+
+    public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
+        guard request.method == "GET" else {
+            return ErrorTable.methodNotAllowed(allowed: ["GET"]).response
+        }
+        let deadline = UpstreamDeadline.forInvocation(context)
+        let credentials: BearerGuard.Credentials
+        do {
+            credentials = try await guardian.authenticate(request, deadline: deadline)
+        } catch {
+            context.logger.info("me refused", metadata: ["code": "\(error.code)"])
+            return error.response
+        }
+        do {
+            let user = try await client.getUser(accessToken: credentials.token, deadline: deadline)
+            var attributes: [String: String] = [:]
+            for attribute in user.attributes {
+                attributes[attribute.name] = attribute.value
+            }
+            let body = UserBody(
+                username: user.username,
+                sub: attributes["sub"] ?? credentials.claims.sub,
+                email: attributes["email"],
+                email_verified: attributes["email_verified"].map { $0 == "true" },
+                groups: credentials.claims.groups,
+                attributes: attributes)
+            return JSONResponse.make(status: 200, body: body)
+        } catch {
+            let problem = ErrorTable.me(error)
+            context.logger.warning("me failed", metadata: ["code": "\(problem.code)", "status": "\(problem.status)"])
+            return problem.response
+        }
+    }
+}

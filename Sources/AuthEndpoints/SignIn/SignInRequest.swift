@@ -1,0 +1,107 @@
+import FoundationEssentials
+import LambdaKit
+
+/// The body of `POST /auth/sign-in`, as JSON or form-encoded, validated before Cognito sees it.
+struct SignInRequest: Equatable {
+    var code: String
+    var codeVerifier: String?
+    var redirectURI: String?
+
+    /// Cognito authorization codes are UUIDs; this leaves room for other IdP-brokered codes while
+    /// refusing to forward megabytes to the token endpoint.
+    static let maximumCodeLength = 2048
+    static let maximumBodyBytes = 16 * 1024
+
+    static func parse(_ request: HTTPRequest) throws(Problem) -> SignInRequest {
+        guard request.body.count <= maximumBodyBytes else {
+            throw ErrorTable.badRequest(code: "invalid_request", detail: "Request body is too large")
+        }
+        let fields = try fields(of: request)
+        guard let code = fields.code, !code.isEmpty else {
+            throw ErrorTable.badRequest(code: "missing_code", detail: "Missing authorization code")
+        }
+        guard code.utf8.count <= maximumCodeLength, code.utf8.allSatisfy(isUnreserved) else {
+            throw ErrorTable.badRequest(code: "invalid_code", detail: "Malformed authorization code")
+        }
+        if let verifier = fields.codeVerifier {
+            // RFC 7636 §4.1: 43 to 128 unreserved characters.
+            guard (43...128).contains(verifier.utf8.count), verifier.utf8.allSatisfy(isUnreserved) else {
+                throw ErrorTable.badRequest(code: "invalid_code_verifier", detail: "Malformed PKCE code_verifier")
+            }
+        }
+        return SignInRequest(code: code, codeVerifier: fields.codeVerifier, redirectURI: fields.redirectURI)
+    }
+
+    private struct Fields: Decodable {
+        var code: String?
+        var codeVerifier: String?
+        var redirectURI: String?
+
+        enum CodingKeys: String, CodingKey {
+            case code
+            case codeVerifier = "code_verifier"
+            case redirectURI = "redirect_uri"
+        }
+    }
+
+    private static func fields(of request: HTTPRequest) throws(Problem) -> Fields {
+        let malformed = ErrorTable.badRequest(code: "invalid_request", detail: "Malformed request body")
+        let contentType = request.headers.first(name: "Content-Type")?
+            .split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() }
+        let firstByte = request.body.first { !isWhitespace($0) }
+        let isJSON: Bool
+        switch contentType {
+        case "application/json": isJSON = true
+        case "application/x-www-form-urlencoded": isJSON = false
+        // No content type: API Gateway consoles and curl -d often omit it; sniff the body.
+        case nil: isJSON = firstByte == UInt8(ascii: "{")
+        default:
+            throw ErrorTable.badRequest(code: "unsupported_media_type", detail: "Body must be JSON or form-encoded")
+        }
+        if request.body.isEmpty {
+            throw ErrorTable.badRequest(code: "missing_code", detail: "Missing authorization code")
+        }
+        if isJSON {
+            guard firstByte == UInt8(ascii: "{") else { throw malformed }
+            do {
+                return try JSONDecoder().decode(Fields.self, from: Data(request.body))
+            } catch {
+                throw malformed
+            }
+        }
+        guard let pairs = FormURLEncodedBody.parse(request.body) else { throw malformed }
+        var fields = Fields()
+        for (name, value) in pairs {
+            switch name {
+            // A repeated field is ambiguous; refuse it rather than pick one.
+            case "code":
+                guard fields.code == nil else { throw malformed }
+                fields.code = value
+            case "code_verifier":
+                guard fields.codeVerifier == nil else { throw malformed }
+                fields.codeVerifier = value
+            case "redirect_uri":
+                guard fields.redirectURI == nil else { throw malformed }
+                fields.redirectURI = value
+            default:
+                continue
+            }
+        }
+        return fields
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
+    }
+}

@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import CognitoEmulator
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The local Cognito emulator, started in-process, plus what a harness needs from it: real
+/// tokens and authorization codes minted over its real HTTP endpoints, faults, a movable clock.
+public final class EmulatorFixture: Sendable {
+    public let server: CognitoEmulatorServer
+    let http: HTTPClient
+    let clockOffset: ClockOffset
+    public let username = "demo"
+    public let password = "Passw0rd!"
+
+    public var options: EmulatorOptions { server.options }
+    public var baseURL: String { server.baseURL }
+    public var environment: [String: String] { server.environment }
+    public var redirectURI: String { server.options.redirectURIs[0] }
+
+    private init(server: CognitoEmulatorServer, http: HTTPClient, clockOffset: ClockOffset) {
+        self.server = server
+        self.http = http
+        self.clockOffset = clockOffset
+    }
+
+    public static func start(port: Int = 0) async throws -> EmulatorFixture {
+        let offset = ClockOffset()
+        var options = EmulatorOptions()
+        options.port = port
+        options.now = { Date().timeIntervalSince1970 + offset.seconds }
+        let server = try await CognitoEmulatorServer.start(options)
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(10))
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return EmulatorFixture(server: server, http: http, clockOffset: offset)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+        try? await server.shutdown()
+    }
+
+    public struct Tokens: Sendable {
+        public var accessToken: String
+        public var idToken: String
+        public var refreshToken: String
+    }
+
+    /// `InitiateAuth` with `USER_PASSWORD_AUTH` for the demo user.
+    public func signIn() async throws -> Tokens {
+        let body: [String: Any] = [
+            "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": options.clientId,
+            "AuthParameters": ["USERNAME": username, "PASSWORD": password],
+        ]
+        let answer = try await jsonAPI("InitiateAuth", body)
+        guard let result = answer["AuthenticationResult"] as? [String: Any],
+            let access = result["AccessToken"] as? String, let id = result["IdToken"] as? String,
+            let refresh = result["RefreshToken"] as? String
+        else { throw HarnessError("InitiateAuth answered without tokens") }
+        return Tokens(accessToken: access, idToken: id, refreshToken: refresh)
+    }
+
+    /// An access token whose `exp` is two hours in the past: minted with the emulator's clock
+    /// moved back, so it is genuinely signed and expired.
+    public func expiredAccessToken() async throws -> String {
+        clockOffset.seconds = -7200
+        defer { clockOffset.seconds = 0 }
+        return try await signIn().accessToken
+    }
+
+    /// A token already revoked by `GlobalSignOut`.
+    public func revokedAccessToken() async throws -> String {
+        let token = try await signIn().accessToken
+        try await globalSignOut(token)
+        return token
+    }
+
+    public func globalSignOut(_ accessToken: String) async throws {
+        _ = try await jsonAPI("GlobalSignOut", ["AccessToken": accessToken])
+    }
+
+    /// Logs the demo user in through `/oauth2/authorize` with PKCE S256 and returns the code.
+    public func authorizationCode(codeVerifier: String) async throws -> String {
+        let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(codeVerifier.utf8))))
+        var components = URLComponents(string: baseURL + "/oauth2/authorize")!
+        components.queryItems = [
+            .init(name: "response_type", value: "code"), .init(name: "client_id", value: options.clientId),
+            .init(name: "redirect_uri", value: redirectURI), .init(name: "scope", value: "openid email aws.cognito.signin.user.admin"),
+            .init(name: "state", value: "harness"), .init(name: "code_challenge", value: challenge),
+            .init(name: "code_challenge_method", value: "S256"),
+            .init(name: "username", value: username), .init(name: "password", value: password),
+        ]
+        let request = HTTPClientRequest(url: components.url!.absoluteString)
+        let response = try await http.execute(request, timeout: .seconds(10))
+        guard response.status == .found, let location = response.headers.first(name: "Location"),
+            let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
+        else { throw HarnessError("authorize answered \(response.status.code) without a code") }
+        return code
+    }
+
+    /// A fresh PKCE code verifier (43 unreserved characters).
+    public static func makeCodeVerifier() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// Faults for the next calls, in the emulator's `/_emulator/faults` JSON.
+    public func addFaults(_ faults: Any) async throws {
+        var request = HTTPClientRequest(url: baseURL + "/_emulator/faults")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: faults)))
+        let response = try await http.execute(request, timeout: .seconds(5))
+        guard response.status == .created else { throw HarnessError("fault injection answered \(response.status.code)") }
+    }
+
+    public func clearFaults() async throws {
+        var request = HTTPClientRequest(url: baseURL + "/_emulator/faults")
+        request.method = .DELETE
+        _ = try await http.execute(request, timeout: .seconds(5))
+    }
+
+    private func jsonAPI(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: baseURL + "/")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+        request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { throw HarnessError("\(operation) answered \(response.status.code)") }
+        return (try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any]) ?? [:]
+    }
+}
+
+/// How far the emulator's clock is moved from the wall clock (shared with its `now` closure).
+final class ClockOffset: Sendable {
+    private let storage = Mutex<Double>(0)
+
+    var seconds: Double {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}
+
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64).map(Array.init)
+    }
+}
+
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,117 @@
+// auth-demo: the whole product flow against the local Cognito emulator, through the real
+// executables — authorize as the demo user → sign-in → me → logout → me again (403) — in stdin
+// mode and in Lambda mode. Prints each request and response (tokens shortened); exits 1 on any
+// deviation from the HTTP contract.
+import Foundation
+import LocalHarness
+
+guard CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--bin-dir" else {
+    FileHandle.standardError.write(Data("usage: auth-demo --bin-dir DIR\n".utf8))
+    exit(2)
+}
+let binDirectory = URL(fileURLWithPath: CommandLine.arguments[2])
+
+/// Long values (tokens, codes) are shown by their first characters and length only.
+func shorten(_ text: String) -> String {
+    var result = text
+    for match in text.split(whereSeparator: { "\" ,:{}".contains($0) }) where match.count > 30 {
+        result = result.replacingOccurrences(of: String(match), with: "\(match.prefix(10))…(\(match.count) chars)")
+    }
+    return result
+}
+
+func event(method: String, path: String, headers: [String: String] = [:], body: String? = nil) throws -> [UInt8] {
+    var event: [String: Any] = [
+        "version": "2.0", "routeKey": "\(method) \(path)", "rawPath": path, "rawQueryString": "",
+        "headers": headers.merging(["host": "localhost", "user-agent": "auth-demo"]) { a, _ in a },
+        "requestContext": [
+            "http": ["method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "auth-demo"],
+            "requestId": UUID().uuidString, "routeKey": "\(method) \(path)", "stage": "$default",
+        ],
+        "isBase64Encoded": false,
+    ]
+    if let body { event["body"] = body }
+    return Array(try JSONSerialization.data(withJSONObject: event))
+}
+
+struct Answer {
+    var status: Int
+    var body: [String: Any]
+    var bodyText: String
+}
+
+var deviations = 0
+
+func call(
+    _ function: String, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil,
+    expect status: Int, mode: InvocationMode, environment: [String: String]
+) async throws -> Answer {
+    let shown = headers.map { "\($0.key): \($0.value)" }.sorted().joined(separator: "; ")
+    print("   → \(method) \(path)\(shown.isEmpty ? "" : "  [\(shorten(shown))]")\(body.map { "  " + shorten($0) } ?? "")")
+    let invoker = FunctionInvoker(executable: binDirectory.appendingPathComponent(function).path)
+    let result = try await invoker.invoke(
+        event: try event(method: method, path: path, headers: headers, body: body), environment: environment, mode: mode)
+    guard let payload = result.payload,
+        let response = try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+        let actual = response["statusCode"] as? Int
+    else {
+        print("   ✗ no response: \(result.failure ?? "unreadable payload")")
+        deviations += 1
+        return Answer(status: 0, body: [:], bodyText: "")
+    }
+    let bodyText = response["body"] as? String ?? ""
+    let body = (try? JSONSerialization.jsonObject(with: Data(bodyText.utf8)) as? [String: Any]) ?? [:]
+    let mark = actual == status ? "←" : "✗"
+    print("   \(mark) \(actual) \(shorten(bodyText))")
+    if actual != status {
+        print("     expected \(status)")
+        deviations += 1
+    }
+    return Answer(status: actual, body: body, bodyText: bodyText)
+}
+
+let fixture = try await EmulatorFixture.start()
+var environment = fixture.environment
+environment["LOG_LEVEL"] = "warning"
+print("Local Cognito emulator at \(fixture.baseURL) (user pool \(fixture.options.userPoolId), demo user \(fixture.username))")
+
+for mode in InvocationMode.allCases {
+    print("\n== \(mode == .stdin ? "stdin mode: one event on stdin, the response on stdout" : "Lambda mode: the Runtime API loop against a loopback Runtime API server") ==")
+    print("1. the demo user signs in on the hosted UI (PKCE S256); the browser comes back with a code")
+    let verifier = EmulatorFixture.makeCodeVerifier()
+    let code = try await fixture.authorizationCode(codeVerifier: verifier)
+    print("   → GET \(fixture.baseURL)/oauth2/authorize?response_type=code&client_id=…&code_challenge=…")
+    print("   ← 302 \(fixture.redirectURI)?code=\(shorten(code))&state=harness")
+
+    print("2. sign-in: the app exchanges the code")
+    let signIn = try await call(
+        "sign-in", "POST", "/auth/sign-in", headers: ["content-type": "application/json"],
+        body: #"{"code":"\#(code)","code_verifier":"\#(verifier)","redirect_uri":"\#(fixture.redirectURI)"}"#,
+        expect: 200, mode: mode, environment: environment)
+    guard let token = signIn.body["access_token"] as? String else {
+        print("   ✗ no access_token in the sign-in response")
+        deviations += 1
+        continue
+    }
+    let bearer = ["authorization": "Bearer \(token)"]
+
+    print("3. me: who is signed in?")
+    let me = try await call("me", "GET", "/auth/me", headers: bearer, expect: 200, mode: mode, environment: environment)
+    if me.body["username"] as? String != fixture.username {
+        print("   ✗ expected username \(fixture.username)")
+        deviations += 1
+    }
+
+    print("4. logout: revoke the session (GlobalSignOut)")
+    _ = try await call("logout", "GET", "/auth/logout", headers: bearer, expect: 200, mode: mode, environment: environment)
+
+    print("5. me again with the revoked token: refused")
+    let after = try await call("me", "GET", "/auth/me", headers: bearer, expect: 403, mode: mode, environment: environment)
+    if after.body["code"] as? String != "token_revoked" {
+        print("   ✗ expected code token_revoked")
+        deviations += 1
+    }
+}
+await fixture.shutdown()
+print(deviations == 0 ? "\nDemo passed: every step answered as the contract says." : "\nDemo FAILED: \(deviations) deviation(s).")
+exit(deviations == 0 ? 0 : 1)

@@ -1,0 +1,197 @@
+// event-replay: every event in events/ through its executable, in stdin mode and in Lambda mode
+// (a real Runtime API server on loopback), against the local Cognito emulator; each response is
+// compared with the expected one beside the event. Last line: `N passed, M failed`.
+import Foundation
+import LocalHarness
+
+let usage = """
+    usage: event-replay --bin-dir DIR [--events DIR] [--mode stdin|lambda|both] [--filter TEXT]
+           event-replay --bin-dir DIR --invoke FUNCTION EVENT.json [--mode stdin|lambda]
+    """
+
+var binDirectory: String?
+var eventsDirectory = "events"
+var modes = InvocationMode.allCases
+var filter: String?
+var invocation: (function: String, event: String)?
+var arguments = CommandLine.arguments.dropFirst()[...]
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--bin-dir": binDirectory = arguments.popFirst()
+    case "--events": eventsDirectory = arguments.popFirst() ?? eventsDirectory
+    case "--mode":
+        switch arguments.popFirst() {
+        case "stdin": modes = [.stdin]
+        case "lambda": modes = [.lambda]
+        case "both": modes = InvocationMode.allCases
+        default: FileHandle.standardError.write(Data((usage + "\n").utf8)); exit(2)
+        }
+    case "--filter": filter = arguments.popFirst()
+    case "--invoke":
+        guard let function = arguments.popFirst(), let event = arguments.popFirst() else {
+            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            exit(2)
+        }
+        invocation = (function, event)
+    default:
+        FileHandle.standardError.write(Data((usage + "\n").utf8))
+        exit(2)
+    }
+}
+guard let binDirectory else {
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+}
+
+struct ReplayCase {
+    var function: String
+    var name: String
+    var version: String
+    var event: URL
+    var expected: URL
+    var setup: URL?
+
+    var label: String { "\(function)/\(name) \(version)" }
+}
+
+func loadCases() throws -> [ReplayCase] {
+    let root = URL(fileURLWithPath: eventsDirectory)
+    var cases: [ReplayCase] = []
+    for function in try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() {
+        let directory = root.appendingPathComponent(function)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
+            let parts = file.split(separator: ".").map(String.init)
+            guard parts.count == 3, parts[2] == "json", parts[1] == "v1" || parts[1] == "v2" else { continue }
+            let setup = directory.appendingPathComponent("\(parts[0]).setup.json")
+            cases.append(ReplayCase(
+                function: function, name: parts[0], version: parts[1],
+                event: directory.appendingPathComponent(file),
+                expected: directory.appendingPathComponent("\(parts[0]).\(parts[1]).expected.json"),
+                setup: FileManager.default.fileExists(atPath: setup.path) ? setup : nil))
+        }
+    }
+    return cases.filter { filter == nil || $0.label.contains(filter!) }
+}
+
+func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+/// Values that must never show up in logs (and, presented by the client, never in a response).
+func secrets(_ placeholders: Placeholders) -> [String] {
+    ["ACCESS_TOKEN", "ID_TOKEN", "EXPIRED_TOKEN", "REVOKED_TOKEN", "TAMPERED_TOKEN", "CODE", "CODE_VERIFIER"]
+        .compactMap { placeholders.values[$0] }
+}
+
+func run(_ replay: ReplayCase, mode: InvocationMode, fixture: EmulatorFixture) async throws -> [String] {
+    let eventText = try text(replay.event)
+    let expectedText = try text(replay.expected)
+    let setupText = try replay.setup.map(text) ?? "{}"
+    let placeholders = Placeholders(fixture: fixture)
+    try await placeholders.prepare(
+        Placeholders.names(in: eventText).union(Placeholders.names(in: expectedText)).union(Placeholders.names(in: setupText)))
+
+    let event = try JSONSerialization.data(
+        withJSONObject: placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(eventText.utf8))))
+    let setup = placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(setupText.utf8))) as? [String: Any] ?? [:]
+
+    var environment = fixture.environment
+    environment["LOG_LEVEL"] = "debug"
+    for (name, value) in (setup["env"] as? [String: String]) ?? [:] {
+        environment[name] = value
+    }
+    try await fixture.clearFaults()
+    if let faults = setup["faults"] {
+        try await fixture.addFaults(faults)
+    }
+
+    let executable = URL(fileURLWithPath: binDirectory).appendingPathComponent(replay.function).path
+    let result = try await FunctionInvoker(executable: executable).invoke(
+        event: Array(event), environment: environment, mode: mode)
+    try await fixture.clearFaults()
+    guard let payload = result.payload else {
+        return ["no response: \(result.failure ?? "?")", "logs: \(String(decoding: result.logs.suffix(600), as: UTF8.self))"]
+    }
+    var problems = result.failure.map { [$0] } ?? []
+    problems += ResponseComparison.differences(expected: Array(placeholders.fill(expectedText).utf8), actual: payload)
+
+    // Security: nothing the client presented, and no token Cognito issued, may be logged; nothing
+    // the client presented may be echoed back.
+    let logs = String(decoding: result.logs, as: UTF8.self)
+    let response = String(decoding: payload, as: UTF8.self)
+    var watched = secrets(placeholders)
+    if let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+        let body = object["body"] as? String,
+        let parsed = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+        let issued = parsed["access_token"] as? String {
+        watched.append(issued)
+    }
+    for secret in watched where secret.count >= 16 {
+        let signature = String(secret.split(separator: ".").last ?? "")
+        if logs.contains(secret) || (signature.count >= 16 && logs.contains(signature)) {
+            problems.append("a token or code appears in the logs")
+        }
+    }
+    for secret in secrets(placeholders) where secret.count >= 16 && response.contains(secret) {
+        problems.append("a token or code the client sent is echoed in the response")
+    }
+    return problems
+}
+
+/// `--invoke`: one event, placeholders minted from a fresh emulator, the response on stdout.
+if let invocation {
+    let fixture = try await EmulatorFixture.start()
+    let placeholders = Placeholders(fixture: fixture)
+    let eventText = try text(URL(fileURLWithPath: invocation.event))
+    try await placeholders.prepare(Placeholders.names(in: eventText))
+    let event = try JSONSerialization.data(
+        withJSONObject: placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(eventText.utf8))))
+    let executable = URL(fileURLWithPath: binDirectory).appendingPathComponent(invocation.function).path
+    let result = try await FunctionInvoker(executable: executable).invoke(
+        event: Array(event), environment: fixture.environment, mode: modes.count == 1 ? modes[0] : .stdin)
+    FileHandle.standardError.write(Data(result.logs))
+    await fixture.shutdown()
+    guard let payload = result.payload else {
+        FileHandle.standardError.write(Data("event-replay: no response: \(result.failure ?? "?")\n".utf8))
+        exit(1)
+    }
+    FileHandle.standardOutput.write(Data(payload + [UInt8(ascii: "\n")]))
+    exit(0)
+}
+
+let cases: [ReplayCase]
+do {
+    cases = try loadCases()
+} catch {
+    FileHandle.standardError.write(Data("event-replay: cannot read \(eventsDirectory): \(error)\n".utf8))
+    exit(2)
+}
+guard !cases.isEmpty else {
+    FileHandle.standardError.write(Data("event-replay: no events under \(eventsDirectory)\n".utf8))
+    exit(2)
+}
+
+let fixture = try await EmulatorFixture.start()
+var passed = 0
+var failed = 0
+for replay in cases {
+    for mode in modes {
+        let problems: [String]
+        do {
+            problems = try await run(replay, mode: mode, fixture: fixture)
+        } catch {
+            problems = ["harness error: \(error)"]
+        }
+        if problems.isEmpty {
+            passed += 1
+            print("ok    \(replay.label) \(mode.rawValue)")
+        } else {
+            failed += 1
+            print("FAIL  \(replay.label) \(mode.rawValue)")
+            for problem in problems { print("      \(problem)") }
+        }
+    }
+}
+await fixture.shutdown()
+print("\(passed) passed, \(failed) failed")
+exit(failed == 0 ? 0 : 1)

@@ -1,0 +1,62 @@
+import AuthCore
+import LambdaKit
+import Testing
+
+@testable import AuthEndpoints
+
+@Suite struct ErrorTableTests {
+    static let verificationFailures: [TokenVerificationError] = [
+        .malformed("x"), .unsupportedAlgorithm("HS256"), .missingKeyID, .unknownKeyID, .unusableKey("x"),
+        .badSignature, .expired, .notYetValid, .issuedInFuture, .wrongIssuer, .wrongTokenUse, .wrongClient,
+    ]
+
+    @Test func everyVerificationFailureIsA403WithTheInvalidTokenChallenge() {
+        for failure in Self.verificationFailures {
+            let problem = ErrorTable.verification(failure)
+            #expect(problem.status == 403, "\(failure)")
+            #expect(problem.headers.map(\.value) == [#"Bearer error="invalid_token""#], "\(failure)")
+        }
+        #expect(ErrorTable.verification(.expired).code == "token_expired")
+        #expect(ErrorTable.verification(.expired).detail == "Access token has expired")
+    }
+
+    @Test func unavailableKeysAreAnUpstreamFailureNotTheClientsFault() {
+        let problem = ErrorTable.verification(.keysUnavailable("timeout"))
+        #expect(problem.status == 502)
+        #expect(problem.headers.isEmpty)
+    }
+
+    @Test func signInMapsCognitoRefusalsToTheContract() {
+        #expect(ErrorTable.signIn(.invalidGrant(nil)).status == 401)
+        #expect(ErrorTable.signIn(.unauthorizedClient(nil)).status == 401)
+        #expect(ErrorTable.signIn(.invalidClient).status == 500)
+        #expect(ErrorTable.signIn(.invalidRequest(nil)).status == 400)
+        #expect(ErrorTable.signIn(.throttled).status == 503)
+        #expect(ErrorTable.signIn(.throttled).headers.map(\.name) == ["Retry-After"])
+        for upstream: CognitoError in [.timeout, .unreachable("x"), .malformedResponse("x"), .upstream(status: 500, excerpt: "")] {
+            #expect(ErrorTable.signIn(upstream).status == 502, "\(upstream)")
+        }
+    }
+
+    @Test func meAndLogoutDifferOnlyOnHowTheyReportARefusedToken() {
+        let revoked = CognitoError.notAuthorized("Access Token has been revoked")
+        #expect(ErrorTable.me(revoked).status == 403)
+        #expect(ErrorTable.me(revoked).code == "token_revoked")
+        #expect(ErrorTable.logout(revoked).status == 401)
+        #expect(ErrorTable.logout(revoked).code == "token_revoked")
+        #expect(ErrorTable.me(.notAuthorized("Access Token has expired")).code == "token_expired")
+        #expect(ErrorTable.me(.notAuthorized("Invalid Access Token")).code == "invalid_token")
+        #expect(ErrorTable.me(.userNotFound).status == 404)
+        #expect(ErrorTable.logout(.userNotFound).status == 404)
+    }
+
+    @Test func problemResponsesAreProblemJSONAndNeverCached() throws {
+        let response = ErrorTable.methodNotAllowed(allowed: ["GET", "POST"]).response
+        #expect(response.status == 405)
+        #expect(response.headers["Content-Type"] == ["application/problem+json"])
+        #expect(response.headers["Cache-Control"] == ["no-store"])
+        #expect(response.headers["Allow"] == ["GET, POST"])
+        #expect(String(decoding: response.body, as: UTF8.self)
+            == #"{"code":"method_not_allowed","detail":"Method not allowed","status":405,"title":"Method Not Allowed","type":"about:blank"}"#)
+    }
+}

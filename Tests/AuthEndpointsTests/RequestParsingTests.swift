@@ -1,0 +1,119 @@
+import LambdaKit
+import NIOHTTP1
+import Testing
+
+@testable import AuthEndpoints
+
+@Suite struct FormURLEncodedBodyTests {
+    @Test func decodesPairsPlusAndPercentEscapes() throws {
+        let pairs = try #require(FormURLEncodedBody.parse(Array("code=a%2Bb&redirect_uri=https%3A%2F%2Fx.example%2Fcb&n=one+two&empty=".utf8)))
+        #expect(pairs.map(\.name) == ["code", "redirect_uri", "n", "empty"])
+        #expect(pairs.map(\.value) == ["a+b", "https://x.example/cb", "one two", ""])
+    }
+
+    @Test(arguments: ["code=%", "code=%4", "code=%zz", "code=%FF"])
+    func refusesBrokenEscapesAndInvalidUTF8(_ body: String) {
+        #expect(FormURLEncodedBody.parse(Array(body.utf8)) == nil)
+    }
+}
+
+@Suite struct SignInRequestTests {
+    static let verifier = String(repeating: "v", count: 43)
+
+    func request(_ body: String, contentType: String? = "application/json") -> HTTPRequest {
+        var headers = HTTPHeaders()
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        return HTTPRequest(method: "POST", rawPath: "/auth/sign-in", headers: headers, body: Array(body.utf8))
+    }
+
+    @Test func parsesJSON() throws {
+        let parsed = try SignInRequest.parse(request(#"{"code":"abc-123","code_verifier":"\#(Self.verifier)","redirect_uri":"https://app.example/cb"}"#))
+        #expect(parsed == SignInRequest(code: "abc-123", codeVerifier: Self.verifier, redirectURI: "https://app.example/cb"))
+    }
+
+    @Test func parsesFormWithCharsetParameter() throws {
+        let parsed = try SignInRequest.parse(
+            request("code=abc&code_verifier=\(Self.verifier)", contentType: "application/x-www-form-urlencoded; charset=UTF-8"))
+        #expect(parsed == SignInRequest(code: "abc", codeVerifier: Self.verifier, redirectURI: nil))
+    }
+
+    @Test func sniffsABodyWithoutContentType() throws {
+        #expect(try SignInRequest.parse(request(#" {"code":"j"}"#, contentType: nil)).code == "j")
+        #expect(try SignInRequest.parse(request("code=f", contentType: nil)).code == "f")
+    }
+
+    @Test(arguments: [
+        (#"{"code": "#, "invalid_request"),
+        (#"["code"]"#, "invalid_request"),
+        (#"{"code": 42}"#, "invalid_request"),
+        ("{}", "missing_code"),
+        (#"{"code": ""}"#, "missing_code"),
+        ("", "missing_code"),
+        (#"{"code": "a b"}"#, "invalid_code"),
+        (#"{"code": "\#(String(repeating: "a", count: 2049))"}"#, "invalid_code"),
+        (#"{"code": "abc", "code_verifier": "short"}"#, "invalid_code_verifier"),
+        (#"{"code": "abc", "code_verifier": "\#(String(repeating: "é", count: 43))"}"#, "invalid_code_verifier"),
+    ])
+    func refusesBadJSONBodies(_ body: String, _ code: String) {
+        #expect(throws: Problem.self) { try SignInRequest.parse(request(body)) }
+        do {
+            _ = try SignInRequest.parse(request(body))
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.code == code)
+        }
+    }
+
+    @Test func refusesRepeatedFormFieldsOtherMediaTypesAndHugeBodies() {
+        for (body, contentType, code) in [
+            ("code=a&code=b", "application/x-www-form-urlencoded", "invalid_request"),
+            ("code=a", "text/plain", "unsupported_media_type"),
+            ("code=" + String(repeating: "a", count: 20_000), "application/x-www-form-urlencoded", "invalid_request"),
+        ] {
+            do {
+                _ = try SignInRequest.parse(request(body, contentType: contentType))
+                Issue.record("accepted \(contentType) body")
+            } catch {
+                #expect(error.code == code)
+            }
+        }
+    }
+}
+
+@Suite struct BearerTokenExtractionTests {
+    func request(_ authorization: [String]) -> HTTPRequest {
+        var headers = HTTPHeaders()
+        for value in authorization { headers.add(name: "Authorization", value: value) }
+        return HTTPRequest(headers: headers)
+    }
+
+    @Test func acceptsAnyCaseOfTheScheme() throws {
+        #expect(try BearerGuard.bearerToken(in: request(["Bearer a.b.c"])) == "a.b.c")
+        #expect(try BearerGuard.bearerToken(in: request(["bearer a.b.c"])) == "a.b.c")
+        #expect(try BearerGuard.bearerToken(in: request(["BEARER   a.b.c"])) == "a.b.c")
+    }
+
+    @Test func missingCredentialsGetABareChallenge() {
+        #expect(throws: ErrorTable.missingCredentials) { try BearerGuard.bearerToken(in: request([])) }
+        do {
+            _ = try BearerGuard.bearerToken(in: request(["Basic ZGVtbzp4"]))
+            Issue.record("accepted Basic")
+        } catch {
+            #expect(error.status == 403)
+            #expect(error.code == "invalid_authentication_scheme")
+            #expect(error.headers.map(\.value) == ["Bearer"])
+        }
+    }
+
+    @Test(arguments: [["Bearer"], ["Bearer a b"], ["Bearer a.b.c", "Bearer d.e.f"], ["Bearer " + String(repeating: "x", count: 8193)]])
+    func malformedHeadersAreInvalidTokens(_ values: [String]) {
+        do {
+            _ = try BearerGuard.bearerToken(in: request(values))
+            Issue.record("accepted \(values.count) header(s)")
+        } catch {
+            #expect(error.status == 403)
+            #expect(error.code == "invalid_token")
+            #expect(error.headers.map(\.value) == [#"Bearer error="invalid_token""#])
+        }
+    }
+}
