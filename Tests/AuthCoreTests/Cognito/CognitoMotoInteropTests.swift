@@ -97,4 +97,33 @@ struct CognitoMotoInteropTests {
         #expect(idClaims["token_use"]?.stringValue == "id")
         #expect(idClaims["aud"]?.stringValue == user.clientId)
     }
+
+    @Test("AuthCore's verifier accepts moto's access token with moto's JWKS; revocation shows only at Cognito")
+    func verifierAcceptsMotoToken() async throws {
+        let user = try await MotoFixture.signedInUser(username: "frank")
+        let verifier = AccessTokenVerifier(config: user.config, keys: JWKSCache(url: user.config.jwksURL))
+        let verified = try await verifier.verify(user.accessToken, deadline: Support.deadline())
+        #expect(verified.username == "frank")
+        #expect(verified.clientId == user.clientId)
+
+        // The verifier is local and stateless: a signed-out token still verifies, which is why
+        // /auth/me and /auth/logout rely on GetUser / GlobalSignOut as the revocation check.
+        let client = CognitoClient(config: user.config)
+        try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline())
+        _ = try await verifier.verify(user.accessToken, deadline: Support.deadline())
+        do throws(CognitoError) {
+            _ = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline())
+            Issue.record("expected notAuthorized after sign-out")
+        } catch {
+            guard case .notAuthorized = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+        }
+
+        // moto's ID token is not an access token.
+        await #expect(throws: TokenVerificationError.wrongTokenUse) {
+            try await verifier.verify(user.idToken, deadline: Support.deadline())
+        }
+    }
 }
