@@ -1,0 +1,185 @@
+import AsyncHTTPClient
+import FoundationEssentials
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Talks to Cognito for the three handlers: the managed-login OAuth2 endpoints
+/// (`{domain}/oauth2/token`, `/oauth2/revoke`) and the `cognito-idp` JSON API (`GetUser`,
+/// `GlobalSignOut`; unsigned, they are authorized by the access token).
+///
+/// Every call takes the invocation's deadline and never outlives it; bodies are capped at 1 MiB.
+/// Nothing is retried: a code is single-use and a sign-out is not worth a second round trip
+/// inside a Lambda deadline. Token values, codes and the client secret are never logged and
+/// never end up in a `CognitoError`.
+public struct CognitoClient: Sendable {
+    static let maxBodyBytes = 1 << 20
+
+    let clientId: String
+    let clientSecret: String?
+    let domain: String?
+    let idpEndpoint: String
+    let http: UpstreamHTTP
+    let logger: Logger
+
+    public init(config: CognitoConfig, http: UpstreamHTTP = .shared, logger: Logger = Logger(label: "AuthCore.CognitoClient")) {
+        self.init(
+            clientId: config.clientId, clientSecret: config.clientSecret, domain: config.domain,
+            idpEndpoint: config.idpEndpoint, http: http, logger: logger
+        )
+    }
+
+    init(
+        clientId: String, clientSecret: String?, domain: String?, idpEndpoint: String,
+        http: UpstreamHTTP = .shared, logger: Logger = Logger(label: "AuthCore.CognitoClient")
+    ) {
+        self.clientId = clientId
+        self.clientSecret = clientSecret.flatMap { $0.isEmpty ? nil : $0 }
+        self.domain = domain.map(Self.trimmingTrailingSlashes)
+        self.idpEndpoint = Self.trimmingTrailingSlashes(idpEndpoint)
+        self.http = http
+        self.logger = logger
+    }
+
+    // MARK: OAuth2 endpoints
+
+    /// Exchanges an authorization code (plus the PKCE verifier when the authorize request had a
+    /// challenge) for tokens.
+    public func exchangeCode(
+        _ code: String, redirectURI: String, codeVerifier: String?, deadline: NIODeadline
+    ) async throws(CognitoError) -> TokenSet {
+        var fields: [(name: String, value: String)] = [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+        ]
+        if let codeVerifier { fields.append(("code_verifier", codeVerifier)) }
+        let response = try await oauthPost(
+            "/oauth2/token", fields: fields, secrets: [code, codeVerifier ?? ""],
+            operation: "token.authorization_code", deadline: deadline
+        )
+        return try CognitoResponseReader.tokenSet(response)
+    }
+
+    /// Gets new access and ID tokens for a refresh token. The answer has a refresh token only
+    /// when the app client rotates them.
+    public func refresh(_ refreshToken: String, deadline: NIODeadline) async throws(CognitoError) -> TokenSet {
+        let response = try await oauthPost(
+            "/oauth2/token", fields: [("grant_type", "refresh_token"), ("refresh_token", refreshToken)],
+            secrets: [refreshToken], operation: "token.refresh_token", deadline: deadline
+        )
+        return try CognitoResponseReader.tokenSet(response)
+    }
+
+    /// Revokes a refresh token and the access tokens issued from it (`/oauth2/revoke`).
+    public func revoke(refreshToken: String, deadline: NIODeadline) async throws(CognitoError) {
+        _ = try await oauthPost(
+            "/oauth2/revoke", fields: [("token", refreshToken)], secrets: [refreshToken],
+            operation: "revoke", deadline: deadline
+        )
+    }
+
+    // MARK: JSON API
+
+    /// `GetUser`: the user the access token belongs to. Cognito checks revocation and expiry, so
+    /// this is also the revocation check of `/auth/me`.
+    public func getUser(accessToken: String, deadline: NIODeadline) async throws(CognitoError) -> CognitoUser {
+        let response = try await apiCall("GetUser", accessToken: accessToken, deadline: deadline)
+        return try CognitoResponseReader.user(response)
+    }
+
+    /// `GlobalSignOut`: revokes every token of the user the access token belongs to.
+    public func globalSignOut(accessToken: String, deadline: NIODeadline) async throws(CognitoError) {
+        _ = try await apiCall("GlobalSignOut", accessToken: accessToken, deadline: deadline)
+    }
+
+    // MARK: Plumbing
+
+    private func oauthPost(
+        _ path: String, fields: [(name: String, value: String)], secrets: [String], operation: String,
+        deadline: NIODeadline
+    ) async throws(CognitoError) -> UpstreamResponse {
+        guard let domain else {
+            logger.error("Cognito domain is not configured; cannot call the OAuth2 endpoints", metadata: ["operation": "\(operation)"])
+            throw .invalidClient
+        }
+        var fields = fields
+        var request = HTTPClientRequest(url: domain + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let clientSecret {
+            // Cognito's documented form: Basic base64("client_id:client_secret"), no form-encoding
+            // of the parts (ids and secrets are [\w+]+ anyway).
+            let credentials = Data("\(clientId):\(clientSecret)".utf8).base64EncodedString()
+            request.headers.add(name: "Authorization", value: "Basic \(credentials)")
+        } else {
+            fields.append(("client_id", clientId))
+        }
+        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(fields)))
+
+        let response = try await send(request, operation: operation, deadline: deadline)
+        guard (200..<300).contains(response.status) else {
+            let error = CognitoResponseReader.oauthError(response, secrets: secrets + [clientSecret ?? ""])
+            log(error, operation: operation, status: response.status)
+            throw error
+        }
+        return response
+    }
+
+    private func apiCall(_ operation: String, accessToken: String, deadline: NIODeadline) async throws(CognitoError) -> UpstreamResponse {
+        var request = HTTPClientRequest(url: idpEndpoint + "/")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+        request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
+        let body: [UInt8]
+        do {
+            body = Array(try JSONEncoder().encode(["AccessToken": accessToken]))
+        } catch {
+            throw .invalidRequest("access token cannot be encoded")
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+
+        let response = try await send(request, operation: operation, deadline: deadline)
+        guard (200..<300).contains(response.status) else {
+            let error = CognitoResponseReader.apiError(response, secrets: [accessToken])
+            log(error, operation: operation, status: response.status)
+            throw error
+        }
+        return response
+    }
+
+    private func send(_ request: HTTPClientRequest, operation: String, deadline: NIODeadline) async throws(CognitoError) -> UpstreamResponse {
+        guard deadline > .now() else { throw .timeout }
+        do {
+            return try await http.send(request, deadline: deadline, maxBodyBytes: Self.maxBodyBytes)
+        } catch {
+            let mapped: CognitoError
+            switch error {
+            case .timeout: mapped = .timeout
+            case .unreachable(let reason): mapped = .unreachable(reason)
+            case .connectionLost(let reason): mapped = .unreachable("connection lost: \(reason)")
+            case .bodyTooLarge: mapped = .malformedResponse("response body larger than \(Self.maxBodyBytes) bytes")
+            }
+            logger.warning("Cognito call failed", metadata: ["operation": "\(operation)", "error": "\(mapped)"])
+            throw mapped
+        }
+    }
+
+    private func log(_ error: CognitoError, operation: String, status: Int) {
+        let metadata: Logger.Metadata = ["operation": "\(operation)", "status": "\(status)", "error": "\(error)"]
+        switch error {
+        case .invalidClient:
+            // Our own credentials are wrong: every sign-in will fail until the deployment is fixed.
+            logger.error("Cognito rejected this app client's credentials (invalid_client): check COGNITO_CLIENT_ID / COGNITO_CLIENT_SECRET", metadata: metadata)
+        case .upstream, .throttled:
+            logger.warning("Cognito call failed", metadata: metadata)
+        default:
+            logger.debug("Cognito refused the call", metadata: metadata)
+        }
+    }
+
+    private static func trimmingTrailingSlashes(_ url: String) -> String {
+        var url = Substring(url)
+        while url.hasSuffix("/") { url = url.dropLast() }
+        return String(url)
+    }
+}

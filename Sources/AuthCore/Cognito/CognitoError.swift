@@ -1,0 +1,31 @@
+/// Why a Cognito call failed. Every string in here comes from Cognito's answer after
+/// `UpstreamText.sanitize` (tokens, codes and secrets of the request removed, long token-like
+/// runs redacted, length capped), so it is safe to log or to put in a problem `detail`.
+public enum CognitoError: Error, Sendable, Equatable {
+    /// `invalid_grant`: the code is unknown, used, expired, or the PKCE verifier does not match;
+    /// or the refresh token is invalid or revoked.
+    case invalidGrant(String?)
+    /// `unauthorized_client`: the client may not use this grant, or the redirect URI does not match.
+    case unauthorizedClient(String?)
+    /// `invalid_client`: our own client id / secret are wrong (or no domain is configured).
+    /// A deployment error, not the caller's: map to 500 and log loudly.
+    case invalidClient
+    /// `invalid_request`, `unsupported_grant_type`, `invalid_scope`, `unsupported_token_type`,
+    /// or the JSON API's `InvalidParameterException`.
+    case invalidRequest(String?)
+    /// `NotAuthorizedException` (and the user-state refusals `PasswordResetRequiredException`,
+    /// `UserNotConfirmedException`) with Cognito's reason, e.g. "Access Token has been revoked".
+    case notAuthorized(String)
+    /// `UserNotFoundException`.
+    case userNotFound
+    /// `TooManyRequestsException`, `LimitExceededException`, or HTTP 429.
+    case throttled
+    /// A 5xx, `InternalErrorException`, or an answer this client does not know how to read.
+    case upstream(status: Int, excerpt: String)
+    /// The call did not finish before its deadline.
+    case timeout
+    /// No usable connection (refused, DNS, TLS, dropped before a complete answer).
+    case unreachable(String)
+    /// A success status with a body that is not what the operation returns (or is too large).
+    case malformedResponse(String)
+}
