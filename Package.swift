@@ -67,7 +67,9 @@ let package = Package(
         // Runtime loop benchmark: LambdaMain through the loopback server vs. the raw client pattern.
         .executableTarget(
             name: "lambda-runtime-bench",
-            dependencies: ["LambdaKit", "LambdaRuntimeAPIServer"]
+            dependencies: [
+                "LambdaKit", "LambdaRuntimeAPIServer", .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .target(name: "AuthEndpoints", dependencies: ["AuthCore", "LambdaKit"]),
         // Lets the handler binaries start on provided.al2023 (glibc 2.34): routes hypot/hypotf,

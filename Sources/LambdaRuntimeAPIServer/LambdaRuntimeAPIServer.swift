@@ -74,6 +74,11 @@ public final class LambdaRuntimeAPIServer: Sendable {
         }
     }
 
+    /// The answer recorded for `requestId` so far, without waiting.
+    public func recordedOutcome(for requestId: String) -> RuntimeAPIOutcome? {
+        core.recordedOutcome(requestId)
+    }
+
     /// Enqueue and wait for the answer.
     public func invoke(_ invocation: RuntimeAPIInvocation, timeout: Duration? = nil) async throws -> RuntimeAPIOutcome {
         enqueue(invocation)

@@ -103,6 +103,10 @@ final class ServerCore: Sendable {
 
     var initError: RuntimeAPIInitError? { state.withLock { $0.initError } }
 
+    func recordedOutcome(_ requestId: String) -> RuntimeAPIOutcome? {
+        state.withLock { $0.outcomes[requestId] }
+    }
+
     /// The connection closed: its parked polls go away, its unanswered invocations are abandoned.
     func connectionClosed(_ connection: Int) {
         let (promises, abandoned) = state.withLock { state in

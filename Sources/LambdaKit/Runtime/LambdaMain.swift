@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 
 /// The entry point of every handler executable.
 public enum LambdaMain {
@@ -8,6 +10,12 @@ public enum LambdaMain {
     /// exit 1; stdin → one stderr line + exit 2), then serves events. Never returns.
     /// Do not bootstrap `LoggingSystem` yourself before calling this.
     public static func run(_ makeHandler: @Sendable (Logger) async throws -> HTTPHandler) async -> Never {
+        if Environment.get("LAMBDAKIT_NIO_EXECUTOR") != "0" {
+            // Performance: Swift concurrency jobs run on NIO's event loops, so an `await` on a Runtime
+            // API response resumes on the loop thread that read it instead of switching threads
+            // (measured by scripts/bench-runtime). LAMBDAKIT_NIO_EXECUTOR=0 turns it off.
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         let level = LogLevelSetting.fromEnvironment()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
         let logger = Logger(label: "lambda")
