@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CognitoEmulator
 import Crypto
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -30,6 +31,7 @@ public final class EmulatorFixture: Sendable {
         let offset = ClockOffset()
         var options = EmulatorOptions()
         options.port = port
+        options.logger.logLevel = .warning
         options.now = { Date().timeIntervalSince1970 + offset.seconds }
         let server = try await CognitoEmulatorServer.start(options)
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
@@ -107,12 +109,12 @@ public final class EmulatorFixture: Sendable {
         return Base64URL.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
-    /// Faults for the next calls, in the emulator's `/_emulator/faults` JSON.
-    public func addFaults(_ faults: Any) async throws {
+    /// Faults for the next calls, in the emulator's `/_emulator/faults` JSON (one object or an array).
+    public func addFaults(_ json: String) async throws {
         var request = HTTPClientRequest(url: baseURL + "/_emulator/faults")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: faults)))
+        request.body = .bytes(ByteBuffer(string: json))
         let response = try await http.execute(request, timeout: .seconds(5))
         guard response.status == .created else { throw HarnessError("fault injection answered \(response.status.code)") }
     }

@@ -35,6 +35,17 @@ public final class Placeholders {
         return names
     }
 
+    /// Every placeholder name in an event's JSON text, including inside a base64-encoded body.
+    public static func names(inEvent text: String) -> Set<String> {
+        var found = names(in: text)
+        if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            (object["isBase64Encoded"] as? Bool) == true, let body = object["body"] as? String,
+            let decoded = Data(base64Encoded: body), let bodyText = String(data: decoded, encoding: .utf8) {
+            found.formUnion(names(in: bodyText))
+        }
+        return found
+    }
+
     /// Mints the values for `names` (each only once per `Placeholders`).
     public func prepare(_ names: Set<String>) async throws {
         for name in names.sorted() where values[name] == nil && name != "ANY" {

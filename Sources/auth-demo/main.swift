@@ -42,7 +42,7 @@ struct Answer {
 
 var deviations = 0
 
-func call(
+@MainActor func call(
     _ function: String, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil,
     expect status: Int, mode: InvocationMode, environment: [String: String]
 ) async throws -> Answer {

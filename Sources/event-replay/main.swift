@@ -54,7 +54,7 @@ struct ReplayCase {
     var label: String { "\(function)/\(name) \(version)" }
 }
 
-func loadCases() throws -> [ReplayCase] {
+@MainActor func loadCases() throws -> [ReplayCase] {
     let root = URL(fileURLWithPath: eventsDirectory)
     var cases: [ReplayCase] = []
     for function in try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() {
@@ -83,13 +83,13 @@ func secrets(_ placeholders: Placeholders) -> [String] {
         .compactMap { placeholders.values[$0] }
 }
 
-func run(_ replay: ReplayCase, mode: InvocationMode, fixture: EmulatorFixture) async throws -> [String] {
+@MainActor func run(_ replay: ReplayCase, mode: InvocationMode, fixture: EmulatorFixture) async throws -> [String] {
     let eventText = try text(replay.event)
     let expectedText = try text(replay.expected)
     let setupText = try replay.setup.map(text) ?? "{}"
     let placeholders = Placeholders(fixture: fixture)
     try await placeholders.prepare(
-        Placeholders.names(in: eventText).union(Placeholders.names(in: expectedText)).union(Placeholders.names(in: setupText)))
+        Placeholders.names(inEvent: eventText).union(Placeholders.names(in: expectedText)).union(Placeholders.names(in: setupText)))
 
     let event = try JSONSerialization.data(
         withJSONObject: placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(eventText.utf8))))
@@ -102,7 +102,8 @@ func run(_ replay: ReplayCase, mode: InvocationMode, fixture: EmulatorFixture) a
     }
     try await fixture.clearFaults()
     if let faults = setup["faults"] {
-        try await fixture.addFaults(faults)
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: faults), as: UTF8.self)
+        try await fixture.addFaults(json)
     }
 
     let executable = URL(fileURLWithPath: binDirectory).appendingPathComponent(replay.function).path
@@ -143,7 +144,7 @@ if let invocation {
     let fixture = try await EmulatorFixture.start()
     let placeholders = Placeholders(fixture: fixture)
     let eventText = try text(URL(fileURLWithPath: invocation.event))
-    try await placeholders.prepare(Placeholders.names(in: eventText))
+    try await placeholders.prepare(Placeholders.names(inEvent: eventText))
     let event = try JSONSerialization.data(
         withJSONObject: placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(eventText.utf8))))
     let executable = URL(fileURLWithPath: binDirectory).appendingPathComponent(invocation.function).path

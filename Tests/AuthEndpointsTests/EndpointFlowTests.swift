@@ -1,5 +1,6 @@
 import AuthCore
 import FoundationEssentials
+import JSONValue
 import LambdaKit
 import LocalHarness
 import Logging
@@ -93,7 +94,7 @@ import Testing
         let token = try await fixture.signIn().accessToken
         // Warm the JWKS cache so only GetUser is slow.
         #expect(try await me(bearer(token, path: "/auth/me"), context()).status == 200)
-        try await fixture.addFaults(["operation": "GetUser", "kind": "latency", "latencyMs": 5000, "count": 1])
+        try await fixture.addFaults(#"{"operation": "GetUser", "kind": "latency", "latencyMs": 5000, "count": 1}"#)
         let start = ContinuousClock.now
         let response = try await me(bearer(token, path: "/auth/me"), context(timeout: .milliseconds(1500)))
         let elapsed = ContinuousClock.now - start

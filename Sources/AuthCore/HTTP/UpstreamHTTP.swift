@@ -43,11 +43,20 @@ public struct UpstreamHTTP: Sendable {
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: HTTPClient.Configuration(
                 timeout: .init(connect: .seconds(3), read: .seconds(10)),
-                connectionPool: .init(idleTimeout: .seconds(50)),
+                connectionPool: Self.connectionPool,
                 decompression: .disabled
             )
         )
     )
+
+    /// Idle connections live 50 s (a warm Lambda keeps them between invocations). A refused
+    /// connection is not retried: within one request deadline a retry loop only turns "Cognito is
+    /// unreachable" into a slow timeout.
+    static var connectionPool: HTTPClient.Configuration.ConnectionPool {
+        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(50))
+        pool.retryConnectionEstablishment = false
+        return pool
+    }
 
     /// Sends `request` and collects at most `maxBodyBytes` of the body. The whole exchange,
     /// body included, is bounded by `deadline`: a slow upstream cannot hold an invocation past it.
