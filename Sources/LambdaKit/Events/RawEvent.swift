@@ -1,8 +1,10 @@
 import JSONValue
 
 /// Every field any of the four HTTP event shapes (or an authorizer event) may carry, all optional:
-/// one decoding pass, then `LambdaEventDecoder` decides what the event is.
-struct RawEvent: Decodable {
+/// one parsing pass (`JSONValue.parse`), then `LambdaEventDecoder` decides what the event is.
+/// Field types are strict (a present, non-null field of the wrong type is `.malformed` with its
+/// path), except in the string maps, which are lenient (see `LenientStringMap`).
+struct RawEvent {
     var version: String?
     var type: String?
     var methodArn: String?
@@ -23,7 +25,42 @@ struct RawEvent: Decodable {
     var isBase64Encoded: Bool?
     var requestContext: RawRequestContext?
 
-    struct RawRequestContext: Decodable {
+    init(_ members: [String: JSONValue]) throws(LambdaEventError) {
+        var fields = FieldReader(members: members, path: "")
+        version = try fields.string("version")
+        type = try fields.string("type")
+        methodArn = try fields.string("methodArn")
+        routeArn = try fields.string("routeArn")
+        resource = try fields.string("resource")
+        path = try fields.string("path")
+        httpMethod = try fields.string("httpMethod")
+        rawPath = try fields.string("rawPath")
+        rawQueryString = try fields.string("rawQueryString")
+        routeKey = try fields.string("routeKey")
+        headers = try fields.object("headers").map { (members, path) throws(LambdaEventError) in
+            try LenientStringMap(members, path: path)
+        }
+        multiValueHeaders = try fields.object("multiValueHeaders").map { (members, path) throws(LambdaEventError) in
+            try LenientMultiMap(members, path: path)
+        }
+        queryStringParameters = try fields.object("queryStringParameters").map { (members, path) throws(LambdaEventError) in
+            try LenientStringMap(members, path: path)
+        }
+        multiValueQueryStringParameters = try fields.object("multiValueQueryStringParameters").map {
+            (members, path) throws(LambdaEventError) in try LenientMultiMap(members, path: path)
+        }
+        pathParameters = try fields.object("pathParameters").map { (members, path) throws(LambdaEventError) in
+            try LenientStringMap(members, path: path)
+        }
+        cookies = try fields.stringArray("cookies")
+        body = try fields.string("body")
+        isBase64Encoded = try fields.bool("isBase64Encoded")
+        requestContext = try fields.object("requestContext").map { (members, path) throws(LambdaEventError) in
+            try RawRequestContext(members, path: path)
+        }
+    }
+
+    struct RawRequestContext {
         var requestId: String?
         var stage: String?
         var domainName: String?
@@ -35,79 +72,154 @@ struct RawEvent: Decodable {
         var identity: Identity?
         var elb: ELB?
         var authorizer: JSONValue?
+
+        init(_ members: [String: JSONValue], path: String) throws(LambdaEventError) {
+            var fields = FieldReader(members: members, path: path)
+            requestId = try fields.string("requestId")
+            stage = try fields.string("stage")
+            domainName = try fields.string("domainName")
+            apiId = try fields.string("apiId")
+            accountId = try fields.string("accountId")
+            routeKey = try fields.string("routeKey")
+            resourcePath = try fields.string("resourcePath")
+            http = try fields.object("http").map { (members, path) throws(LambdaEventError) in
+                var fields = FieldReader(members: members, path: path)
+                return HTTPInfo(
+                    method: try fields.string("method"), path: try fields.string("path"),
+                    sourceIp: try fields.string("sourceIp")
+                )
+            }
+            identity = try fields.object("identity").map { (members, path) throws(LambdaEventError) in
+                var fields = FieldReader(members: members, path: path)
+                return Identity(sourceIp: try fields.string("sourceIp"))
+            }
+            elb = try fields.object("elb").map { (members, path) throws(LambdaEventError) in
+                var fields = FieldReader(members: members, path: path)
+                return ELB(targetGroupArn: try fields.string("targetGroupArn"))
+            }
+            if let authorizer = members["authorizer"], authorizer != .null { self.authorizer = authorizer }
+        }
     }
 
-    struct HTTPInfo: Decodable {
+    struct HTTPInfo {
         var method: String?
         var path: String?
         var sourceIp: String?
     }
 
-    struct Identity: Decodable {
+    struct Identity {
         var sourceIp: String?
     }
 
-    struct ELB: Decodable {
+    struct ELB {
         var targetGroupArn: String?
+    }
+}
+
+/// Reads optional typed fields of one JSON object; `null` or absent is `nil`.
+struct FieldReader {
+    let members: [String: JSONValue]
+    let path: String
+
+    func fieldPath(_ key: String) -> String {
+        path.isEmpty ? key : path + "." + key
+    }
+
+    func mismatch(_ key: String) -> LambdaEventError {
+        .malformed("unexpected type at \(fieldPath(key))")
+    }
+
+    mutating func string(_ key: String) throws(LambdaEventError) -> String? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw mismatch(key)
+        }
+    }
+
+    mutating func bool(_ key: String) throws(LambdaEventError) -> Bool? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        default: throw mismatch(key)
+        }
+    }
+
+    mutating func object(_ key: String) throws(LambdaEventError) -> (members: [String: JSONValue], path: String)? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .object(let members)?: return (members, fieldPath(key))
+        default: throw mismatch(key)
+        }
+    }
+
+    mutating func stringArray(_ key: String) throws(LambdaEventError) -> [String]? {
+        switch members[key] {
+        case nil, .null?: return nil
+        case .array(let values)?:
+            var strings: [String] = []
+            strings.reserveCapacity(values.count)
+            for (position, value) in values.enumerated() {
+                guard case .string(let text) = value else {
+                    throw .malformed("unexpected type at \(fieldPath(key)).[\(position)]")
+                }
+                strings.append(text)
+            }
+            return strings
+        default: throw mismatch(key)
+        }
     }
 }
 
 /// A JSON object of strings where `null` values are skipped and numbers/booleans are read as
 /// their text (hand-written events do that). Entries are sorted by name: JSON objects are unordered
 /// and the result must not depend on hashing order.
-struct LenientStringMap: Decodable {
+struct LenientStringMap {
     var entries: [(String, String)]
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
+    init(_ members: [String: JSONValue], path: String) throws(LambdaEventError) {
         var entries: [(String, String)] = []
-        for key in container.allKeys {
-            if let value = try container.decode(LenientString.self, forKey: key).value {
-                entries.append((key.stringValue, value))
-            }
+        entries.reserveCapacity(members.count)
+        for (key, value) in members {
+            if let text = try lenientString(value, path: path + "." + key) { entries.append((key, text)) }
         }
         self.entries = entries.sorted { $0.0 < $1.0 }
     }
 }
 
 /// A JSON object of string arrays (`multiValueHeaders`, `multiValueQueryStringParameters`).
-struct LenientMultiMap: Decodable {
+struct LenientMultiMap {
     var entries: [(String, [String])]
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
+    init(_ members: [String: JSONValue], path: String) throws(LambdaEventError) {
         var entries: [(String, [String])] = []
-        for key in container.allKeys {
-            if try container.decodeNil(forKey: key) { continue }
-            let values = try container.decode([LenientString].self, forKey: key).compactMap(\.value)
-            entries.append((key.stringValue, values))
+        entries.reserveCapacity(members.count)
+        for (key, value) in members {
+            switch value {
+            case .null: continue
+            case .array(let elements):
+                var values: [String] = []
+                values.reserveCapacity(elements.count)
+                for (position, element) in elements.enumerated() {
+                    if let text = try lenientString(element, path: "\(path).\(key).[\(position)]") { values.append(text) }
+                }
+                entries.append((key, values))
+            default:
+                throw .malformed("unexpected type at \(path).\(key)")
+            }
         }
         self.entries = entries.sorted { $0.0 < $1.0 }
     }
 }
 
-struct LenientString: Decodable {
-    var value: String?
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            value = nil
-        } else if let string = try? container.decode(String.self) {
-            value = string
-        } else if let int = try? container.decode(Int64.self) {
-            value = String(int)
-        } else if let bool = try? container.decode(Bool.self) {
-            value = bool ? "true" : "false"
-        } else {
-            value = String(try container.decode(Double.self))
-        }
+/// `null` → nil; strings as they are; numbers and booleans as their text; anything else is malformed.
+func lenientString(_ value: JSONValue, path: @autoclosure () -> String) throws(LambdaEventError) -> String? {
+    switch value {
+    case .null: return nil
+    case .string(let text): return text
+    case .int(let number): return String(number)
+    case .bool(let flag): return flag ? "true" : "false"
+    case .double(let number): return String(number)
+    case .array, .object: throw .malformed("unexpected type at \(path())")
     }
-}
-
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
