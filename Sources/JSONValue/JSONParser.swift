@@ -160,21 +160,32 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
+        var nonASCII: UInt8 = 0
         while index < input.count {
             let byte = input[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: input[start..<index])
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw JSONParseError(offset: start, reason: "invalid UTF-8 in a string")
-                }
                 index += 1
-                return text
+                return try makeString(slice, nonASCII: nonASCII & 0x80 != 0, offset: start)
             }
             if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
             if byte < 0x20 { throw fail("control character in a string") }
+            nonASCII |= byte
             index += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// Performance: ASCII (the usual case) skips the generic validating initializer, which costs more
+    /// than the rest of the parse; anything else must be valid UTF-8 (no repair: strict).
+    private func makeString(
+        _ bytes: UnsafeBufferPointer<UInt8>, nonASCII: Bool, offset: Int
+    ) throws(JSONParseError) -> String {
+        if !nonASCII { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string")
+        }
+        return text
     }
 
     private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
@@ -185,10 +196,9 @@ struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let text = String(validating: scratch, as: UTF8.self) else {
-                    throw JSONParseError(offset: start, reason: "invalid UTF-8 in a string")
+                return try scratch.withUnsafeBufferPointer { bytes throws(JSONParseError) in
+                    try makeString(bytes, nonASCII: bytes.contains { $0 >= 0x80 }, offset: start)
                 }
-                return text
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < input.count else { throw fail("unterminated string") }

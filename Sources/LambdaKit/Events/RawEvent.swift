@@ -37,26 +37,26 @@ struct RawEvent {
         rawPath = try fields.string("rawPath")
         rawQueryString = try fields.string("rawQueryString")
         routeKey = try fields.string("routeKey")
-        headers = try fields.object("headers").map { (members, path) throws(LambdaEventError) in
-            try LenientStringMap(members, path: path)
+        headers = try fields.object("headers").map { (members) throws(LambdaEventError) in
+            try LenientStringMap(members, path: "headers")
         }
-        multiValueHeaders = try fields.object("multiValueHeaders").map { (members, path) throws(LambdaEventError) in
-            try LenientMultiMap(members, path: path)
+        multiValueHeaders = try fields.object("multiValueHeaders").map { (members) throws(LambdaEventError) in
+            try LenientMultiMap(members, path: "multiValueHeaders")
         }
-        queryStringParameters = try fields.object("queryStringParameters").map { (members, path) throws(LambdaEventError) in
-            try LenientStringMap(members, path: path)
+        queryStringParameters = try fields.object("queryStringParameters").map { (members) throws(LambdaEventError) in
+            try LenientStringMap(members, path: "queryStringParameters")
         }
         multiValueQueryStringParameters = try fields.object("multiValueQueryStringParameters").map {
-            (members, path) throws(LambdaEventError) in try LenientMultiMap(members, path: path)
+            (members) throws(LambdaEventError) in try LenientMultiMap(members, path: "multiValueQueryStringParameters")
         }
-        pathParameters = try fields.object("pathParameters").map { (members, path) throws(LambdaEventError) in
-            try LenientStringMap(members, path: path)
+        pathParameters = try fields.object("pathParameters").map { (members) throws(LambdaEventError) in
+            try LenientStringMap(members, path: "pathParameters")
         }
         cookies = try fields.stringArray("cookies")
         body = try fields.string("body")
         isBase64Encoded = try fields.bool("isBase64Encoded")
-        requestContext = try fields.object("requestContext").map { (members, path) throws(LambdaEventError) in
-            try RawRequestContext(members, path: path)
+        requestContext = try fields.object("requestContext").map { (members) throws(LambdaEventError) in
+            try RawRequestContext(members)
         }
     }
 
@@ -73,8 +73,8 @@ struct RawEvent {
         var elb: ELB?
         var authorizer: JSONValue?
 
-        init(_ members: [String: JSONValue], path: String) throws(LambdaEventError) {
-            var fields = FieldReader(members: members, path: path)
+        init(_ members: [String: JSONValue]) throws(LambdaEventError) {
+            var fields = FieldReader(members: members, path: "requestContext")
             requestId = try fields.string("requestId")
             stage = try fields.string("stage")
             domainName = try fields.string("domainName")
@@ -82,19 +82,19 @@ struct RawEvent {
             accountId = try fields.string("accountId")
             routeKey = try fields.string("routeKey")
             resourcePath = try fields.string("resourcePath")
-            http = try fields.object("http").map { (members, path) throws(LambdaEventError) in
-                var fields = FieldReader(members: members, path: path)
+            http = try fields.object("http").map { (members) throws(LambdaEventError) in
+                var fields = FieldReader(members: members, path: "requestContext.http")
                 return HTTPInfo(
                     method: try fields.string("method"), path: try fields.string("path"),
                     sourceIp: try fields.string("sourceIp")
                 )
             }
-            identity = try fields.object("identity").map { (members, path) throws(LambdaEventError) in
-                var fields = FieldReader(members: members, path: path)
+            identity = try fields.object("identity").map { (members) throws(LambdaEventError) in
+                var fields = FieldReader(members: members, path: "requestContext.identity")
                 return Identity(sourceIp: try fields.string("sourceIp"))
             }
-            elb = try fields.object("elb").map { (members, path) throws(LambdaEventError) in
-                var fields = FieldReader(members: members, path: path)
+            elb = try fields.object("elb").map { (members) throws(LambdaEventError) in
+                var fields = FieldReader(members: members, path: "requestContext.elb")
                 return ELB(targetGroupArn: try fields.string("targetGroupArn"))
             }
             if let authorizer = members["authorizer"], authorizer != .null { self.authorizer = authorizer }
@@ -145,10 +145,12 @@ struct FieldReader {
         }
     }
 
-    mutating func object(_ key: String) throws(LambdaEventError) -> (members: [String: JSONValue], path: String)? {
+    /// Nested readers get their path as a literal from the caller: building it here would allocate
+    /// on every invocation for a string only an error message needs.
+    mutating func object(_ key: String) throws(LambdaEventError) -> [String: JSONValue]? {
         switch members[key] {
         case nil, .null?: return nil
-        case .object(let members)?: return (members, fieldPath(key))
+        case .object(let members)?: return members
         default: throw mismatch(key)
         }
     }
@@ -181,7 +183,7 @@ struct LenientStringMap {
         var entries: [(String, String)] = []
         entries.reserveCapacity(members.count)
         for (key, value) in members {
-            if let text = try lenientString(value, path: path + "." + key) { entries.append((key, text)) }
+            if let text = try lenientString(value, path: "\(path).\(key)") { entries.append((key, text)) }
         }
         self.entries = entries.sorted { $0.0 < $1.0 }
     }
