@@ -31,10 +31,10 @@ extension JSONValue {
 }
 
 struct JSONParser {
-    private let input: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    let input: UnsafeBufferPointer<UInt8>
+    var index = 0
     private let maxDepth: Int
-    private var depth = 0
+    var depth = 0
     /// Reused scratch space for strings with escapes.
     private var scratch: [UInt8] = []
 
@@ -51,11 +51,11 @@ struct JSONParser {
         return value
     }
 
-    private func fail(_ reason: String) -> JSONParseError {
+    func fail(_ reason: String) -> JSONParseError {
         JSONParseError(offset: index, reason: reason)
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < input.count {
             switch input[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -64,7 +64,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
         guard index < input.count else { throw fail("unexpected end of input") }
         switch input[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -78,7 +78,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
+    mutating func literal(_ word: StaticString) throws(JSONParseError) {
         let count = word.utf8CodeUnitCount
         guard input.count - index >= count else { throw fail("unexpected end of input") }
         let start = word.utf8Start
@@ -88,7 +88,7 @@ struct JSONParser {
         index += count
     }
 
-    private mutating func enter() throws(JSONParseError) {
+    mutating func enter() throws(JSONParseError) {
         depth += 1
         guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
     }
@@ -157,7 +157,7 @@ struct JSONParser {
     }
 
     /// At the opening quote. Unescaped runs are validated as UTF-8 and copied once.
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
         var nonASCII: UInt8 = 0

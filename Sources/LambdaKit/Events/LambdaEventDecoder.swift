@@ -6,16 +6,7 @@ import NIOHTTP1
 /// into one `HTTPRequest`.
 public enum LambdaEventDecoder {
     public static func decode(_ payload: [UInt8]) throws(LambdaEventError) -> HTTPRequest {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(payload)
-        } catch {
-            throw .notJSON
-        }
-        guard case .object(let members) = json else {
-            throw .notAnHTTPEvent("the event is not a JSON object")
-        }
-        return try decode(try RawEvent(members))
+        try decode(try RawEvent.read(payload))
     }
 
     static func decode(_ raw: RawEvent) throws(LambdaEventError) -> HTTPRequest {
