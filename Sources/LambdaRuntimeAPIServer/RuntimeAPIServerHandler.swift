@@ -58,8 +58,7 @@ final class RuntimeAPIServerHandler: ChannelInboundHandler {
     }
 
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ body: [UInt8]) {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        let parts = Self.pathSegments(head.uri)
         switch (head.method, parts.count) {
         case (.GET, 4) where parts[0] == "2018-06-01" && parts[1] == "runtime" && parts[2] == "invocation" && parts[3] == "next":
             next(context, head)
@@ -85,6 +84,27 @@ final class RuntimeAPIServerHandler: ChannelInboundHandler {
         default:
             respond(context, head, status: .notFound, json: #"{"errorMessage":"not found","errorType":"NotFound"}"#)
         }
+    }
+
+    /// The non-empty `/`-separated segments of the URI's path (before any `?`). Performance: a byte
+    /// loop; the generic `split` was ~8% of the server's CPU in scripts/bench-runtime.
+    static func pathSegments(_ uri: String) -> [Substring] {
+        var segments: [Substring] = []
+        segments.reserveCapacity(6)
+        let utf8 = uri.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "?") { break }
+            if byte == UInt8(ascii: "/") {
+                if start != index { segments.append(uri[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != index { segments.append(uri[start..<index]) }
+        return segments
     }
 
     private func next(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {

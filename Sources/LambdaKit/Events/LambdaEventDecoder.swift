@@ -6,15 +6,7 @@ import NIOHTTP1
 /// into one `HTTPRequest`.
 public enum LambdaEventDecoder {
     public static func decode(_ payload: [UInt8]) throws(LambdaEventError) -> HTTPRequest {
-        let raw: RawEvent
-        do {
-            raw = try JSONDecoder().decode(RawEvent.self, from: Data(payload))
-        } catch let error as DecodingError {
-            throw classify(error)
-        } catch {
-            throw .notJSON
-        }
-        return try decode(raw)
+        try decode(try RawEvent.read(payload))
     }
 
     static func decode(_ raw: RawEvent) throws(LambdaEventError) -> HTTPRequest {
@@ -33,24 +25,6 @@ public enum LambdaEventDecoder {
             return try decodeV1(raw)
         }
         throw .notAnHTTPEvent("no API Gateway, function URL or ALB request shape (httpMethod or version 2.0)")
-    }
-
-    private static func classify(_ error: DecodingError) -> LambdaEventError {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return .notJSON
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return .notAnHTTPEvent("the event is not a JSON object")
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
-            .dataCorrupted(let context):
-            return .malformed("unexpected type at \(pathString(context.codingPath))")
-        @unknown default:
-            return .malformed("undecodable event")
-        }
-    }
-
-    private static func pathString(_ path: [any CodingKey]) -> String {
-        path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
     // MARK: - shapes
@@ -92,7 +66,8 @@ public enum LambdaEventDecoder {
             headers.add(name: "Cookie", value: cookies.joined(separator: "; "))
         }
         let rawQuery = raw.rawQueryString ?? ""
-        let origin: EventOrigin = (context.domainName?.contains(".lambda-url.") ?? false) ? .functionURL : .httpV2
+        // Performance: a UTF-8 byte search; `String.contains(String)` costs more than the whole parse.
+        let origin: EventOrigin = (context.domainName.map { containsBytes($0, ".lambda-url.") } ?? false) ? .functionURL : .httpV2
         let claims = authorizerClaims(context.authorizer)
         return HTTPRequest(
             method: method,
@@ -201,6 +176,21 @@ public enum LambdaEventDecoder {
         if let lambda = members["lambda"] { return (lambda, []) }
         return (authorizer, [])
     }
+}
+
+/// Whether `text` contains the ASCII `needle`, compared byte by byte.
+func containsBytes(_ text: String, _ needle: StaticString) -> Bool {
+    var text = text
+    text.makeContiguousUTF8()
+    let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+    return text.utf8.withContiguousStorageIfAvailable { bytes in
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count)
+        where UnsafeBufferPointer(rebasing: bytes[start..<start + pattern.count]).elementsEqual(pattern) {
+            return true
+        }
+        return false
+    } ?? false
 }
 
 func trimSpaces(_ text: Substring) -> String {

@@ -12,7 +12,22 @@ import Logging
 /// The `requestId` metadata key is lifted to the top level. Each line is written with one `write(2)`.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+    /// Performance: the runtime loop sets `requestId` on every invocation; keeping it out of the
+    /// dictionary saves a dictionary allocation per invocation when nothing is logged.
+    private var requestId: Logger.Metadata.Value?
+    private var otherMetadata: Logger.Metadata = [:]
+    public var metadata: Logger.Metadata {
+        get {
+            var all = otherMetadata
+            if let requestId { all["requestId"] = requestId }
+            return all
+        }
+        set {
+            var others = newValue
+            requestId = others.removeValue(forKey: "requestId")
+            otherMetadata = others
+        }
+    }
     public var metadataProvider: Logger.MetadataProvider?
     public let label: String
     private let sink: @Sendable ([UInt8]) -> Void
@@ -29,8 +44,10 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get { key == "requestId" ? requestId : otherMetadata[key] }
+        set {
+            if key == "requestId" { requestId = newValue } else { otherMetadata[key] = newValue }
+        }
     }
 
     public func log(event: LogEvent) {

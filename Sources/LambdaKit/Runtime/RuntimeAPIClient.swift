@@ -16,7 +16,9 @@ import NIOPosix
     public let port: Int
     private let group: any EventLoopGroup
     private var channel: (any Channel)?
-    private let hostHeader: String
+    /// Performance: built once; each request copies one and, for a POST, adds Content-Length.
+    private let baseHeaders: HTTPHeaders
+    private let jsonPostHeaders: HTTPHeaders
 
     public init(address: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(RuntimeAPIClientError) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
@@ -29,7 +31,13 @@ import NIOPosix
         self.host = host
         self.port = port
         self.group = group
-        self.hostHeader = address
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(5)
+        headers.add(name: "Host", value: address)
+        headers.add(name: "User-Agent", value: "LambdaKit/1.0")
+        self.baseHeaders = headers
+        headers.add(name: "Content-Type", value: "application/json")
+        self.jsonPostHeaders = headers
     }
 
     /// `GET /runtime/invocation/next`; waits as long as the server holds it (no timeout, by design).
@@ -66,8 +74,7 @@ import NIOPosix
     }
 
     private func post(_ path: String, body: [UInt8], errorType: String?) async throws(RuntimeAPIClientError) -> Int {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        var headers = jsonPostHeaders
         if let errorType { headers.add(name: "Lambda-Runtime-Function-Error-Type", value: errorType) }
         let response = try await request(.POST, path, headers: headers, body: body)
         if response.status >= 500 {
@@ -77,14 +84,11 @@ import NIOPosix
     }
 
     private func request(
-        _ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders = [:], body: [UInt8]? = nil
+        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders? = nil, body: [UInt8]? = nil
     ) async throws(RuntimeAPIClientError) -> RuntimeAPIResponse {
         let channel = try await connectedChannel()
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-        head.headers.reserveCapacity(4 + extra.count)
-        head.headers.add(name: "Host", value: hostHeader)
-        head.headers.add(name: "User-Agent", value: "LambdaKit/1.0")
-        head.headers.add(contentsOf: extra)
+        // Host and User-Agent come first, as before: `headers` (when given) starts with them.
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers ?? baseHeaders)
         var buffer: ByteBuffer?
         if let body {
             head.headers.add(name: "Content-Length", value: String(body.count))
