@@ -142,12 +142,15 @@ struct StrictJSONParser {
     private mutating func parseString() throws(Failure) -> String {
         index += 1  // opening quote
         let start = index
+        var nonASCII: UInt8 = 0
         // Fast path: no escapes. Validation of UTF-8 happens when the String is made.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8 as is: skip the (generic, slow) validating initializer.
+                if nonASCII == 0 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw Failure(reason: "invalid UTF-8 in JSON string")
                 }
@@ -155,6 +158,7 @@ struct StrictJSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
+            nonASCII |= byte & 0x80
             index += 1
         }
         guard index < bytes.count else { throw Failure(reason: "unterminated JSON string") }
