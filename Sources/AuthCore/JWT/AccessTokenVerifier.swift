@@ -82,7 +82,7 @@ public struct AccessTokenVerifier: Sendable {
             exp: Int64(claims.exp.rounded(.down)),
             iat: claims.iat.map { Int64($0.rounded(.down)) },
             authTime: claims.authTime.map { Int64($0.rounded(.down)) },
-            claims: claims.members
+            payload: claims.payload
         )
     }
 }

@@ -47,6 +47,226 @@ struct StrictJSONParser {
         return members
     }
 
+    /// Validates `bytes` as one JSON object with exactly the rules of `parseObject` (same accepted
+    /// documents, duplicates refused at every level, same number and UTF-8 checks) but materialises
+    /// only the top-level members named in `names`: the result holds, at the index of each name,
+    /// its value or nil when absent. Everything else is checked and skipped, so verification does
+    /// not pay for a dictionary of claims it never reads.
+    ///
+    /// Names are matched on their decoded UTF-8 bytes. For the names callers pass (lowercase ASCII
+    /// letters, digits, `_`, `:`) that is the same as `String` equality, which the dictionary of
+    /// `parseObject` uses: no non-ASCII string is canonically equivalent to them.
+    static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
+        let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = StrictJSONParser(buffer)
+            var found = [JSONValue?](repeating: nil, count: names.count)
+            do throws(Failure) {
+                parser.skipWhitespace()
+                guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+                    throw Failure(reason: "not a JSON object")
+                }
+                try parser.scanObjectBody(depth: 1, names: names, found: &found)
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw Failure(reason: "trailing characters after the JSON value") }
+                return .success(found)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let found): return found
+        case .failure(let failure):
+            // Refusals are rare: report the full parser's reason, so both paths explain a
+            // refusal the same way.
+            do throws(Failure) { _ = try parseObject(bytes) } catch { throw error }
+            throw failure
+        }
+    }
+
+    /// Decoded member names of one object, for the duplicate check of the scanning path.
+    private struct MemberNames {
+        var storage: [UInt8] = []
+        var ends: [Int] = []
+        /// Built once a non-ASCII name shows up: from then on names compare as `String`s (canonical
+        /// equivalence, like the dictionary of `parseObject`), e.g. U+212A KELVIN SIGN equals "K".
+        var strings: Set<String>? = nil
+
+        init() {
+            storage.reserveCapacity(256)
+            ends.reserveCapacity(16)
+        }
+
+        func name(_ index: Int) -> ArraySlice<UInt8> {
+            storage[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        }
+
+        /// Records the name just appended to `storage` (from `start`); false when it repeats one.
+        mutating func commit(start: Int, isASCII: Bool) -> Bool {
+            let count = storage.count - start
+            if strings == nil, !isASCII {
+                var set = Set<String>()
+                for index in ends.indices { set.insert(String(decoding: name(index), as: UTF8.self)) }
+                strings = set
+            }
+            if strings != nil {
+                let string = String(decoding: storage[start...], as: UTF8.self)
+                ends.append(storage.count)
+                return strings!.insert(string).inserted
+            }
+            // All names so far are ASCII: byte equality is String equality.
+            let isNew: Bool = storage.withUnsafeBufferPointer { all in
+                var previousEnd = 0
+                for end in ends {
+                    if end - previousEnd == count {
+                        var offset = 0
+                        while offset < count, all[previousEnd + offset] == all[start + offset] { offset += 1 }
+                        if offset == count { return false }
+                    }
+                    previousEnd = end
+                }
+                return true
+            }
+            ends.append(storage.count)
+            return isNew
+        }
+    }
+
+    private mutating func scanObjectBody(depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?]) throws(Failure) {
+        guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
+        index += 1  // {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        var names = MemberNames()
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw Failure(reason: "expected a member name in JSON object")
+            }
+            let start = names.storage.count
+            let isASCII = try scanName(into: &names.storage)
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw Failure(reason: "expected ':' in JSON object")
+            }
+            index += 1
+            skipWhitespace()
+            var slot = -1
+            if !wanted.isEmpty, isASCII {
+                let count = names.storage.count - start
+                for (position, candidate) in wanted.enumerated() where candidate.count == count {
+                    if names.storage[start...].elementsEqual(candidate) {
+                        slot = position
+                        break
+                    }
+                }
+            }
+            if slot >= 0 {
+                found[slot] = try parseValue(depth: depth)
+            } else {
+                try skipValue(depth: depth)
+            }
+            guard names.commit(start: start, isASCII: isASCII) else {
+                throw Failure(reason: "duplicate member name in JSON object")
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw Failure(reason: "expected ',' or '}' in JSON object")
+            }
+        }
+    }
+
+    /// A member name, decoded and appended to `storage`; true when it is all ASCII.
+    private mutating func scanName(into storage: inout [UInt8]) throws(Failure) -> Bool {
+        let quote = index
+        if let (start, end, isASCII) = try scanPlainString() {
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            return isASCII
+        }
+        index = quote
+        let name = try parseString()
+        var isASCII = true
+        for byte in name.utf8 {
+            isASCII = isASCII && byte < 0x80
+            storage.append(byte)
+        }
+        return isASCII
+    }
+
+    /// The string at `index` when it has no escapes: its content range (UTF-8 validated) and whether
+    /// it is ASCII, with `index` past the closing quote; nil (index undefined) when it has an escape.
+    private mutating func scanPlainString() throws(Failure) -> (Int, Int, Bool)? {
+        index += 1  // opening quote
+        let start = index
+        var nonASCII: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let end = index
+                index += 1
+                if nonASCII != 0 {
+                    guard String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) != nil else {
+                        throw Failure(reason: "invalid UTF-8 in JSON string")
+                    }
+                }
+                return (start, end, nonASCII == 0)
+            }
+            if byte == UInt8(ascii: "\\") { return nil }
+            if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
+            nonASCII |= byte & 0x80
+            index += 1
+        }
+        throw Failure(reason: "unterminated JSON string")
+    }
+
+    /// `parseValue` without building the value: the same checks, nothing kept.
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            var none: [JSONValue?] = []
+            try scanObjectBody(depth: depth + 1, names: [], found: &none)
+        case UInt8(ascii: "["): try skipArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            let quote = index
+            if try scanPlainString() == nil {
+                index = quote
+                _ = try parseString()
+            }
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw Failure(reason: "unexpected character in JSON")
+        }
+    }
+
+    private mutating func skipArray(depth: Int) throws(Failure) {
+        guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
+        index += 1  // [
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue(depth: depth)
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            default: throw Failure(reason: "expected ',' or ']' in JSON array")
+            }
+        }
+    }
+
     @inline(__always)
     private mutating func skipWhitespace() {
         while index < bytes.count {
