@@ -55,8 +55,11 @@ struct StrictJSONParser {
     ///
     /// Names are matched on their decoded UTF-8 bytes. For the names callers pass (lowercase ASCII
     /// letters, digits, `_`, `:`) that is the same as `String` equality, which the dictionary of
-    /// `parseObject` uses: no non-ASCII string is canonically equivalent to them.
+    /// `parseObject` uses: no non-ASCII string is canonically equivalent to them (the only ASCII
+    /// characters with non-ASCII canonical equivalents are `K`, `;` and `` ` ``; the assert keeps
+    /// them out).
     static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
+        assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
         let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
             var parser = StrictJSONParser(buffer)
             var found = [JSONValue?](repeating: nil, count: names.count)
