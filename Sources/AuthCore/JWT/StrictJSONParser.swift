@@ -86,51 +86,56 @@ struct StrictJSONParser {
         }
     }
 
-    /// Decoded member names of one object, for the duplicate check of the scanning path.
+    /// Decoded member names of one object, for the duplicate check of the scanning path. Names
+    /// without escapes are referenced in place in the input; only escaped names are copied.
     private struct MemberNames {
-        var storage: [UInt8] = []
-        var ends: [Int] = []
+        struct Span {
+            var start: Int
+            var count: Int
+            /// In `decoded` rather than in the input.
+            var isDecoded: Bool
+        }
+
+        var spans: [Span] = []
+        var decoded: [UInt8] = []
         /// Built once a non-ASCII name shows up: from then on names compare as `String`s (canonical
         /// equivalence, like the dictionary of `parseObject`), e.g. U+212A KELVIN SIGN equals "K".
         var strings: Set<String>? = nil
 
         init() {
-            storage.reserveCapacity(256)
-            ends.reserveCapacity(16)
+            spans.reserveCapacity(16)
         }
 
-        func name(_ index: Int) -> ArraySlice<UInt8> {
-            storage[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        func string(_ span: Span, in input: UnsafeBufferPointer<UInt8>) -> String {
+            if span.isDecoded {
+                return String(decoding: decoded[span.start..<(span.start + span.count)], as: UTF8.self)
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: input[span.start..<(span.start + span.count)]), as: UTF8.self)
         }
 
-        /// Records the name just appended to `storage` (from `start`); false when it repeats one.
-        mutating func commit(start: Int, isASCII: Bool) -> Bool {
-            let count = storage.count - start
+        @inline(__always)
+        func byte(_ span: Span, _ offset: Int, in input: UnsafeBufferPointer<UInt8>) -> UInt8 {
+            span.isDecoded ? decoded[span.start + offset] : input[span.start + offset]
+        }
+
+        /// Records `span`; false when it repeats an earlier name of the object.
+        mutating func commit(_ span: Span, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
             if strings == nil, !isASCII {
                 var set = Set<String>()
-                for index in ends.indices { set.insert(String(decoding: name(index), as: UTF8.self)) }
+                for earlier in spans { set.insert(string(earlier, in: input)) }
                 strings = set
             }
+            spans.append(span)
             if strings != nil {
-                let string = String(decoding: storage[start...], as: UTF8.self)
-                ends.append(storage.count)
-                return strings!.insert(string).inserted
+                return strings!.insert(string(span, in: input)).inserted
             }
             // All names so far are ASCII: byte equality is String equality.
-            let isNew: Bool = storage.withUnsafeBufferPointer { all in
-                var previousEnd = 0
-                for end in ends {
-                    if end - previousEnd == count {
-                        var offset = 0
-                        while offset < count, all[previousEnd + offset] == all[start + offset] { offset += 1 }
-                        if offset == count { return false }
-                    }
-                    previousEnd = end
-                }
-                return true
+            for earlier in spans.dropLast() where earlier.count == span.count {
+                var offset = 0
+                while offset < span.count, byte(earlier, offset, in: input) == byte(span, offset, in: input) { offset += 1 }
+                if offset == span.count { return false }
             }
-            ends.append(storage.count)
-            return isNew
+            return true
         }
     }
 
@@ -148,8 +153,7 @@ struct StrictJSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw Failure(reason: "expected a member name in JSON object")
             }
-            let start = names.storage.count
-            let isASCII = try scanName(into: &names.storage)
+            let (span, isASCII) = try scanName(decoded: &names.decoded)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw Failure(reason: "expected ':' in JSON object")
@@ -158,9 +162,11 @@ struct StrictJSONParser {
             skipWhitespace()
             var slot = -1
             if !wanted.isEmpty, isASCII {
-                let count = names.storage.count - start
-                for (position, candidate) in wanted.enumerated() where candidate.count == count {
-                    if names.storage[start...].elementsEqual(candidate) {
+                for position in 0..<wanted.count where wanted[position].count == span.count {
+                    let candidate = wanted[position]
+                    var offset = 0
+                    while offset < span.count, names.byte(span, offset, in: bytes) == candidate[offset] { offset += 1 }
+                    if offset == span.count {
                         slot = position
                         break
                     }
@@ -171,7 +177,7 @@ struct StrictJSONParser {
             } else {
                 try skipValue(depth: depth)
             }
-            guard names.commit(start: start, isASCII: isASCII) else {
+            guard names.commit(span, isASCII: isASCII, in: bytes) else {
                 throw Failure(reason: "duplicate member name in JSON object")
             }
             skipWhitespace()
@@ -184,21 +190,44 @@ struct StrictJSONParser {
         }
     }
 
-    /// A member name, decoded and appended to `storage`; true when it is all ASCII.
-    private mutating func scanName(into storage: inout [UInt8]) throws(Failure) -> Bool {
+    /// A member name: where its decoded bytes are (in place, or appended to `decoded` when it has
+    /// escapes) and whether it is all ASCII.
+    private mutating func scanName(decoded: inout [UInt8]) throws(Failure) -> (MemberNames.Span, Bool) {
         let quote = index
         if let (start, end, isASCII) = try scanPlainString() {
-            storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-            return isASCII
+            return (MemberNames.Span(start: start, count: end - start, isDecoded: false), isASCII)
         }
         index = quote
         let name = try parseString()
+        let start = decoded.count
         var isASCII = true
         for byte in name.utf8 {
             isASCII = isASCII && byte < 0x80
-            storage.append(byte)
+            decoded.append(byte)
         }
-        return isASCII
+        return (MemberNames.Span(start: start, count: decoded.count - start, isDecoded: true), isASCII)
+    }
+
+    /// The first index from `start` whose 8-byte word holds a quote, a backslash, a control
+    /// character or a non-ASCII byte (or where fewer than 8 bytes remain). Every byte before it is
+    /// plain ASCII string content; the byte loops take over from there and make every decision,
+    /// so this only skips ahead (SWAR, 8 bytes per step) and can never accept anything.
+    @inline(__always)
+    private func plainASCIIRunEnd(from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let count = bytes.count
+        var position = start
+        while position + 8 <= count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let quote = word ^ 0x2222_2222_2222_2222
+            let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            // Exact "some byte is zero" / "some byte is below 0x20" tests (Hacker's Delight 6-1).
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word) | word
+            if special & 0x8080_8080_8080_8080 != 0 { break }
+            position += 8
+        }
+        return position
     }
 
     /// The string at `index` when it has no escapes: its content range (UTF-8 validated) and whether
@@ -207,6 +236,7 @@ struct StrictJSONParser {
         index += 1  // opening quote
         let start = index
         var nonASCII: UInt8 = 0
+        index = plainASCIIRunEnd(from: index)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -366,6 +396,7 @@ struct StrictJSONParser {
         index += 1  // opening quote
         let start = index
         var nonASCII: UInt8 = 0
+        index = plainASCIIRunEnd(from: index)
         // Fast path: no escapes. Validation of UTF-8 happens when the String is made.
         while index < bytes.count {
             let byte = bytes[index]
