@@ -13,6 +13,19 @@ enum Base64URL {
         return table
     }()
 
+    /// Four 256-entry tables: entry `k * 256 + byte` is the character's 6 bits already shifted to
+    /// position `k` of a 4-character group, or bit 31 alone for a byte outside the alphabet, so a
+    /// group is four loads ORed together.
+    static let shiftedDecodingTable: [UInt32] = {
+        var table = [UInt32](repeating: 0x8000_0000, count: 1024)
+        for position in 0..<4 {
+            for byte in 0..<256 where decodingTable[byte] != 0xFF {
+                table[position * 256 + byte] = UInt32(decodingTable[byte]) << (18 - 6 * UInt32(position))
+            }
+        }
+        return table
+    }()
+
     @inline(__always)
     static func value(of byte: UInt8) -> UInt8 {
         decodingTable[Int(byte)]
@@ -28,18 +41,20 @@ enum Base64URL {
         if outputCount == 0 { return [] }
         guard let source = input.baseAddress else { return nil }
         var invalid: UInt8 = 0
+        var invalidGroups: UInt32 = 0
         let output = decodingTable.withUnsafeBufferPointer { table in
+          shiftedDecodingTable.withUnsafeBufferPointer { shiftedTable in
             let t = table.baseAddress!
+            let st = shiftedTable.baseAddress!
             return [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
                 let out = buffer.baseAddress!
                 var i = 0
                 var o = 0
                 let full = count - remainder
                 while i < full {
-                    let a = t[Int(source[i])], b = t[Int(source[i + 1])]
-                    let c = t[Int(source[i + 2])], d = t[Int(source[i + 3])]
-                    invalid |= a | b | c | d
-                    let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    let word = st[Int(source[i])] | st[256 + Int(source[i + 1])]
+                        | st[512 + Int(source[i + 2])] | st[768 + Int(source[i + 3])]
+                    invalidGroups |= word
                     out[o] = UInt8(truncatingIfNeeded: word >> 16)
                     out[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
                     out[o + 2] = UInt8(truncatingIfNeeded: word)
@@ -61,9 +76,11 @@ enum Base64URL {
                 }
                 initialized = outputCount
             }
+          }
         }
-        // Valid values are 0...63, so bit 7 is set only if some character was not in the alphabet.
-        return invalid & 0x80 == 0 ? output : nil
+        // Valid values are 0...63 (groups: 24 bits), so bit 7 (groups: bit 31) is set only if some
+        // character was not in the alphabet.
+        return invalid & 0x80 == 0 && invalidGroups & 0x8000_0000 == 0 ? output : nil
     }
 
     static func decode(_ input: some Collection<UInt8>) -> [UInt8]? {

@@ -54,6 +54,22 @@ struct StrictJSONScanTests {
         check([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D], "invalid UTF-8 in a name")
     }
 
+    @Test("long strings (the 8-byte skip-ahead): a special byte at every offset gets the same verdict and value")
+    func longStrings() {
+        let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF".utf8)
+        let specials: [[UInt8]] = [[0x22], [0x5C], [0x5C, 0x6E], [0x5C, 0x22], [0x01], [0x1F], [0x20], [0x7F], [0xC3, 0xA9], [0xFF], [0xE2, 0x82]]
+        for special in specials {
+            for offset in 0...plain.count {
+                var content = plain
+                content.insert(contentsOf: special, at: offset)
+                // As a skipped value, an extracted value and a member name.
+                check(Array(#"{"z":""#.utf8) + content + Array(#"","a":1}"#.utf8), "skipped \(special) at \(offset)")
+                check(Array(#"{"a":""#.utf8) + content + Array(#""}"#.utf8), "extracted \(special) at \(offset)")
+                check(Array(#"{""#.utf8) + content + Array(#"":1,"a":2}"#.utf8), "name \(special) at \(offset)")
+            }
+        }
+    }
+
     @Test("same verdict on every truncation and one-byte change of a Cognito-shaped payload")
     func mutations() {
         let payload = Array(#"{"sub":"7c5a","cognito:groups":["admins","re\u0061ders"],"exp":1780003600,"a":{"b":[1,2.5,-3e2,true,null]},"K":"x"}"#.utf8)
