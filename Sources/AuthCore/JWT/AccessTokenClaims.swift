@@ -2,7 +2,9 @@ import JSONValue
 
 /// The claims the verifier checks, type-checked but not yet validated (pipeline step 2 for the payload).
 struct AccessTokenClaims: Sendable {
-    var members: [String: JSONValue]
+    /// The payload as received (already signature-verified and checked to be a strict JSON
+    /// object); the full claim dictionary is built from it only when someone asks for it.
+    var payload: [UInt8]
     var exp: Double
     var nbf: Double?
     var iat: Double?
@@ -17,17 +19,25 @@ struct AccessTokenClaims: Sendable {
     var jti: String?
     var originJti: String?
 
+    /// The claims read by the verifier, in the order of the indices below.
+    static let knownNames: [[UInt8]] = [
+        "exp", "nbf", "iat", "auth_time", "iss", "token_use", "client_id", "sub", "username", "scope",
+        "cognito:groups", "jti", "origin_jti",
+    ].map { Array($0.utf8) }
+
     static func parse(_ bytes: [UInt8]) throws(TokenVerificationError) -> AccessTokenClaims {
-        let members: [String: JSONValue]
+        // The whole payload is validated here with the strict parser's rules (duplicates, types
+        // of JSON, UTF-8, numbers); only the known claims are materialised.
+        let found: [JSONValue?]
         do {
-            members = try StrictJSONParser.parseObject(bytes)
+            found = try StrictJSONParser.scanObject(bytes, extracting: knownNames)
         } catch {
             throw .malformed("payload is not a JSON object (\(error.reason))")
         }
-        guard let expValue = members["exp"] else { throw .malformed("exp claim missing") }
+        guard let expValue = found[0] else { throw .malformed("exp claim missing") }
         let exp = try numericDate(expValue, "exp")
         var groups: [String] = []
-        if let value = members["cognito:groups"] {
+        if let value = found[10] {
             guard let list = value.arrayValue else { throw .malformed("cognito:groups claim is not an array of strings") }
             groups.reserveCapacity(list.count)
             for element in list {
@@ -36,20 +46,20 @@ struct AccessTokenClaims: Sendable {
             }
         }
         return AccessTokenClaims(
-            members: members,
+            payload: bytes,
             exp: exp,
-            nbf: try members["nbf"].map { v throws(TokenVerificationError) in try numericDate(v, "nbf") },
-            iat: try members["iat"].map { v throws(TokenVerificationError) in try numericDate(v, "iat") },
-            authTime: try members["auth_time"].map { v throws(TokenVerificationError) in try numericDate(v, "auth_time") },
-            iss: try string(members["iss"], "iss"),
-            tokenUse: try string(members["token_use"], "token_use"),
-            clientId: try string(members["client_id"], "client_id"),
-            sub: try string(members["sub"], "sub"),
-            username: try string(members["username"], "username"),
-            scope: try string(members["scope"], "scope"),
+            nbf: try found[1].map { v throws(TokenVerificationError) in try numericDate(v, "nbf") },
+            iat: try found[2].map { v throws(TokenVerificationError) in try numericDate(v, "iat") },
+            authTime: try found[3].map { v throws(TokenVerificationError) in try numericDate(v, "auth_time") },
+            iss: try string(found[4], "iss"),
+            tokenUse: try string(found[5], "token_use"),
+            clientId: try string(found[6], "client_id"),
+            sub: try string(found[7], "sub"),
+            username: try string(found[8], "username"),
+            scope: try string(found[9], "scope"),
             groups: groups,
-            jti: try string(members["jti"], "jti"),
-            originJti: try string(members["origin_jti"], "origin_jti")
+            jti: try string(found[11], "jti"),
+            originJti: try string(found[12], "origin_jti")
         )
     }
 

@@ -57,6 +57,29 @@ public struct AccessTokenVerifier: Sendable {
         return try check(claims)
     }
 
+    /// `scope` split on spaces, empty parts dropped: the same result as `split(separator: " ")`.
+    /// ASCII (every Cognito scope) is split on bytes, which is the same thing there; anything
+    /// else keeps the Character-based split (a space followed by a combining mark is one
+    /// Character, not a separator).
+    static func splitScopes(_ scope: String) -> [String] {
+        var scope = scope
+        let ascii: [String]? = scope.withUTF8 { bytes in
+            var parts: [String] = []
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: " ") {
+                    if index > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                    start = index + 1
+                }
+            }
+            if bytes.count > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+            return parts
+        }
+        return ascii ?? scope.split(separator: " ").map(String.init)
+    }
+
     /// Steps 7 and 8 on signature-verified claims.
     func check(_ claims: AccessTokenClaims) throws(TokenVerificationError) -> VerifiedAccessToken {
         let now = self.now()
@@ -75,14 +98,14 @@ public struct AccessTokenVerifier: Sendable {
             sub: sub,
             username: username,
             clientId: clientId,
-            scopes: claims.scope.map { $0.split(separator: " ").map(String.init) } ?? [],
+            scopes: claims.scope.map(Self.splitScopes) ?? [],
             groups: claims.groups,
             jti: claims.jti,
             originJti: claims.originJti,
             exp: Int64(claims.exp.rounded(.down)),
             iat: claims.iat.map { Int64($0.rounded(.down)) },
             authTime: claims.authTime.map { Int64($0.rounded(.down)) },
-            claims: claims.members
+            payload: claims.payload
         )
     }
 }

@@ -3,17 +3,32 @@
 /// character must be zero. Only one encoding of each byte string is accepted, so a token cannot be
 /// varied (padding, `+`/`/`, trailing bits) while its signature still verifies.
 enum Base64URL {
-    /// 0...63 for alphabet bytes, 0xFF for everything else.
+    /// 0...63 for alphabet bytes, 0xFF for everything else (one load per character instead of a
+    /// chain of range tests; decoding is on the hot path of every verification).
+    static let decodingTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() {
+            table[Int(byte)] = UInt8(index)
+        }
+        return table
+    }()
+
+    /// Four 256-entry tables: entry `k * 256 + byte` is the character's 6 bits already shifted to
+    /// position `k` of a 4-character group, or bit 31 alone for a byte outside the alphabet, so a
+    /// group is four loads ORed together.
+    static let shiftedDecodingTable: [UInt32] = {
+        var table = [UInt32](repeating: 0x8000_0000, count: 1024)
+        for position in 0..<4 {
+            for byte in 0..<256 where decodingTable[byte] != 0xFF {
+                table[position * 256 + byte] = UInt32(decodingTable[byte]) << (18 - 6 * UInt32(position))
+            }
+        }
+        return table
+    }()
+
     @inline(__always)
     static func value(of byte: UInt8) -> UInt8 {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte &- UInt8(ascii: "A")
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): return byte &- UInt8(ascii: "a") &+ 26
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0") &+ 52
-        case UInt8(ascii: "-"): return 62
-        case UInt8(ascii: "_"): return 63
-        default: return 0xFF
-        }
+        decodingTable[Int(byte)]
     }
 
     /// Decodes `input`, or nil when it is not canonical unpadded base64url.
@@ -24,38 +39,48 @@ enum Base64URL {
         if remainder == 1 { return nil }
         let outputCount = (count >> 2) * 3 + (remainder == 0 ? 0 : remainder - 1)
         if outputCount == 0 { return [] }
+        guard let source = input.baseAddress else { return nil }
         var invalid: UInt8 = 0
-        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
-            var i = 0
-            var o = 0
-            let full = count - remainder
-            while i < full {
-                let a = value(of: input[i]), b = value(of: input[i + 1])
-                let c = value(of: input[i + 2]), d = value(of: input[i + 3])
-                invalid |= (a | b | c | d) & 0x80
-                let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                out[o] = UInt8(truncatingIfNeeded: word >> 16)
-                out[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
-                out[o + 2] = UInt8(truncatingIfNeeded: word)
-                i += 4
-                o += 3
+        var invalidGroups: UInt32 = 0
+        let output = decodingTable.withUnsafeBufferPointer { table in
+          shiftedDecodingTable.withUnsafeBufferPointer { shiftedTable in
+            let t = table.baseAddress!
+            let st = shiftedTable.baseAddress!
+            return [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+                let out = buffer.baseAddress!
+                var i = 0
+                var o = 0
+                let full = count - remainder
+                while i < full {
+                    let word = st[Int(source[i])] | st[256 + Int(source[i + 1])]
+                        | st[512 + Int(source[i + 2])] | st[768 + Int(source[i + 3])]
+                    invalidGroups |= word
+                    out[o] = UInt8(truncatingIfNeeded: word >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: word)
+                    i += 4
+                    o += 3
+                }
+                if remainder == 2 {
+                    let a = t[Int(source[i])], b = t[Int(source[i + 1])]
+                    invalid |= a | b
+                    // Non-zero unused bits would give a second spelling of the same bytes.
+                    if b & 0x0F != 0 { invalid |= 0x80 }
+                    out[o] = (a << 2) | (b >> 4)
+                } else if remainder == 3 {
+                    let a = t[Int(source[i])], b = t[Int(source[i + 1])], c = t[Int(source[i + 2])]
+                    invalid |= a | b | c
+                    if c & 0x03 != 0 { invalid |= 0x80 }
+                    out[o] = (a << 2) | (b >> 4)
+                    out[o + 1] = (b << 4) | (c >> 2)
+                }
+                initialized = outputCount
             }
-            if remainder == 2 {
-                let a = value(of: input[i]), b = value(of: input[i + 1])
-                invalid |= (a | b) & 0x80
-                // Non-zero unused bits would give a second spelling of the same bytes.
-                if b & 0x0F != 0 { invalid |= 0x80 }
-                out[o] = (a << 2) | (b >> 4)
-            } else if remainder == 3 {
-                let a = value(of: input[i]), b = value(of: input[i + 1]), c = value(of: input[i + 2])
-                invalid |= (a | b | c) & 0x80
-                if c & 0x03 != 0 { invalid |= 0x80 }
-                out[o] = (a << 2) | (b >> 4)
-                out[o + 1] = (b << 4) | (c >> 2)
-            }
-            initialized = outputCount
+          }
         }
-        return invalid == 0 ? output : nil
+        // Valid values are 0...63 (groups: 24 bits), so bit 7 (groups: bit 31) is set only if some
+        // character was not in the alphabet.
+        return invalid & 0x80 == 0 && invalidGroups & 0x8000_0000 == 0 ? output : nil
     }
 
     static func decode(_ input: some Collection<UInt8>) -> [UInt8]? {

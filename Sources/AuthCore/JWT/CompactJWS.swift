@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JWS in compact serialization (RFC 7515 §7.1), split and base64url-decoded but not verified.
 struct CompactJWS: Sendable {
     /// Cognito access tokens are about 1 KiB; anything past this is refused before any work.
@@ -16,21 +24,18 @@ struct CompactJWS: Sendable {
         }
         var token = token
         let parsed: CompactJWS? = token.withUTF8 { bytes in
-            var firstDot = -1
-            var secondDot = -1
-            var index = 0
-            while index < bytes.count {
-                if bytes[index] == UInt8(ascii: ".") {
-                    if firstDot < 0 {
-                        firstDot = index
-                    } else if secondDot < 0 {
-                        secondDot = index
-                    } else {
-                        return nil  // a fourth part
-                    }
-                }
-                index += 1
+            guard let base = bytes.baseAddress else { return nil }
+            let count = bytes.count
+            // memchr is vectorised; a byte loop over the ~1 KiB token cost about 1 µs per verify.
+            func dot(from start: Int) -> Int {
+                guard start < count, let found = memchr(base + start, Int32(UInt8(ascii: ".")), count - start) else { return -1 }
+                return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
             }
+            let firstDot = dot(from: 0)
+            guard firstDot >= 0 else { return nil }
+            let secondDot = dot(from: firstDot + 1)
+            guard secondDot >= 0 else { return nil }
+            if dot(from: secondDot + 1) >= 0 { return nil }  // a fourth part
             guard secondDot >= 0,
                 let header = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[..<firstDot])),
                 let payload = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])),

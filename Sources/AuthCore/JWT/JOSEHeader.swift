@@ -10,32 +10,41 @@ struct JOSEHeader: Sendable {
     /// so a token carrying one is refused outright rather than silently ignored.
     static let keyCarryingMembers = ["jku", "jwk", "x5u", "x5c"]
 
+    /// The members the verifier reads or refuses, in the order of `Members`' indices.
+    static let knownNames: [[UInt8]] = (["alg", "kid", "crit"] + keyCarryingMembers).map { Array($0.utf8) }
+
+    /// Which of the known names the header carries (the rest of the header is validated, not kept).
+    struct Members {
+        var found: [JSONValue?]
+    }
+
     /// Pipeline step 2 for the header: a JSON object with typed members.
-    static func parse(_ bytes: [UInt8]) throws(TokenVerificationError) -> (header: JOSEHeader, members: [String: JSONValue]) {
-        let members: [String: JSONValue]
+    static func parse(_ bytes: [UInt8]) throws(TokenVerificationError) -> (header: JOSEHeader, members: Members) {
+        let found: [JSONValue?]
         do {
-            members = try StrictJSONParser.parseObject(bytes)
+            // Same strictness as a full parse (duplicates refused, whole object validated).
+            found = try StrictJSONParser.scanObject(bytes, extracting: knownNames)
         } catch {
             throw .malformed("header is not a JSON object (\(error.reason))")
         }
-        guard let algValue = members["alg"] else { throw .malformed("header has no alg") }
+        guard let algValue = found[0] else { throw .malformed("header has no alg") }
         guard let alg = algValue.stringValue else { throw .malformed("header alg is not a string") }
         var kid: String? = nil
-        if let kidValue = members["kid"] {
+        if let kidValue = found[1] {
             guard let string = kidValue.stringValue else { throw .malformed("header kid is not a string") }
             kid = string
         }
-        return (JOSEHeader(alg: alg, kid: kid), members)
+        return (JOSEHeader(alg: alg, kid: kid), Members(found: found))
     }
 
     /// Pipeline step 3 (beyond `alg`): no key-carrying members, no `crit`.
-    static func checkMembers(_ members: [String: JSONValue]) throws(TokenVerificationError) {
-        for name in keyCarryingMembers where members[name] != nil {
+    static func checkMembers(_ members: Members) throws(TokenVerificationError) {
+        for (offset, name) in keyCarryingMembers.enumerated() where members.found[3 + offset] != nil {
             throw .malformed("header member \(name) is not accepted")
         }
         // The verifier understands no extension, so every `crit` list names something it cannot
         // honour (RFC 7515 §4.1.11: such a JWS must be rejected). This also refuses `b64: false`.
-        if members["crit"] != nil {
+        if members.found[2] != nil {
             throw .malformed("header crit names extensions this verifier does not support")
         }
     }

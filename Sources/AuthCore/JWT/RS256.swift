@@ -12,7 +12,10 @@ enum RS256 {
     @inline(__always)
     static func isValidSignature(_ signature: [UInt8], message: UnsafeRawBufferPointer, key: RSAVerificationKey) -> Bool {
         guard signature.count == key.modulusByteCount else { return false }
-        let digest = SHA256.hash(data: message)
+        // Straight from the buffer: the `hash(data:)` DataProtocol path walks regions generically.
+        var hasher = SHA256()
+        hasher.update(bufferPointer: message)
+        let digest = hasher.finalize()
         return key.publicKey.isValidSignature(
             _RSA.Signing.RSASignature(rawRepresentation: signature),
             for: digest,

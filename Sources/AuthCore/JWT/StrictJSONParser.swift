@@ -47,6 +47,259 @@ struct StrictJSONParser {
         return members
     }
 
+    /// Validates `bytes` as one JSON object with exactly the rules of `parseObject` (same accepted
+    /// documents, duplicates refused at every level, same number and UTF-8 checks) but materialises
+    /// only the top-level members named in `names`: the result holds, at the index of each name,
+    /// its value or nil when absent. Everything else is checked and skipped, so verification does
+    /// not pay for a dictionary of claims it never reads.
+    ///
+    /// Names are matched on their decoded UTF-8 bytes. For the names callers pass (lowercase ASCII
+    /// letters, digits, `_`, `:`) that is the same as `String` equality, which the dictionary of
+    /// `parseObject` uses: no non-ASCII string is canonically equivalent to them (the only ASCII
+    /// characters with non-ASCII canonical equivalents are `K`, `;` and `` ` ``; the assert keeps
+    /// them out).
+    static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
+        assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
+        let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = StrictJSONParser(buffer)
+            var found = [JSONValue?](repeating: nil, count: names.count)
+            do throws(Failure) {
+                parser.skipWhitespace()
+                guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+                    throw Failure(reason: "not a JSON object")
+                }
+                try parser.scanObjectBody(depth: 1, names: names, found: &found)
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw Failure(reason: "trailing characters after the JSON value") }
+                return .success(found)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let found): return found
+        case .failure(let failure):
+            // Refusals are rare: report the full parser's reason, so both paths explain a
+            // refusal the same way.
+            do throws(Failure) { _ = try parseObject(bytes) } catch { throw error }
+            throw failure
+        }
+    }
+
+    /// Decoded member names of one object, for the duplicate check of the scanning path. Names
+    /// without escapes are referenced in place in the input; only escaped names are copied.
+    private struct MemberNames {
+        struct Span {
+            var start: Int
+            var count: Int
+            /// In `decoded` rather than in the input.
+            var isDecoded: Bool
+        }
+
+        var spans: [Span] = []
+        var decoded: [UInt8] = []
+        /// Built once a non-ASCII name shows up: from then on names compare as `String`s (canonical
+        /// equivalence, like the dictionary of `parseObject`), e.g. U+212A KELVIN SIGN equals "K".
+        var strings: Set<String>? = nil
+
+        init() {
+            spans.reserveCapacity(16)
+        }
+
+        func string(_ span: Span, in input: UnsafeBufferPointer<UInt8>) -> String {
+            if span.isDecoded {
+                return String(decoding: decoded[span.start..<(span.start + span.count)], as: UTF8.self)
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: input[span.start..<(span.start + span.count)]), as: UTF8.self)
+        }
+
+        @inline(__always)
+        func byte(_ span: Span, _ offset: Int, in input: UnsafeBufferPointer<UInt8>) -> UInt8 {
+            span.isDecoded ? decoded[span.start + offset] : input[span.start + offset]
+        }
+
+        /// Records `span`; false when it repeats an earlier name of the object.
+        mutating func commit(_ span: Span, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
+            if strings == nil, !isASCII {
+                var set = Set<String>()
+                for earlier in spans { set.insert(string(earlier, in: input)) }
+                strings = set
+            }
+            spans.append(span)
+            if strings != nil {
+                return strings!.insert(string(span, in: input)).inserted
+            }
+            // All names so far are ASCII: byte equality is String equality.
+            for earlier in spans.dropLast() where earlier.count == span.count {
+                var offset = 0
+                while offset < span.count, byte(earlier, offset, in: input) == byte(span, offset, in: input) { offset += 1 }
+                if offset == span.count { return false }
+            }
+            return true
+        }
+    }
+
+    private mutating func scanObjectBody(depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?]) throws(Failure) {
+        guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
+        index += 1  // {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        var names = MemberNames()
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw Failure(reason: "expected a member name in JSON object")
+            }
+            let (span, isASCII) = try scanName(decoded: &names.decoded)
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw Failure(reason: "expected ':' in JSON object")
+            }
+            index += 1
+            skipWhitespace()
+            var slot = -1
+            if !wanted.isEmpty, isASCII {
+                for position in 0..<wanted.count where wanted[position].count == span.count {
+                    let candidate = wanted[position]
+                    var offset = 0
+                    while offset < span.count, names.byte(span, offset, in: bytes) == candidate[offset] { offset += 1 }
+                    if offset == span.count {
+                        slot = position
+                        break
+                    }
+                }
+            }
+            if slot >= 0 {
+                found[slot] = try parseValue(depth: depth)
+            } else {
+                try skipValue(depth: depth)
+            }
+            guard names.commit(span, isASCII: isASCII, in: bytes) else {
+                throw Failure(reason: "duplicate member name in JSON object")
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw Failure(reason: "expected ',' or '}' in JSON object")
+            }
+        }
+    }
+
+    /// A member name: where its decoded bytes are (in place, or appended to `decoded` when it has
+    /// escapes) and whether it is all ASCII.
+    private mutating func scanName(decoded: inout [UInt8]) throws(Failure) -> (MemberNames.Span, Bool) {
+        let quote = index
+        if let (start, end, isASCII) = try scanPlainString() {
+            return (MemberNames.Span(start: start, count: end - start, isDecoded: false), isASCII)
+        }
+        index = quote
+        let name = try parseString()
+        let start = decoded.count
+        var isASCII = true
+        for byte in name.utf8 {
+            isASCII = isASCII && byte < 0x80
+            decoded.append(byte)
+        }
+        return (MemberNames.Span(start: start, count: decoded.count - start, isDecoded: true), isASCII)
+    }
+
+    /// The first index from `start` whose 8-byte word holds a quote, a backslash, a control
+    /// character or a non-ASCII byte (or where fewer than 8 bytes remain). Every byte before it is
+    /// plain ASCII string content; the byte loops take over from there and make every decision,
+    /// so this only skips ahead (SWAR, 8 bytes per step) and can never accept anything.
+    @inline(__always)
+    private func plainASCIIRunEnd(from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let count = bytes.count
+        var position = start
+        while position + 8 <= count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let quote = word ^ 0x2222_2222_2222_2222
+            let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            // Exact "some byte is zero" / "some byte is below 0x20" tests (Hacker's Delight 6-1).
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word) | word
+            if special & 0x8080_8080_8080_8080 != 0 { break }
+            position += 8
+        }
+        return position
+    }
+
+    /// The string at `index` when it has no escapes: its content range (UTF-8 validated) and whether
+    /// it is ASCII, with `index` past the closing quote; nil (index undefined) when it has an escape.
+    private mutating func scanPlainString() throws(Failure) -> (Int, Int, Bool)? {
+        index += 1  // opening quote
+        let start = index
+        var nonASCII: UInt8 = 0
+        index = plainASCIIRunEnd(from: index)
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let end = index
+                index += 1
+                if nonASCII != 0 {
+                    guard String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) != nil else {
+                        throw Failure(reason: "invalid UTF-8 in JSON string")
+                    }
+                }
+                return (start, end, nonASCII == 0)
+            }
+            if byte == UInt8(ascii: "\\") { return nil }
+            if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
+            nonASCII |= byte & 0x80
+            index += 1
+        }
+        throw Failure(reason: "unterminated JSON string")
+    }
+
+    /// `parseValue` without building the value: the same checks, nothing kept.
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            var none: [JSONValue?] = []
+            try scanObjectBody(depth: depth + 1, names: [], found: &none)
+        case UInt8(ascii: "["): try skipArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            let quote = index
+            if try scanPlainString() == nil {
+                index = quote
+                _ = try parseString()
+            }
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw Failure(reason: "unexpected character in JSON")
+        }
+    }
+
+    private mutating func skipArray(depth: Int) throws(Failure) {
+        guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
+        index += 1  // [
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue(depth: depth)
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            default: throw Failure(reason: "expected ',' or ']' in JSON array")
+            }
+        }
+    }
+
     @inline(__always)
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -142,12 +395,16 @@ struct StrictJSONParser {
     private mutating func parseString() throws(Failure) -> String {
         index += 1  // opening quote
         let start = index
+        var nonASCII: UInt8 = 0
+        index = plainASCIIRunEnd(from: index)
         // Fast path: no escapes. Validation of UTF-8 happens when the String is made.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8 as is: skip the (generic, slow) validating initializer.
+                if nonASCII == 0 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw Failure(reason: "invalid UTF-8 in JSON string")
                 }
@@ -155,6 +412,7 @@ struct StrictJSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
+            nonASCII |= byte & 0x80
             index += 1
         }
         guard index < bytes.count else { throw Failure(reason: "unterminated JSON string") }

@@ -16,7 +16,26 @@ public struct VerifiedAccessToken: Sendable {
     public var iat: Int64?
     public var authTime: Int64?
     /// Every claim of the payload, as sent.
-    public var claims: [String: JSONValue]
+    ///
+    /// Built on each read from the verified payload (verification itself reads only the claims
+    /// above): keep the result rather than reading it repeatedly.
+    public var claims: [String: JSONValue] {
+        get {
+            switch claimStorage {
+            case .members(let members): return members
+            // The payload passed the same strict parser's checks during verification.
+            case .payload(let payload): return (try? StrictJSONParser.parseObject(payload)) ?? [:]
+            }
+        }
+        set { claimStorage = .members(newValue) }
+    }
+
+    enum ClaimStorage: Sendable {
+        case members([String: JSONValue])
+        case payload([UInt8])
+    }
+
+    var claimStorage: ClaimStorage
 
     public init(
         sub: String,
@@ -41,6 +60,17 @@ public struct VerifiedAccessToken: Sendable {
         self.exp = exp
         self.iat = iat
         self.authTime = authTime
-        self.claims = claims
+        self.claimStorage = .members(claims)
+    }
+
+    /// A token whose `claims` are read from `payload`, a verified strict JSON object, on demand.
+    init(
+        sub: String, username: String, clientId: String, scopes: [String], groups: [String], jti: String?,
+        originJti: String?, exp: Int64, iat: Int64?, authTime: Int64?, payload: [UInt8]
+    ) {
+        self.init(
+            sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, jti: jti,
+            originJti: originJti, exp: exp, iat: iat, authTime: authTime)
+        self.claimStorage = .payload(payload)
     }
 }
