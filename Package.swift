@@ -139,6 +139,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(
             name: "LambdaKitTests",
             // The executables are dependencies so `swift build --build-tests` always builds them:
