@@ -27,10 +27,13 @@ public final class EmulatorFixture: Sendable {
         self.clockOffset = clockOffset
     }
 
-    public static func start(port: Int = 0) async throws -> EmulatorFixture {
+    /// With a `clientSecret` the app client is confidential (then `signIn()`, which sends no
+    /// SECRET_HASH, is refused; the hosted-UI flow still works).
+    public static func start(port: Int = 0, clientSecret: String? = nil) async throws -> EmulatorFixture {
         let offset = ClockOffset()
         var options = EmulatorOptions()
         options.port = port
+        options.clientSecret = clientSecret
         options.logger.logLevel = .warning
         options.now = { Date().timeIntervalSince1970 + offset.seconds }
         let server = try await CognitoEmulatorServer.start(options)
