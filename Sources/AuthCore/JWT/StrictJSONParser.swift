@@ -59,25 +59,40 @@ struct StrictJSONParser {
     /// characters with non-ASCII canonical equivalents are `K`, `;` and `` ` ``; the assert keeps
     /// them out).
     static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
+        try scanObject(bytes, extracting: names, comparing: []).found
+    }
+
+    /// `scanObject(_:extracting:)` that, for each slot `i` with `expected[i]` set (ASCII bytes),
+    /// compares a plain ASCII string value with those bytes instead of building a `String`: such a
+    /// slot is left nil in `found`, with bit `i` set in `compared`, and also in `matched` when the
+    /// bytes are equal. For two ASCII strings byte equality is exactly `String` equality. Any other
+    /// value (escapes, non-ASCII, not a string) is materialised in `found` as usual, so callers
+    /// fall back to comparing `String`s and keep the same type errors.
+    static func scanObject(
+        _ bytes: [UInt8], extracting names: [[UInt8]], comparing expected: [[UInt8]?]
+    ) throws(Failure) -> (found: [JSONValue?], compared: UInt64, matched: UInt64) {
         assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
-        let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
+        assert(expected.allSatisfy { $0?.allSatisfy { $0 < 0x80 } ?? true } && expected.count <= names.count && names.count <= 64)
+        let result: Result<([JSONValue?], UInt64, UInt64), Failure> = bytes.withUnsafeBufferPointer { buffer in
             var parser = StrictJSONParser(buffer)
             var found = [JSONValue?](repeating: nil, count: names.count)
+            var compared: UInt64 = 0
+            var matched: UInt64 = 0
             do throws(Failure) {
                 parser.skipWhitespace()
                 guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
                     throw Failure(reason: "not a JSON object")
                 }
-                try parser.scanObjectBody(depth: 1, names: names, found: &found)
+                try parser.scanObjectBody(depth: 1, names: names, found: &found, expected: expected, compared: &compared, matched: &matched)
                 parser.skipWhitespace()
                 guard parser.index == buffer.count else { throw Failure(reason: "trailing characters after the JSON value") }
-                return .success(found)
+                return .success((found, compared, matched))
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let found): return found
+        case .success(let (found, compared, matched)): return (found, compared, matched)
         case .failure(let failure):
             // Refusals are rare: report the full parser's reason, so both paths explain a
             // refusal the same way.
@@ -96,14 +111,24 @@ struct StrictJSONParser {
             var isDecoded: Bool
         }
 
-        var spans: [Span] = []
+        /// The first 16 names live inline (no allocation for the objects verification sees).
+        var inline = InlineArray<16, Span>(repeating: Span(start: 0, count: 0, isDecoded: false))
+        var overflow: [Span] = []
+        var count = 0
         var decoded: [UInt8] = []
         /// Built once a non-ASCII name shows up: from then on names compare as `String`s (canonical
         /// equivalence, like the dictionary of `parseObject`), e.g. U+212A KELVIN SIGN equals "K".
         var strings: Set<String>? = nil
 
-        init() {
-            spans.reserveCapacity(16)
+        @inline(__always)
+        func span(_ position: Int) -> Span {
+            position < inline.count ? inline[position] : overflow[position - inline.count]
+        }
+
+        @inline(__always)
+        mutating func append(_ span: Span) {
+            if count < inline.count { inline[count] = span } else { overflow.append(span) }
+            count += 1
         }
 
         func string(_ span: Span, in input: UnsafeBufferPointer<UInt8>) -> String {
@@ -122,15 +147,17 @@ struct StrictJSONParser {
         mutating func commit(_ span: Span, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
             if strings == nil, !isASCII {
                 var set = Set<String>()
-                for earlier in spans { set.insert(string(earlier, in: input)) }
+                for position in 0..<count { set.insert(string(self.span(position), in: input)) }
                 strings = set
             }
-            spans.append(span)
+            append(span)
             if strings != nil {
                 return strings!.insert(string(span, in: input)).inserted
             }
             // All names so far are ASCII: byte equality is String equality.
-            for earlier in spans.dropLast() where earlier.count == span.count {
+            for position in 0..<(count - 1) {
+                let earlier = self.span(position)
+                guard earlier.count == span.count else { continue }
                 var offset = 0
                 while offset < span.count, byte(earlier, offset, in: input) == byte(span, offset, in: input) { offset += 1 }
                 if offset == span.count { return false }
@@ -139,7 +166,10 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func scanObjectBody(depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?]) throws(Failure) {
+    private mutating func scanObjectBody(
+        depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?],
+        expected: [[UInt8]?], compared: inout UInt64, matched: inout UInt64
+    ) throws(Failure) {
         guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
         index += 1  // {
         skipWhitespace()
@@ -173,7 +203,22 @@ struct StrictJSONParser {
                 }
             }
             if slot >= 0 {
-                found[slot] = try parseValue(depth: depth)
+                let valueStart = index
+                var done = false
+                if slot < expected.count, let want = expected[slot], index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                    if let (start, end, isASCII) = try scanPlainString(), isASCII {
+                        compared |= 1 << UInt64(slot)
+                        if end - start == want.count {
+                            var offset = 0
+                            while offset < want.count, bytes[start + offset] == want[offset] { offset += 1 }
+                            if offset == want.count { matched |= 1 << UInt64(slot) }
+                        }
+                        done = true
+                    } else {
+                        index = valueStart
+                    }
+                }
+                if !done { found[slot] = try parseValue(depth: depth) }
             } else {
                 try skipValue(depth: depth)
             }
@@ -263,7 +308,10 @@ struct StrictJSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"):
             var none: [JSONValue?] = []
-            try scanObjectBody(depth: depth + 1, names: [], found: &none)
+            var unusedCompared: UInt64 = 0
+            var unusedMatched: UInt64 = 0
+            try scanObjectBody(
+                depth: depth + 1, names: [], found: &none, expected: [], compared: &unusedCompared, matched: &unusedMatched)
         case UInt8(ascii: "["): try skipArray(depth: depth + 1)
         case UInt8(ascii: "\""):
             let quote = index
