@@ -73,6 +73,8 @@ struct StrictJSONParser {
     ) throws(Failure) -> (found: [JSONValue?], compared: UInt64, matched: UInt64) {
         assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
         assert(expected.allSatisfy { $0?.allSatisfy { $0 < 0x80 } ?? true } && expected.count <= names.count && names.count <= 64)
+        // Member-name offsets are packed into 31 bits (MemberNames); tokens are capped at 8 KiB anyway.
+        guard bytes.count < 0x7FFF_FFFF else { throw Failure(reason: "JSON document too large") }
         let result: Result<([JSONValue?], UInt64, UInt64), Failure> = bytes.withUnsafeBufferPointer { buffer in
             var parser = StrictJSONParser(buffer)
             var found = [JSONValue?](repeating: nil, count: names.count)
@@ -111,8 +113,12 @@ struct StrictJSONParser {
             var isDecoded: Bool
         }
 
-        /// The first 16 names live inline (no allocation for the objects verification sees).
-        var inline = InlineArray<16, Span>(repeating: Span(start: 0, count: 0, isDecoded: false))
+        /// The first 16 names live inline, packed (no allocation for the objects verification
+        /// sees; a plain tuple because a generic InlineArray was copied whole on every read).
+        var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                     UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        static let inlineCount = 16
         var overflow: [Span] = []
         var count = 0
         var decoded: [UInt8] = []
@@ -121,13 +127,23 @@ struct StrictJSONParser {
         var strings: Set<String>? = nil
 
         @inline(__always)
-        func span(_ position: Int) -> Span {
-            position < inline.count ? inline[position] : overflow[position - inline.count]
+        mutating func span(_ position: Int) -> Span {
+            guard position < Self.inlineCount else { return overflow[position - Self.inlineCount] }
+            let packed = withUnsafeMutableBytes(of: &inline) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
+            // start: 32 bits, count: 31 bits, isDecoded: top bit (inputs are at most a few KiB).
+            return Span(start: Int(packed & 0xFFFF_FFFF), count: Int((packed >> 32) & 0x7FFF_FFFF), isDecoded: packed >> 63 != 0)
         }
 
         @inline(__always)
         mutating func append(_ span: Span) {
-            if count < inline.count { inline[count] = span } else { overflow.append(span) }
+            if count < Self.inlineCount {
+                // Fits: scanObject refuses documents of 2 GiB or more.
+                let packed = UInt64(span.start) | UInt64(span.count) << 32 | (span.isDecoded ? 1 << 63 : 0)
+                let position = count
+                withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: packed, toByteOffset: position * 8, as: UInt64.self) }
+            } else {
+                overflow.append(span)
+            }
             count += 1
         }
 
