@@ -86,10 +86,17 @@ public struct VerifiedAccessToken: Sendable {
         sub: String, username: String, clientId: String, scope: String?, groups: [String], jti: String?,
         originJti: String?, exp: Int64, iat: Int64?, authTime: Int64?, payload: [UInt8]
     ) {
-        self.init(
-            sub: sub, username: username, clientId: clientId, groups: groups, jti: jti,
-            originJti: originJti, exp: exp, iat: iat, authTime: authTime)
+        // Every field assigned once (no default values built and then replaced on the hot path).
+        self.sub = sub
+        self.username = username
+        self.clientId = clientId
         self.scopeStorage = .scope(scope)
+        self.groups = groups
+        self.jti = jti
+        self.originJti = originJti
+        self.exp = exp
+        self.iat = iat
+        self.authTime = authTime
         self.claimStorage = .payload(payload)
     }
 }
