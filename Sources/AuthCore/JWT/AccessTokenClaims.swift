@@ -9,9 +9,10 @@ struct AccessTokenClaims: Sendable {
     var nbf: Double?
     var iat: Double?
     var authTime: Double?
-    var iss: String?
-    var tokenUse: String?
-    var clientId: String?
+    /// `iss`, `token_use` and `client_id`: only whether they equal the expected values is kept.
+    var iss: Match
+    var tokenUse: Match
+    var clientId: Match
     var sub: String?
     var username: String?
     var scope: String?
@@ -25,12 +26,46 @@ struct AccessTokenClaims: Sendable {
         "cognito:groups", "jti", "origin_jti",
     ].map { Array($0.utf8) }
 
-    static func parse(_ bytes: [UInt8]) throws(TokenVerificationError) -> AccessTokenClaims {
+    /// How a claim compared with its expected value. A missing claim fails like a wrong one.
+    enum Match: Sendable, Equatable {
+        case absent, equal, different
+
+        var isEqual: Bool { self == .equal }
+    }
+
+    /// The values `iss`, `token_use` and `client_id` must have, computed once per verifier.
+    struct Expected: Sendable {
+        var issuer: String
+        var tokenUse: String
+        var clientId: String
+        /// For the scan, at the indices of `knownNames`; nil where no comparison is done or the
+        /// expected value is not ASCII (then the claim is compared as a `String`).
+        var bytes: [[UInt8]?]
+
+        init(issuer: String, tokenUse: String = "access", clientId: String) {
+            self.issuer = issuer
+            self.tokenUse = tokenUse
+            self.clientId = clientId
+            func ascii(_ string: String) -> [UInt8]? {
+                let utf8 = Array(string.utf8)
+                return utf8.allSatisfy { $0 < 0x80 } ? utf8 : nil
+            }
+            var bytes = [[UInt8]?](repeating: nil, count: 7)
+            bytes[4] = ascii(issuer)
+            bytes[5] = ascii(tokenUse)
+            bytes[6] = ascii(clientId)
+            self.bytes = bytes
+        }
+    }
+
+    static func parse(_ bytes: [UInt8], expecting expected: Expected) throws(TokenVerificationError) -> AccessTokenClaims {
         // The whole payload is validated here with the strict parser's rules (duplicates, types
         // of JSON, UTF-8, numbers); only the known claims are materialised.
         let found: [JSONValue?]
+        let compared: UInt64
+        let matched: UInt64
         do {
-            found = try StrictJSONParser.scanObject(bytes, extracting: knownNames)
+            (found, compared, matched) = try StrictJSONParser.scanObject(bytes, extracting: knownNames, comparing: expected.bytes)
         } catch {
             throw .malformed("payload is not a JSON object (\(error.reason))")
         }
@@ -51,9 +86,9 @@ struct AccessTokenClaims: Sendable {
             nbf: try found[1].map { v throws(TokenVerificationError) in try numericDate(v, "nbf") },
             iat: try found[2].map { v throws(TokenVerificationError) in try numericDate(v, "iat") },
             authTime: try found[3].map { v throws(TokenVerificationError) in try numericDate(v, "auth_time") },
-            iss: try string(found[4], "iss"),
-            tokenUse: try string(found[5], "token_use"),
-            clientId: try string(found[6], "client_id"),
+            iss: try match(4, found, compared, matched, expected.issuer, "iss"),
+            tokenUse: try match(5, found, compared, matched, expected.tokenUse, "token_use"),
+            clientId: try match(6, found, compared, matched, expected.clientId, "client_id"),
             sub: try string(found[7], "sub"),
             username: try string(found[8], "username"),
             scope: try string(found[9], "scope"),
@@ -77,6 +112,18 @@ struct AccessTokenClaims: Sendable {
         }
         guard seconds.magnitude <= maximumNumericDate else { throw .malformed("\(name) claim is out of range") }
         return seconds
+    }
+
+    /// The claim at `slot` against `expected`: compared as bytes by the scan when both are plain
+    /// ASCII, otherwise as `String`s (canonical equivalence, as before the byte path existed).
+    @inline(__always)
+    static func match(
+        _ slot: Int, _ found: [JSONValue?], _ compared: UInt64, _ matched: UInt64, _ expected: String, _ name: StaticString
+    ) throws(TokenVerificationError) -> Match {
+        let bit: UInt64 = 1 << UInt64(slot)
+        if compared & bit != 0 { return matched & bit != 0 ? .equal : .different }
+        guard let value = try string(found[slot], name) else { return .absent }
+        return value == expected ? .equal : .different
     }
 
     @inline(__always)

@@ -19,6 +19,7 @@ public struct AccessTokenVerifier: Sendable {
     let issuer: String
     let clientId: String
     let leewaySeconds: Double
+    let expected: AccessTokenClaims.Expected
     let now: @Sendable () -> Double
 
     public var keys: JWKSCache { jws.keys }
@@ -35,6 +36,7 @@ public struct AccessTokenVerifier: Sendable {
         self.jws = JWSVerifier(keys: keys)
         self.issuer = config.issuer
         self.clientId = config.clientId
+        self.expected = AccessTokenClaims.Expected(issuer: config.issuer, clientId: config.clientId)
         let (seconds, attoseconds) = config.leeway.components
         self.leewaySeconds = max(0, Double(seconds) + Double(attoseconds) / 1e18)
         self.now = now
@@ -53,7 +55,7 @@ public struct AccessTokenVerifier: Sendable {
     /// unknown `kid` outside the penalty box); that fetch is bounded by `deadline`.
     public func verify(_ token: String, deadline: NIODeadline) async throws(TokenVerificationError) -> VerifiedAccessToken {
         let verified = try await jws.verify(token, deadline: deadline)
-        let claims = try AccessTokenClaims.parse(verified.payload)
+        let claims = try AccessTokenClaims.parse(verified.payload, expecting: expected)
         return try check(claims)
     }
 
@@ -88,17 +90,18 @@ public struct AccessTokenVerifier: Sendable {
         if let nbf = claims.nbf, now + leewaySeconds < nbf { throw .notYetValid }
         if let iat = claims.iat, iat > now + leewaySeconds { throw .issuedInFuture }
         // Step 8. Missing claims fail the same way as wrong ones.
-        guard claims.iss == issuer else { throw .wrongIssuer }
+        guard claims.iss.isEqual else { throw .wrongIssuer }
         // Cognito ID tokens carry token_use "id" and aud instead of client_id: never accepted here.
-        guard claims.tokenUse == "access" else { throw .wrongTokenUse }
-        guard claims.clientId == clientId else { throw .wrongClient }
+        // (`expected.tokenUse` is "access".)
+        guard claims.tokenUse.isEqual else { throw .wrongTokenUse }
+        guard claims.clientId.isEqual else { throw .wrongClient }
         guard let sub = claims.sub, !sub.isEmpty else { throw .malformed("sub claim missing") }
         guard let username = claims.username, !username.isEmpty else { throw .malformed("username claim missing") }
         return VerifiedAccessToken(
             sub: sub,
             username: username,
             clientId: clientId,
-            scopes: claims.scope.map(Self.splitScopes) ?? [],
+            scope: claims.scope,
             groups: claims.groups,
             jti: claims.jti,
             originJti: claims.originJti,

@@ -59,25 +59,42 @@ struct StrictJSONParser {
     /// characters with non-ASCII canonical equivalents are `K`, `;` and `` ` ``; the assert keeps
     /// them out).
     static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
+        try scanObject(bytes, extracting: names, comparing: []).found
+    }
+
+    /// `scanObject(_:extracting:)` that, for each slot `i` with `expected[i]` set (ASCII bytes),
+    /// compares a plain ASCII string value with those bytes instead of building a `String`: such a
+    /// slot is left nil in `found`, with bit `i` set in `compared`, and also in `matched` when the
+    /// bytes are equal. For two ASCII strings byte equality is exactly `String` equality. Any other
+    /// value (escapes, non-ASCII, not a string) is materialised in `found` as usual, so callers
+    /// fall back to comparing `String`s and keep the same type errors.
+    static func scanObject(
+        _ bytes: [UInt8], extracting names: [[UInt8]], comparing expected: [[UInt8]?]
+    ) throws(Failure) -> (found: [JSONValue?], compared: UInt64, matched: UInt64) {
         assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
-        let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
+        assert(expected.allSatisfy { $0?.allSatisfy { $0 < 0x80 } ?? true } && expected.count <= names.count && names.count <= 64)
+        // Member-name offsets are packed into 31 bits (MemberNames); tokens are capped at 8 KiB anyway.
+        guard bytes.count < 0x7FFF_FFFF else { throw Failure(reason: "JSON document too large") }
+        let result: Result<([JSONValue?], UInt64, UInt64), Failure> = bytes.withUnsafeBufferPointer { buffer in
             var parser = StrictJSONParser(buffer)
             var found = [JSONValue?](repeating: nil, count: names.count)
+            var compared: UInt64 = 0
+            var matched: UInt64 = 0
             do throws(Failure) {
                 parser.skipWhitespace()
                 guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
                     throw Failure(reason: "not a JSON object")
                 }
-                try parser.scanObjectBody(depth: 1, names: names, found: &found)
+                try parser.scanObjectBody(depth: 1, names: names, found: &found, expected: expected, compared: &compared, matched: &matched)
                 parser.skipWhitespace()
                 guard parser.index == buffer.count else { throw Failure(reason: "trailing characters after the JSON value") }
-                return .success(found)
+                return .success((found, compared, matched))
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let found): return found
+        case .success(let (found, compared, matched)): return (found, compared, matched)
         case .failure(let failure):
             // Refusals are rare: report the full parser's reason, so both paths explain a
             // refusal the same way.
@@ -96,14 +113,38 @@ struct StrictJSONParser {
             var isDecoded: Bool
         }
 
-        var spans: [Span] = []
+        /// The first 16 names live inline, packed (no allocation for the objects verification
+        /// sees; a plain tuple because a generic InlineArray was copied whole on every read).
+        var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                     UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        static let inlineCount = 16
+        var overflow: [Span] = []
+        var count = 0
         var decoded: [UInt8] = []
         /// Built once a non-ASCII name shows up: from then on names compare as `String`s (canonical
         /// equivalence, like the dictionary of `parseObject`), e.g. U+212A KELVIN SIGN equals "K".
         var strings: Set<String>? = nil
 
-        init() {
-            spans.reserveCapacity(16)
+        @inline(__always)
+        mutating func span(_ position: Int) -> Span {
+            guard position < Self.inlineCount else { return overflow[position - Self.inlineCount] }
+            let packed = withUnsafeMutableBytes(of: &inline) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
+            // start: 32 bits, count: 31 bits, isDecoded: top bit (inputs are at most a few KiB).
+            return Span(start: Int(packed & 0xFFFF_FFFF), count: Int((packed >> 32) & 0x7FFF_FFFF), isDecoded: packed >> 63 != 0)
+        }
+
+        @inline(__always)
+        mutating func append(_ span: Span) {
+            if count < Self.inlineCount {
+                // Fits: scanObject refuses documents of 2 GiB or more.
+                let packed = UInt64(span.start) | UInt64(span.count) << 32 | (span.isDecoded ? 1 << 63 : 0)
+                let position = count
+                withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: packed, toByteOffset: position * 8, as: UInt64.self) }
+            } else {
+                overflow.append(span)
+            }
+            count += 1
         }
 
         func string(_ span: Span, in input: UnsafeBufferPointer<UInt8>) -> String {
@@ -122,15 +163,17 @@ struct StrictJSONParser {
         mutating func commit(_ span: Span, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
             if strings == nil, !isASCII {
                 var set = Set<String>()
-                for earlier in spans { set.insert(string(earlier, in: input)) }
+                for position in 0..<count { set.insert(string(self.span(position), in: input)) }
                 strings = set
             }
-            spans.append(span)
+            append(span)
             if strings != nil {
                 return strings!.insert(string(span, in: input)).inserted
             }
             // All names so far are ASCII: byte equality is String equality.
-            for earlier in spans.dropLast() where earlier.count == span.count {
+            for position in 0..<(count - 1) {
+                let earlier = self.span(position)
+                guard earlier.count == span.count else { continue }
                 var offset = 0
                 while offset < span.count, byte(earlier, offset, in: input) == byte(span, offset, in: input) { offset += 1 }
                 if offset == span.count { return false }
@@ -139,7 +182,10 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func scanObjectBody(depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?]) throws(Failure) {
+    private mutating func scanObjectBody(
+        depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?],
+        expected: [[UInt8]?], compared: inout UInt64, matched: inout UInt64
+    ) throws(Failure) {
         guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
         index += 1  // {
         skipWhitespace()
@@ -173,7 +219,22 @@ struct StrictJSONParser {
                 }
             }
             if slot >= 0 {
-                found[slot] = try parseValue(depth: depth)
+                let valueStart = index
+                var done = false
+                if slot < expected.count, let want = expected[slot], index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                    if let (start, end, isASCII) = try scanPlainString(), isASCII {
+                        compared |= 1 << UInt64(slot)
+                        if end - start == want.count {
+                            var offset = 0
+                            while offset < want.count, bytes[start + offset] == want[offset] { offset += 1 }
+                            if offset == want.count { matched |= 1 << UInt64(slot) }
+                        }
+                        done = true
+                    } else {
+                        index = valueStart
+                    }
+                }
+                if !done { found[slot] = try parseValue(depth: depth) }
             } else {
                 try skipValue(depth: depth)
             }
@@ -263,7 +324,10 @@ struct StrictJSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"):
             var none: [JSONValue?] = []
-            try scanObjectBody(depth: depth + 1, names: [], found: &none)
+            var unusedCompared: UInt64 = 0
+            var unusedMatched: UInt64 = 0
+            try scanObjectBody(
+                depth: depth + 1, names: [], found: &none, expected: [], compared: &unusedCompared, matched: &unusedMatched)
         case UInt8(ascii: "["): try skipArray(depth: depth + 1)
         case UInt8(ascii: "\""):
             let quote = index

@@ -6,7 +6,25 @@ public struct VerifiedAccessToken: Sendable {
     public var username: String
     public var clientId: String
     /// `scope`, split on spaces.
-    public var scopes: [String]
+    ///
+    /// Split on each read when the token came from the verifier (most callers never read it).
+    public var scopes: [String] {
+        get {
+            switch scopeStorage {
+            case .split(let scopes): return scopes
+            case .scope(let scope): return scope.map(AccessTokenVerifier.splitScopes) ?? []
+            }
+        }
+        set { scopeStorage = .split(newValue) }
+    }
+
+    enum ScopeStorage: Sendable {
+        case split([String])
+        /// The verified `scope` claim as sent (nil when absent).
+        case scope(String?)
+    }
+
+    var scopeStorage: ScopeStorage
     /// `cognito:groups`; empty when the claim is absent.
     public var groups: [String]
     public var jti: String?
@@ -53,7 +71,7 @@ public struct VerifiedAccessToken: Sendable {
         self.sub = sub
         self.username = username
         self.clientId = clientId
-        self.scopes = scopes
+        self.scopeStorage = .split(scopes)
         self.groups = groups
         self.jti = jti
         self.originJti = originJti
@@ -65,12 +83,20 @@ public struct VerifiedAccessToken: Sendable {
 
     /// A token whose `claims` are read from `payload`, a verified strict JSON object, on demand.
     init(
-        sub: String, username: String, clientId: String, scopes: [String], groups: [String], jti: String?,
+        sub: String, username: String, clientId: String, scope: String?, groups: [String], jti: String?,
         originJti: String?, exp: Int64, iat: Int64?, authTime: Int64?, payload: [UInt8]
     ) {
-        self.init(
-            sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, jti: jti,
-            originJti: originJti, exp: exp, iat: iat, authTime: authTime)
+        // Every field assigned once (no default values built and then replaced on the hot path).
+        self.sub = sub
+        self.username = username
+        self.clientId = clientId
+        self.scopeStorage = .scope(scope)
+        self.groups = groups
+        self.jti = jti
+        self.originJti = originJti
+        self.exp = exp
+        self.iat = iat
+        self.authTime = authTime
         self.claimStorage = .payload(payload)
     }
 }

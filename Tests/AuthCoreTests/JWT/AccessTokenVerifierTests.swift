@@ -332,6 +332,42 @@ struct AccessTokenVerifierTests {
         #expect(await S.failure(of: S.token(payload: S.claims(removing: ["token_use"])), with: S.verifier()) == .wrongTokenUse)
     }
 
+    /// iss, token_use and client_id are compared as bytes when both sides are plain ASCII; any
+    /// other spelling of a value falls back to comparing Strings, with the same verdicts.
+    @Test("iss, token_use and client_id: escaped spellings still match, near misses never do")
+    func claimComparisonSpellings() async throws {
+        let escapedIssuer = "\"" + S.issuer.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "\\/") + "\""
+        let escaped = S.claims(overrides: ["iss": escapedIssuer, "token_use": #""acc\u0065ss""#, "client_id": "\"\\u0035\(S.clientId.dropFirst())\""])
+        let verified = try await S.verifier().verify(S.token(payload: escaped), deadline: S.deadline())
+        #expect(verified.clientId == S.clientId)
+        let issuerPrefix = "\"" + S.issuer.dropLast() + "\""
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["iss": issuerPrefix])), with: S.verifier()) == .wrongIssuer)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["iss": #""""#])), with: S.verifier()) == .wrongIssuer)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["iss": #""\u00e9""#])), with: S.verifier()) == .wrongIssuer)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["token_use": #""accesś""#])), with: S.verifier()) == .wrongTokenUse)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["token_use": #""Access""#])), with: S.verifier()) == .wrongTokenUse)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["token_use": #""acces\u0073s""#])), with: S.verifier()) == .wrongTokenUse)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["client_id": "\"\(S.clientId)x\""])), with: S.verifier()) == .wrongClient)
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["client_id": "\"\(S.clientId.uppercased())\""])), with: S.verifier()) == .wrongClient)
+        #expect(await isMalformed(S.token(payload: S.claims(overrides: ["token_use": "null"]))))
+    }
+
+    /// The duplicate check keeps the first 16 names inline and the rest in an array: a repeat is
+    /// caught on either side of that boundary.
+    @Test("payloads with many claims: duplicates are caught past the 16th name, distinct names verify")
+    func manyClaims() async throws {
+        var extra: [String: String] = [:]
+        for number in 0..<20 { extra["extra_\(number)"] = "\(number)" }
+        let verified = try await S.verifier().verify(S.token(payload: S.claims(overrides: extra)), deadline: S.deadline())
+        #expect(verified.claims.count == 14 + 20)
+        #expect(verified.scopes == ["aws.cognito.signin.user.admin", "openid"])
+        let many = S.claims(overrides: extra)
+        for repeated in ["sub", "extra_3", "extra_19"] {
+            let duplicated = String(many.dropLast()) + #","\#(repeated)":"again"}"#
+            #expect(await isMalformed(S.token(payload: duplicated)))
+        }
+    }
+
     @Test("a token of another app client is refused")
     func wrongClient() async {
         #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["client_id": #""someoneelse""#])), with: S.verifier()) == .wrongClient)
