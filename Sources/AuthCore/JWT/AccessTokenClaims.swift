@@ -1,10 +1,10 @@
 import JSONValue
 
-/// The claims the verifier checks, type-checked but not yet validated (pipeline step 2 for the payload).
+/// The claims the verifier checks, type-checked but not yet validated (pipeline step 2 for the
+/// payload). Numbers are read; `iss`, `token_use` and `client_id` are compared in place; the other
+/// string claims stay spans of the payload until someone reads them.
 struct AccessTokenClaims: Sendable {
-    /// The payload as received (already signature-verified and checked to be a strict JSON
-    /// object); the full claim dictionary is built from it only when someone asks for it.
-    var payload: [UInt8]
+    var payload: ClaimsPayload
     var exp: Double
     var nbf: Double?
     var iat: Double?
@@ -13,18 +13,17 @@ struct AccessTokenClaims: Sendable {
     var iss: Match
     var tokenUse: Match
     var clientId: Match
-    var sub: String?
-    var username: String?
-    var scope: String?
-    var groups: [String]
-    var jti: String?
-    var originJti: String?
 
-    /// The claims read by the verifier, in the order of the indices below.
-    static let knownNames: [[UInt8]] = [
+    /// The claims read by the verifier, in the order of the `Slot` indices.
+    static let knownNames = StrictJSONParser.NameTable([
         "exp", "nbf", "iat", "auth_time", "iss", "token_use", "client_id", "sub", "username", "scope",
         "cognito:groups", "jti", "origin_jti",
-    ].map { Array($0.utf8) }
+    ])
+
+    enum Slot {
+        static let exp = 0, nbf = 1, iat = 2, authTime = 3, iss = 4, tokenUse = 5, clientId = 6
+        static let sub = 7, username = 8, scope = 9, groups = 10, jti = 11, originJti = 12
+    }
 
     /// How a claim compared with its expected value. A missing claim fails like a wrong one.
     enum Match: Sendable, Equatable {
@@ -38,9 +37,11 @@ struct AccessTokenClaims: Sendable {
         var issuer: String
         var tokenUse: String
         var clientId: String
-        /// For the scan, at the indices of `knownNames`; nil where no comparison is done or the
-        /// expected value is not ASCII (then the claim is compared as a `String`).
-        var bytes: [[UInt8]?]
+        /// The same as bytes when they are ASCII (then a plain ASCII claim equals the expected
+        /// value exactly when its bytes do); nil otherwise.
+        var issuerASCII: [UInt8]?
+        var tokenUseASCII: [UInt8]?
+        var clientIdASCII: [UInt8]?
 
         init(issuer: String, tokenUse: String = "access", clientId: String) {
             self.issuer = issuer
@@ -50,62 +51,65 @@ struct AccessTokenClaims: Sendable {
                 let utf8 = Array(string.utf8)
                 return utf8.allSatisfy { $0 < 0x80 } ? utf8 : nil
             }
-            var bytes = [[UInt8]?](repeating: nil, count: 7)
-            bytes[4] = ascii(issuer)
-            bytes[5] = ascii(tokenUse)
-            bytes[6] = ascii(clientId)
-            self.bytes = bytes
+            self.issuerASCII = ascii(issuer)
+            self.tokenUseASCII = ascii(tokenUse)
+            self.clientIdASCII = ascii(clientId)
         }
     }
 
     static func parse(_ bytes: [UInt8], expecting expected: Expected) throws(TokenVerificationError) -> AccessTokenClaims {
-        // The whole payload is validated here with the strict parser's rules (duplicates, types
-        // of JSON, UTF-8, numbers); only the known claims are materialised.
-        let found: [JSONValue?]
-        let compared: UInt64
-        let matched: UInt64
-        do {
-            (found, compared, matched) = try StrictJSONParser.scanObject(bytes, extracting: knownNames, comparing: expected.bytes)
-        } catch {
-            throw .malformed("payload is not a JSON object (\(error.reason))")
-        }
-        guard let expValue = found[0] else { throw .malformed("exp claim missing") }
-        let exp = try numericDate(expValue, "exp")
-        var groups: [String] = []
-        if let value = found[10] {
-            guard let list = value.arrayValue else { throw .malformed("cognito:groups claim is not an array of strings") }
-            groups.reserveCapacity(list.count)
-            for element in list {
-                guard let name = element.stringValue else { throw .malformed("cognito:groups claim is not an array of strings") }
-                groups.append(name)
+        try bytes.withUnsafeBufferPointer { buffer throws(TokenVerificationError) in
+            try withUnsafeTemporaryAllocation(of: StrictJSONParser.ValueSpan.self, capacity: knownNames.count) {
+                spans throws(TokenVerificationError) in
+                // The whole payload is validated here with the strict parser's rules (duplicates,
+                // types of JSON, UTF-8, numbers); only the known claims are located.
+                do throws(StrictJSONParser.Failure) {
+                    try StrictJSONParser.scanObject(buffer, extracting: knownNames, into: spans)
+                } catch {
+                    throw .malformed("payload is not a JSON object (\(error.reason))")
+                }
+                guard spans[Slot.exp].isPresent else { throw .malformed("exp claim missing") }
+                try requireString(spans[Slot.sub], "sub")
+                try requireString(spans[Slot.username], "username")
+                try requireString(spans[Slot.scope], "scope")
+                try requireString(spans[Slot.jti], "jti")
+                try requireString(spans[Slot.originJti], "origin_jti")
+                if spans[Slot.groups].isPresent, spans[Slot.groups].kind != .stringArray {
+                    throw .malformed("cognito:groups claim is not an array of strings")
+                }
+                return AccessTokenClaims(
+                    payload: ClaimsPayload(
+                        bytes: bytes, sub: spans[Slot.sub], username: spans[Slot.username], scope: spans[Slot.scope],
+                        groups: spans[Slot.groups], jti: spans[Slot.jti], originJti: spans[Slot.originJti]),
+                    exp: try numericDate(spans[Slot.exp], buffer, "exp")!,
+                    nbf: try numericDate(spans[Slot.nbf], buffer, "nbf"),
+                    iat: try numericDate(spans[Slot.iat], buffer, "iat"),
+                    authTime: try numericDate(spans[Slot.authTime], buffer, "auth_time"),
+                    iss: try match(spans[Slot.iss], buffer, expected.issuer, expected.issuerASCII, "iss"),
+                    tokenUse: try match(spans[Slot.tokenUse], buffer, expected.tokenUse, expected.tokenUseASCII, "token_use"),
+                    clientId: try match(spans[Slot.clientId], buffer, expected.clientId, expected.clientIdASCII, "client_id")
+                )
             }
         }
-        return AccessTokenClaims(
-            payload: bytes,
-            exp: exp,
-            nbf: try found[1].map { v throws(TokenVerificationError) in try numericDate(v, "nbf") },
-            iat: try found[2].map { v throws(TokenVerificationError) in try numericDate(v, "iat") },
-            authTime: try found[3].map { v throws(TokenVerificationError) in try numericDate(v, "auth_time") },
-            iss: try match(4, found, compared, matched, expected.issuer, "iss"),
-            tokenUse: try match(5, found, compared, matched, expected.tokenUse, "token_use"),
-            clientId: try match(6, found, compared, matched, expected.clientId, "client_id"),
-            sub: try string(found[7], "sub"),
-            username: try string(found[8], "username"),
-            scope: try string(found[9], "scope"),
-            groups: groups,
-            jti: try string(found[11], "jti"),
-            originJti: try string(found[12], "origin_jti")
-        )
     }
 
     /// Largest accepted NumericDate: far beyond any real token, small enough for exact Int64 and Double.
     static let maximumNumericDate: Double = 4_503_599_627_370_496  // 2^52
 
-    /// A NumericDate (RFC 7519 §2): a JSON number of seconds, possibly fractional.
+    /// A NumericDate (RFC 7519 §2): a JSON number of seconds, possibly fractional; nil when absent.
     @inline(__always)
-    static func numericDate(_ value: JSONValue, _ name: StaticString) throws(TokenVerificationError) -> Double {
+    static func numericDate(
+        _ span: StrictJSONParser.ValueSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ name: StaticString
+    ) throws(TokenVerificationError) -> Double? {
+        guard span.isPresent else { return nil }
+        guard span.kind == .number else { throw .malformed("\(name) claim is not a number") }
+        // Cognito's dates are plain integers: read in place, without a parse of the span.
+        if let integer = StrictJSONParser.smallInteger(of: span, in: buffer) {
+            guard Double(integer) <= maximumNumericDate else { throw .malformed("\(name) claim is out of range") }
+            return Double(integer)
+        }
         let seconds: Double
-        switch value {
+        switch StrictJSONParser.value(of: span, in: buffer) {
         case .int(let integer): seconds = Double(integer)
         case .double(let double): seconds = double
         default: throw .malformed("\(name) claim is not a number")
@@ -114,22 +118,29 @@ struct AccessTokenClaims: Sendable {
         return seconds
     }
 
-    /// The claim at `slot` against `expected`: compared as bytes by the scan when both are plain
-    /// ASCII, otherwise as `String`s (canonical equivalence, as before the byte path existed).
     @inline(__always)
-    static func match(
-        _ slot: Int, _ found: [JSONValue?], _ compared: UInt64, _ matched: UInt64, _ expected: String, _ name: StaticString
-    ) throws(TokenVerificationError) -> Match {
-        let bit: UInt64 = 1 << UInt64(slot)
-        if compared & bit != 0 { return matched & bit != 0 ? .equal : .different }
-        guard let value = try string(found[slot], name) else { return .absent }
-        return value == expected ? .equal : .different
+    static func requireString(_ span: StrictJSONParser.ValueSpan, _ name: StaticString) throws(TokenVerificationError) {
+        if span.isPresent, !span.isString { throw .malformed("\(name) claim is not a string") }
     }
 
+    /// The claim at `span` against `expected`: a plain ASCII claim against an ASCII expected value
+    /// is compared as bytes (for two ASCII strings that is exactly `String` equality); anything
+    /// else is decoded and compared as `String`s (canonical equivalence).
     @inline(__always)
-    static func string(_ value: JSONValue?, _ name: StaticString) throws(TokenVerificationError) -> String? {
-        guard let value else { return nil }
-        guard case .string(let string) = value else { throw .malformed("\(name) claim is not a string") }
-        return string
+    static func match(
+        _ span: StrictJSONParser.ValueSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ expected: String, _ expectedASCII: [UInt8]?,
+        _ name: StaticString
+    ) throws(TokenVerificationError) -> Match {
+        switch span.kind {
+        case .absent:
+            return .absent
+        case .asciiString where expectedASCII != nil:
+            let content = UnsafeBufferPointer(rebasing: buffer[span.plainContent])
+            return expectedASCII!.withUnsafeBufferPointer { StrictJSONParser.equal(content, $0) } ? .equal : .different
+        case .asciiString, .string, .escapedString:
+            return StrictJSONParser.string(of: span, in: buffer) == expected ? .equal : .different
+        default:
+            throw .malformed("\(name) claim is not a string")
+        }
     }
 }

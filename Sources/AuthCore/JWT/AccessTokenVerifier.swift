@@ -95,16 +95,10 @@ public struct AccessTokenVerifier: Sendable {
         // (`expected.tokenUse` is "access".)
         guard claims.tokenUse.isEqual else { throw .wrongTokenUse }
         guard claims.clientId.isEqual else { throw .wrongClient }
-        guard let sub = claims.sub, !sub.isEmpty else { throw .malformed("sub claim missing") }
-        guard let username = claims.username, !username.isEmpty else { throw .malformed("username claim missing") }
+        guard claims.payload.hasNonEmptyString(claims.payload.sub) else { throw .malformed("sub claim missing") }
+        guard claims.payload.hasNonEmptyString(claims.payload.username) else { throw .malformed("username claim missing") }
         return VerifiedAccessToken(
-            sub: sub,
-            username: username,
             clientId: clientId,
-            scope: claims.scope,
-            groups: claims.groups,
-            jti: claims.jti,
-            originJti: claims.originJti,
             exp: Int64(claims.exp.rounded(.down)),
             iat: claims.iat.map { Int64($0.rounded(.down)) },
             authTime: claims.authTime.map { Int64($0.rounded(.down)) },

@@ -31,56 +31,71 @@ enum Base64URL {
         decodingTable[Int(byte)]
     }
 
+    /// How many bytes `characters` base64url characters decode to; nil for a length no
+    /// unpadded encoding has (one leftover character cannot encode a whole byte).
+    @inline(__always)
+    static func decodedCount(_ characters: Int) -> Int? {
+        let remainder = characters & 3
+        if remainder == 1 { return nil }
+        return (characters >> 2) * 3 + (remainder == 0 ? 0 : remainder - 1)
+    }
+
     /// Decodes `input`, or nil when it is not canonical unpadded base64url.
     static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let outputCount = decodedCount(input.count) else { return nil }
+        if outputCount == 0 { return [] }
+        var valid = false
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+            valid = decode(input, into: buffer.baseAddress!)
+            initialized = outputCount
+        }
+        return valid ? output : nil
+    }
+
+    /// Decodes `input` into `out`, which has room for `decodedCount(input.count)` bytes; false
+    /// when it is not canonical unpadded base64url (then `out` holds garbage).
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Bool {
         let count = input.count
         let remainder = count & 3
-        // One leftover character cannot encode a whole byte.
-        if remainder == 1 { return nil }
-        let outputCount = (count >> 2) * 3 + (remainder == 0 ? 0 : remainder - 1)
-        if outputCount == 0 { return [] }
-        guard let source = input.baseAddress else { return nil }
+        if remainder == 1 { return false }
+        guard let source = input.baseAddress else { return count == 0 }
         var invalid: UInt8 = 0
         var invalidGroups: UInt32 = 0
-        let output = decodingTable.withUnsafeBufferPointer { table in
+        decodingTable.withUnsafeBufferPointer { table in
           shiftedDecodingTable.withUnsafeBufferPointer { shiftedTable in
             let t = table.baseAddress!
             let st = shiftedTable.baseAddress!
-            return [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
-                let out = buffer.baseAddress!
-                var i = 0
-                var o = 0
-                let full = count - remainder
-                while i < full {
-                    let word = st[Int(source[i])] | st[256 + Int(source[i + 1])]
-                        | st[512 + Int(source[i + 2])] | st[768 + Int(source[i + 3])]
-                    invalidGroups |= word
-                    out[o] = UInt8(truncatingIfNeeded: word >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: word)
-                    i += 4
-                    o += 3
-                }
-                if remainder == 2 {
-                    let a = t[Int(source[i])], b = t[Int(source[i + 1])]
-                    invalid |= a | b
-                    // Non-zero unused bits would give a second spelling of the same bytes.
-                    if b & 0x0F != 0 { invalid |= 0x80 }
-                    out[o] = (a << 2) | (b >> 4)
-                } else if remainder == 3 {
-                    let a = t[Int(source[i])], b = t[Int(source[i + 1])], c = t[Int(source[i + 2])]
-                    invalid |= a | b | c
-                    if c & 0x03 != 0 { invalid |= 0x80 }
-                    out[o] = (a << 2) | (b >> 4)
-                    out[o + 1] = (b << 4) | (c >> 2)
-                }
-                initialized = outputCount
+            var i = 0
+            var o = 0
+            let full = count - remainder
+            while i < full {
+                let word = st[Int(source[i])] | st[256 + Int(source[i + 1])]
+                    | st[512 + Int(source[i + 2])] | st[768 + Int(source[i + 3])]
+                invalidGroups |= word
+                out[o] = UInt8(truncatingIfNeeded: word >> 16)
+                out[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                out[o + 2] = UInt8(truncatingIfNeeded: word)
+                i += 4
+                o += 3
+            }
+            if remainder == 2 {
+                let a = t[Int(source[i])], b = t[Int(source[i + 1])]
+                invalid |= a | b
+                // Non-zero unused bits would give a second spelling of the same bytes.
+                if b & 0x0F != 0 { invalid |= 0x80 }
+                out[o] = (a << 2) | (b >> 4)
+            } else if remainder == 3 {
+                let a = t[Int(source[i])], b = t[Int(source[i + 1])], c = t[Int(source[i + 2])]
+                invalid |= a | b | c
+                if c & 0x03 != 0 { invalid |= 0x80 }
+                out[o] = (a << 2) | (b >> 4)
+                out[o + 1] = (b << 4) | (c >> 2)
             }
           }
         }
         // Valid values are 0...63 (groups: 24 bits), so bit 7 (groups: bit 31) is set only if some
         // character was not in the alphabet.
-        return invalid & 0x80 == 0 && invalidGroups & 0x8000_0000 == 0 ? output : nil
+        return invalid & 0x80 == 0 && invalidGroups & 0x8000_0000 == 0
     }
 
     static func decode(_ input: some Collection<UInt8>) -> [UInt8]? {

@@ -7,11 +7,14 @@ import Darwin
 #endif
 
 /// A JWS in compact serialization (RFC 7515 §7.1), split and base64url-decoded but not verified.
+/// The header stays encoded: `JOSEHeader` decodes it into a stack buffer, as it is read only once.
 struct CompactJWS: Sendable {
     /// Cognito access tokens are about 1 KiB; anything past this is refused before any work.
     static let maximumLength = 8 * 1024
 
-    var header: [UInt8]
+    /// Length of the encoded header at the start of the token (its canonical base64url form is
+    /// checked when it is decoded).
+    var headerLength: Int
     var payload: [UInt8]
     var signature: [UInt8]
     /// Length in bytes of `header.payload` (the signing input) at the start of the token.
@@ -36,12 +39,11 @@ struct CompactJWS: Sendable {
             let secondDot = dot(from: firstDot + 1)
             guard secondDot >= 0 else { return nil }
             if dot(from: secondDot + 1) >= 0 { return nil }  // a fourth part
-            guard secondDot >= 0,
-                let header = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[..<firstDot])),
+            guard Base64URL.decodedCount(firstDot) != nil,
                 let payload = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])),
                 let signature = Base64URL.decode(UnsafeBufferPointer(rebasing: bytes[(secondDot + 1)...]))
             else { return nil }
-            return CompactJWS(header: header, payload: payload, signature: signature, signingInputLength: secondDot)
+            return CompactJWS(headerLength: firstDot, payload: payload, signature: signature, signingInputLength: secondDot)
         }
         guard let parsed else {
             throw .malformed("not three base64url parts separated by dots")

@@ -1,50 +1,98 @@
-import JSONValue
-
-/// The protected header of a token, with the members the verifier acts on.
-struct JOSEHeader: Sendable {
-    var alg: String
-    var kid: String?
-
+/// The protected header of a token: pipeline steps 2–4 for the header, read in place from a
+/// decoded copy on the stack.
+enum JOSEHeader {
     /// Header members that point at or embed a key. Honouring any of them lets the token choose
     /// its own key; the verifier only trusts the configured JWKS, and Cognito never sends them,
     /// so a token carrying one is refused outright rather than silently ignored.
     static let keyCarryingMembers = ["jku", "jwk", "x5u", "x5c"]
 
-    /// The members the verifier reads or refuses, in the order of `Members`' indices.
-    static let knownNames: [[UInt8]] = (["alg", "kid", "crit"] + keyCarryingMembers).map { Array($0.utf8) }
+    /// The members the verifier reads or refuses, in the order of the `Slot` indices.
+    static let knownNames = StrictJSONParser.NameTable(["alg", "kid", "crit"] + keyCarryingMembers)
 
-    /// Which of the known names the header carries (the rest of the header is validated, not kept).
-    struct Members {
-        var found: [JSONValue?]
+    enum Slot {
+        static let alg = 0, kid = 1, crit = 2, firstKeyCarrying = 3
     }
 
-    /// Pipeline step 2 for the header: a JSON object with typed members.
-    static func parse(_ bytes: [UInt8]) throws(TokenVerificationError) -> (header: JOSEHeader, members: Members) {
-        let found: [JSONValue?]
-        do {
-            // Same strictness as a full parse (duplicates refused, whole object validated).
-            found = try StrictJSONParser.scanObject(bytes, extracting: knownNames)
-        } catch {
-            throw .malformed("header is not a JSON object (\(error.reason))")
+    /// The key id a header names, for the duration of the closure it is passed to.
+    enum KeyID {
+        /// Plain ASCII without `K`, `;` or `` ` ``: its bytes equal another kid's bytes exactly when
+        /// the two are equal `String`s (those are the only ASCII characters with non-ASCII
+        /// canonical equivalents), so it is looked up without building a `String`.
+        case bytes(UnsafeBufferPointer<UInt8>)
+        case string(String)
+
+        var string: String {
+            switch self {
+            case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
+            case .string(let string): return string
+            }
         }
-        guard let algValue = found[0] else { throw .malformed("header has no alg") }
-        guard let alg = algValue.stringValue else { throw .malformed("header alg is not a string") }
-        var kid: String? = nil
-        if let kidValue = found[1] {
-            guard let string = kidValue.stringValue else { throw .malformed("header kid is not a string") }
-            kid = string
-        }
-        return (JOSEHeader(alg: alg, kid: kid), Members(found: found))
     }
 
-    /// Pipeline step 3 (beyond `alg`): no key-carrying members, no `crit`.
-    static func checkMembers(_ members: Members) throws(TokenVerificationError) {
-        for (offset, name) in keyCarryingMembers.enumerated() where members.found[3 + offset] != nil {
-            throw .malformed("header member \(name) is not accepted")
+    /// Decodes and checks the header at the start of `token` (`length` encoded bytes): a JSON
+    /// object (step 2) whose `alg` is `algorithm` with no key-carrying or `crit` member (step 3)
+    /// and a non-empty `kid` (step 4), which is passed to `body`.
+    static func withKeyID<R>(
+        token: UnsafeBufferPointer<UInt8>, length: Int, algorithm: StaticString, _ body: (KeyID) -> R
+    ) throws(TokenVerificationError) -> R {
+        let encoded = UnsafeBufferPointer(rebasing: token[..<length])
+        guard let count = Base64URL.decodedCount(length) else {
+            throw .malformed("not three base64url parts separated by dots")
+        }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { storage throws(TokenVerificationError) -> R in
+            guard Base64URL.decode(encoded, into: storage.baseAddress!) else {
+                throw .malformed("not three base64url parts separated by dots")
+            }
+            let header = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(storage)[..<count])
+            return try withUnsafeTemporaryAllocation(of: StrictJSONParser.ValueSpan.self, capacity: knownNames.count) {
+                spans throws(TokenVerificationError) -> R in
+                do throws(StrictJSONParser.Failure) {
+                    // Same strictness as a full parse (duplicates refused, whole object validated).
+                    try StrictJSONParser.scanObject(header, extracting: knownNames, into: spans)
+                } catch {
+                    throw .malformed("header is not a JSON object (\(error.reason))")
+                }
+                let alg = spans[Slot.alg]
+                let kid = spans[Slot.kid]
+                guard alg.isPresent else { throw .malformed("header has no alg") }
+                guard alg.isString else { throw .malformed("header alg is not a string") }
+                if kid.isPresent, !kid.isString { throw .malformed("header kid is not a string") }
+                try checkAlgorithm(alg, in: header, algorithm: algorithm)
+                try checkMembers(spans)
+                // Step 4: the key is chosen by exact kid only; there is no default key.
+                guard kid.isPresent, kid.end - kid.start > 2 else { throw .missingKeyID }
+                if kid.kind == .asciiString {
+                    let content = UnsafeBufferPointer(rebasing: header[kid.plainContent])
+                    if !content.contains(where: { $0 == UInt8(ascii: "K") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "`") }) {
+                        return body(.bytes(content))
+                    }
+                }
+                return body(.string(StrictJSONParser.string(of: kid, in: header) ?? ""))
+            }
+        }
+    }
+
+    /// Step 3: `alg` is on the allow-list (of one).
+    private static func checkAlgorithm(
+        _ alg: StrictJSONParser.ValueSpan, in header: UnsafeBufferPointer<UInt8>, algorithm: StaticString
+    ) throws(TokenVerificationError) {
+        let expected = UnsafeBufferPointer(start: algorithm.utf8Start, count: algorithm.utf8CodeUnitCount)
+        if alg.kind == .asciiString, StrictJSONParser.equal(UnsafeBufferPointer(rebasing: header[alg.plainContent]), expected) {
+            return
+        }
+        let name = StrictJSONParser.string(of: alg, in: header) ?? ""
+        // An escaped spelling of the same name is the same name.
+        guard name == String(decoding: expected, as: UTF8.self) else { throw .unsupportedAlgorithm(Excerpt.safe(name)) }
+    }
+
+    /// Step 3 (beyond `alg`): no key-carrying members, no `crit`.
+    private static func checkMembers(_ spans: UnsafeMutableBufferPointer<StrictJSONParser.ValueSpan>) throws(TokenVerificationError) {
+        for offset in keyCarryingMembers.indices where spans[Slot.firstKeyCarrying + offset].isPresent {
+            throw .malformed("header member \(keyCarryingMembers[offset]) is not accepted")
         }
         // The verifier understands no extension, so every `crit` list names something it cannot
         // honour (RFC 7515 §4.1.11: such a JWS must be rejected). This also refuses `b64: false`.
-        if members.found[2] != nil {
+        if spans[Slot.crit].isPresent {
             throw .malformed("header crit names extensions this verifier does not support")
         }
     }

@@ -101,6 +101,11 @@ public final class JWKSCache: Sendable {
         state.withLock { $0.keys?.entries[kid] }
     }
 
+    /// The loaded entry for a token's `kid`, without fetching.
+    func cachedEntry(_ kid: JOSEHeader.KeyID) -> JWKSet.Entry? {
+        state.withLock { $0.keys?.entry(kid) }
+    }
+
     /// The entry for `kid`, fetching the set if it is not loaded or lacks `kid` (within the
     /// penalty box). Throws `unknownKeyID` or `keysUnavailable`.
     func entry(kid: String, deadline: NIODeadline) async throws(TokenVerificationError) -> JWKSet.Entry {

@@ -13,7 +13,36 @@ struct JWKSet: Sendable {
         var reason: String
     }
 
-    var entries: [String: Entry]
+    let entries: [String: Entry]
+    /// The same entries with their kid's bytes and fingerprint, for lookups by a token's kid
+    /// bytes without building a `String` (a JWKS holds a handful of keys: a scan is cheaper than
+    /// hashing a `String`).
+    private let kidFingerprints: [UInt64]
+    private let kidBytes: [[UInt8]]
+    private let kidEntries: [Entry]
+
+    init(entries: [String: Entry]) {
+        self.entries = entries
+        let kids = entries.keys.map { Array($0.utf8) }
+        self.kidBytes = kids
+        self.kidFingerprints = kids.map { kid in kid.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } }
+        self.kidEntries = entries.values.map { $0 }
+    }
+
+    /// The entry whose kid equals `kid`, if any.
+    func entry(_ kid: JOSEHeader.KeyID) -> Entry? {
+        switch kid {
+        case .string(let string):
+            return entries[string]
+        case .bytes(let bytes):
+            // `.bytes` kids equal a kid exactly when their bytes do (see `JOSEHeader.KeyID`).
+            let fingerprint = StrictJSONParser.fingerprint(bytes)
+            for index in kidFingerprints.indices where kidFingerprints[index] == fingerprint {
+                if kidBytes[index].withUnsafeBufferPointer({ StrictJSONParser.equal($0, bytes) }) { return kidEntries[index] }
+            }
+            return nil
+        }
+    }
 
     var usableKeyCount: Int {
         entries.values.reduce(0) { count, entry in

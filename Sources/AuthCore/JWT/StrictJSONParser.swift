@@ -1,5 +1,13 @@
 import JSONValue
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A small, strict RFC 8259 parser producing `JSONValue`, used for JOSE headers, JWT claims and
 /// JWKS documents.
 ///
@@ -47,60 +55,235 @@ struct StrictJSONParser {
         return members
     }
 
-    /// Validates `bytes` as one JSON object with exactly the rules of `parseObject` (same accepted
-    /// documents, duplicates refused at every level, same number and UTF-8 checks) but materialises
-    /// only the top-level members named in `names`: the result holds, at the index of each name,
-    /// its value or nil when absent. Everything else is checked and skipped, so verification does
-    /// not pay for a dictionary of claims it never reads.
-    ///
-    /// Names are matched on their decoded UTF-8 bytes. For the names callers pass (lowercase ASCII
-    /// letters, digits, `_`, `:`) that is the same as `String` equality, which the dictionary of
-    /// `parseObject` uses: no non-ASCII string is canonically equivalent to them (the only ASCII
-    /// characters with non-ASCII canonical equivalents are `K`, `;` and `` ` ``; the assert keeps
-    /// them out).
-    static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
-        try scanObject(bytes, extracting: names, comparing: []).found
+    /// Where a member's value lies in a scanned document (`start..<end`, a string's quotes
+    /// included) and what kind of value it is, so callers type-check and compare claims in place
+    /// and build `String`s only for what they read.
+    struct ValueSpan: Sendable, Equatable {
+        enum Kind: UInt8, Sendable {
+            case absent
+            /// A string without escapes whose content is ASCII: its bytes are its characters.
+            case asciiString
+            /// A string without escapes with non-ASCII (validated UTF-8) content.
+            case string
+            /// A string with at least one escape: decode it to read it.
+            case escapedString
+            case number
+            /// An array whose elements are all strings (or which is empty).
+            case stringArray
+            case array
+            case object
+            /// `true`, `false` or `null`.
+            case literal
+        }
+
+        var start: Int32
+        var end: Int32
+        var kind: Kind
+
+        static let absent = ValueSpan(start: 0, end: 0, kind: .absent)
+
+        var isPresent: Bool { kind != .absent }
+        var isString: Bool { kind == .asciiString || kind == .string || kind == .escapedString }
+        /// The bytes between the quotes of a string without escapes.
+        var plainContent: Range<Int> { Int(start) + 1..<Int(end) - 1 }
     }
 
-    /// `scanObject(_:extracting:)` that, for each slot `i` with `expected[i]` set (ASCII bytes),
-    /// compares a plain ASCII string value with those bytes instead of building a `String`: such a
-    /// slot is left nil in `found`, with bit `i` set in `compared`, and also in `matched` when the
-    /// bytes are equal. For two ASCII strings byte equality is exactly `String` equality. Any other
-    /// value (escapes, non-ASCII, not a string) is materialised in `found` as usual, so callers
-    /// fall back to comparing `String`s and keep the same type errors.
-    static func scanObject(
-        _ bytes: [UInt8], extracting names: [[UInt8]], comparing expected: [[UInt8]?]
-    ) throws(Failure) -> (found: [JSONValue?], compared: UInt64, matched: UInt64) {
-        assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
-        assert(expected.allSatisfy { $0?.allSatisfy { $0 < 0x80 } ?? true } && expected.count <= names.count && names.count <= 64)
-        // Member-name offsets are packed into 31 bits (MemberNames); tokens are capped at 8 KiB anyway.
-        guard bytes.count < 0x7FFF_FFFF else { throw Failure(reason: "JSON document too large") }
-        let result: Result<([JSONValue?], UInt64, UInt64), Failure> = bytes.withUnsafeBufferPointer { buffer in
-            var parser = StrictJSONParser(buffer)
-            var found = [JSONValue?](repeating: nil, count: names.count)
-            var compared: UInt64 = 0
-            var matched: UInt64 = 0
-            do throws(Failure) {
-                parser.skipWhitespace()
-                guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
-                    throw Failure(reason: "not a JSON object")
-                }
-                try parser.scanObjectBody(depth: 1, names: names, found: &found, expected: expected, compared: &compared, matched: &matched)
-                parser.skipWhitespace()
-                guard parser.index == buffer.count else { throw Failure(reason: "trailing characters after the JSON value") }
-                return .success((found, compared, matched))
-            } catch {
-                return .failure(error)
-            }
+    /// The top-level member names a caller extracts, with their fingerprints (computed once).
+    struct NameTable: Sendable {
+        let names: [[UInt8]]
+        let fingerprints: [UInt64]
+
+        /// Names must be ASCII without `K`, `;` or `` ` `` (see `scanObject`).
+        init(_ names: [String]) {
+            self.init(bytes: names.map { Array($0.utf8) })
         }
-        switch result {
-        case .success(let (found, compared, matched)): return (found, compared, matched)
-        case .failure(let failure):
+
+        /// Slot indices by the low bits of the fingerprint (-1: none), chained through `next`: a
+        /// member name is checked against one or two candidates, not every name.
+        private let buckets: [Int8]
+        private let next: [Int8]
+        private static let bucketMask: UInt64 = 63
+
+        init(bytes names: [[UInt8]]) {
+            assert(names.allSatisfy { $0.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") } })
+            precondition(names.count <= Int(Int8.max))
+            self.names = names
+            let fingerprints = names.map { name in name.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } }
+            self.fingerprints = fingerprints
+            var buckets = [Int8](repeating: -1, count: Int(Self.bucketMask) + 1)
+            var next = [Int8](repeating: -1, count: names.count)
+            for slot in names.indices.reversed() {
+                let bucket = Int(fingerprints[slot] & Self.bucketMask)
+                next[slot] = buckets[bucket]
+                buckets[bucket] = Int8(slot)
+            }
+            self.buckets = buckets
+            self.next = next
+        }
+
+        var count: Int { names.count }
+
+        /// The slot of the name whose bytes are `name` (with fingerprint `fingerprint`), or -1.
+        @inline(__always)
+        func slot(of name: UnsafeBufferPointer<UInt8>, fingerprint: UInt64) -> Int {
+            var slot = Int(buckets[Int(fingerprint & Self.bucketMask)])
+            while slot >= 0 {
+                if fingerprints[slot] == fingerprint, names[slot].withUnsafeBufferPointer({ StrictJSONParser.sameName($0, name) }) {
+                    return slot
+                }
+                slot = Int(next[slot])
+            }
+            return -1
+        }
+    }
+
+    /// Whether two byte runs are equal (memcmp: the names and values compared are short, but a
+    /// generic element loop costs more than the call).
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == 0 }
+        return memcmp(x, y, a.count) == 0
+    }
+
+    /// A hash of a member name's bytes: names are compared byte by byte only when it matches.
+    ///
+    /// For names of at most 8 bytes it is exact: each step (xor, multiply by an odd constant,
+    /// xor-shift) is a bijection, so two such names of the same length have equal fingerprints
+    /// only when their bytes are equal.
+    @inline(__always)
+    static func fingerprint(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        fingerprint(name, readable: name.count)
+    }
+
+    /// `fingerprint(_:)`, allowed to read (and ignore) bytes up to `readable` past the name's
+    /// start, which lets the last partial word be one load.
+    @inline(__always)
+    static func fingerprint(_ name: UnsafeBufferPointer<UInt8>, readable: Int) -> UInt64 {
+        let count = name.count
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        guard let base = name.baseAddress else { return hash }
+        var offset = 0
+        while offset + 8 <= count {
+            hash = (hash ^ UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
+        }
+        if offset < count {
+            var tail: UInt64 = 0
+            if offset + 8 <= readable {
+                let bits = UInt64(count - offset) * 8
+                tail = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & ((1 << bits) &- 1)
+            } else {
+                var shift: UInt64 = 0
+                while offset < count {
+                    tail |= UInt64(base[offset]) << shift
+                    shift += 8
+                    offset += 1
+                }
+            }
+            hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+        }
+        return hash
+    }
+
+    /// Whether two names with equal fingerprints are equal: by length alone up to 8 bytes (the
+    /// fingerprint is exact there), by their bytes beyond.
+    @inline(__always)
+    static func sameName(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count <= 8 || equal(a, b))
+    }
+
+    /// Validates `buffer` as one JSON object with exactly the rules of `parseObject` (same accepted
+    /// documents, duplicates refused at every level, same number and UTF-8 checks) and records in
+    /// `spans`, at the index of each name of `table`, where that top-level member's value is
+    /// (`.absent` when there is none). Nothing is materialised: verification pays for no
+    /// dictionary and no `String` it does not read.
+    ///
+    /// Names are matched on their decoded UTF-8 bytes. For the names callers pass (ASCII without
+    /// `K`, `;` and `` ` ``) that is the same as `String` equality, which the dictionary of
+    /// `parseObject` uses: no non-ASCII string is canonically equivalent to them (those three are
+    /// the only ASCII characters with non-ASCII canonical equivalents).
+    static func scanObject(
+        _ buffer: UnsafeBufferPointer<UInt8>, extracting table: NameTable, into spans: UnsafeMutableBufferPointer<ValueSpan>
+    ) throws(Failure) {
+        precondition(spans.count >= table.count)
+        // Spans and member-name offsets are 31-bit; tokens are capped at 8 KiB anyway.
+        guard buffer.count < 0x7FFF_FFFF else { throw Failure(reason: "JSON document too large") }
+        spans.initialize(repeating: .absent)
+        var parser = StrictJSONParser(buffer)
+        do throws(Failure) {
+            parser.skipWhitespace()
+            guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+                throw Failure(reason: "not a JSON object")
+            }
+            try parser.scanObjectBody(depth: 1, table: table, spans: spans)
+            parser.skipWhitespace()
+            guard parser.index == buffer.count else { throw Failure(reason: "trailing characters after the JSON value") }
+        } catch {
             // Refusals are rare: report the full parser's reason, so both paths explain a
             // refusal the same way.
-            do throws(Failure) { _ = try parseObject(bytes) } catch { throw error }
-            throw failure
+            do throws(Failure) { _ = try parseObject(Array(buffer)) } catch { throw error }
+            throw error
         }
+    }
+
+    /// `scanObject` with the extracted values materialised (tests and rare paths).
+    static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
+        let table = NameTable(bytes: names)
+        let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
+            withUnsafeTemporaryAllocation(of: ValueSpan.self, capacity: table.count) { spans in
+                do throws(Failure) {
+                    try scanObject(buffer, extracting: table, into: spans)
+                    return .success(spans.map { value(of: $0, in: buffer) })
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// The value at `span` of a document `scanObject` accepted (nil when absent).
+    static func value(of span: ValueSpan, in buffer: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        guard span.isPresent else { return nil }
+        // The span is one complete value the scan validated with the same rules: this parse
+        // cannot fail.
+        return try? parse(UnsafeBufferPointer(rebasing: buffer[Int(span.start)..<Int(span.end)]))
+    }
+
+    /// The number at `span` of a document `scanObject` accepted, when it is a plain integer of at
+    /// most 18 digits (which always fits); nil otherwise (use `value(of:in:)`).
+    @inline(__always)
+    static func smallInteger(of span: ValueSpan, in buffer: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard span.kind == .number, span.end - span.start <= 18 else { return nil }
+        var value: Int64 = 0
+        for index in Int(span.start)..<Int(span.end) {
+            let digit = buffer[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+        }
+        return value
+    }
+
+    /// The string at `span` of a document `scanObject` accepted; nil when absent or not a string.
+    static func string(of span: ValueSpan, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        switch span.kind {
+        case .asciiString, .string:
+            // Validated UTF-8 without escapes: the content bytes are the string.
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[span.plainContent]), as: UTF8.self)
+        case .escapedString:
+            return value(of: span, in: buffer)?.stringValue
+        default:
+            return nil
+        }
+    }
+
+    /// The strings of a `.stringArray` span of a document `scanObject` accepted; nil otherwise.
+    static func strings(of span: ValueSpan, in buffer: UnsafeBufferPointer<UInt8>) -> [String]? {
+        guard span.kind == .stringArray, let elements = value(of: span, in: buffer)?.arrayValue else { return nil }
+        return elements.compactMap(\.stringValue)
     }
 
     /// Decoded member names of one object, for the duplicate check of the scanning path. Names
@@ -113,14 +296,19 @@ struct StrictJSONParser {
             var isDecoded: Bool
         }
 
-        /// The first 16 names live inline, packed (no allocation for the objects verification
-        /// sees; a plain tuple because a generic InlineArray was copied whole on every read).
-        var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                     UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        typealias Inline = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+        /// The first 16 names' spans (packed) and fingerprints live inline: no allocation for the
+        /// objects verification sees (plain tuples: a generic InlineArray was copied whole on
+        /// every read).
+        var inlineSpans: Inline = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var inlineFingerprints: Inline = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         static let inlineCount = 16
-        var overflow: [Span] = []
+        var overflow: [(span: Span, fingerprint: UInt64)] = []
         var count = 0
+        /// Bit `fingerprint & 63` of every name so far.
+        var seenFingerprintBits: UInt64 = 0
         var decoded: [UInt8] = []
         /// Built once a non-ASCII name shows up: from then on names compare as `String`s (canonical
         /// equivalence, like the dictionary of `parseObject`), e.g. U+212A KELVIN SIGN equals "K".
@@ -128,64 +316,72 @@ struct StrictJSONParser {
 
         @inline(__always)
         mutating func span(_ position: Int) -> Span {
-            guard position < Self.inlineCount else { return overflow[position - Self.inlineCount] }
-            let packed = withUnsafeMutableBytes(of: &inline) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
+            guard position < Self.inlineCount else { return overflow[position - Self.inlineCount].span }
+            let packed = withUnsafeBytes(of: &inlineSpans) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
             // start: 32 bits, count: 31 bits, isDecoded: top bit (inputs are at most a few KiB).
             return Span(start: Int(packed & 0xFFFF_FFFF), count: Int((packed >> 32) & 0x7FFF_FFFF), isDecoded: packed >> 63 != 0)
         }
 
         @inline(__always)
-        mutating func append(_ span: Span) {
+        mutating func fingerprint(_ position: Int) -> UInt64 {
+            guard position < Self.inlineCount else { return overflow[position - Self.inlineCount].fingerprint }
+            return withUnsafeBytes(of: &inlineFingerprints) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
+        }
+
+        @inline(__always)
+        mutating func append(_ span: Span, fingerprint: UInt64) {
             if count < Self.inlineCount {
                 // Fits: scanObject refuses documents of 2 GiB or more.
                 let packed = UInt64(span.start) | UInt64(span.count) << 32 | (span.isDecoded ? 1 << 63 : 0)
                 let position = count
-                withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: packed, toByteOffset: position * 8, as: UInt64.self) }
+                withUnsafeMutableBytes(of: &inlineSpans) { $0.storeBytes(of: packed, toByteOffset: position * 8, as: UInt64.self) }
+                withUnsafeMutableBytes(of: &inlineFingerprints) { $0.storeBytes(of: fingerprint, toByteOffset: position * 8, as: UInt64.self) }
             } else {
-                overflow.append(span)
+                overflow.append((span, fingerprint))
             }
             count += 1
         }
 
-        func string(_ span: Span, in input: UnsafeBufferPointer<UInt8>) -> String {
+        /// The decoded bytes of `span`, for the duration of `body`.
+        @inline(__always)
+        func withBytes<R>(_ span: Span, in input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
             if span.isDecoded {
-                return String(decoding: decoded[span.start..<(span.start + span.count)], as: UTF8.self)
+                return decoded.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[span.start..<(span.start + span.count)])) }
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: input[span.start..<(span.start + span.count)]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: input[span.start..<(span.start + span.count)]))
         }
 
-        @inline(__always)
-        func byte(_ span: Span, _ offset: Int, in input: UnsafeBufferPointer<UInt8>) -> UInt8 {
-            span.isDecoded ? decoded[span.start + offset] : input[span.start + offset]
+        func string(_ span: Span, in input: UnsafeBufferPointer<UInt8>) -> String {
+            withBytes(span, in: input) { String(decoding: $0, as: UTF8.self) }
         }
 
         /// Records `span`; false when it repeats an earlier name of the object.
-        mutating func commit(_ span: Span, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
+        mutating func commit(_ span: Span, fingerprint: UInt64, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
             if strings == nil, !isASCII {
                 var set = Set<String>()
                 for position in 0..<count { set.insert(string(self.span(position), in: input)) }
                 strings = set
             }
-            append(span)
+            append(span, fingerprint: fingerprint)
             if strings != nil {
                 return strings!.insert(string(span, in: input)).inserted
             }
-            // All names so far are ASCII: byte equality is String equality.
-            for position in 0..<(count - 1) {
+            // All names so far are ASCII: byte equality is String equality. A name whose
+            // fingerprint bit was not seen yet cannot repeat one (most names); otherwise names
+            // are compared where the fingerprints agree.
+            let bit: UInt64 = 1 << (fingerprint & 63)
+            defer { seenFingerprintBits |= bit }
+            guard seenFingerprintBits & bit != 0 else { return true }
+            for position in 0..<(count - 1) where self.fingerprint(position) == fingerprint {
                 let earlier = self.span(position)
-                guard earlier.count == span.count else { continue }
-                var offset = 0
-                while offset < span.count, byte(earlier, offset, in: input) == byte(span, offset, in: input) { offset += 1 }
-                if offset == span.count { return false }
+                let same = withBytes(earlier, in: input) { a in withBytes(span, in: input) { b in StrictJSONParser.sameName(a, b) } }
+                if same { return false }
             }
             return true
         }
     }
 
-    private mutating func scanObjectBody(
-        depth: Int, names wanted: [[UInt8]], found: inout [JSONValue?],
-        expected: [[UInt8]?], compared: inout UInt64, matched: inout UInt64
-    ) throws(Failure) {
+    private mutating func scanObjectBody(depth: Int, table: NameTable?, spans: UnsafeMutableBufferPointer<ValueSpan>) throws(Failure) {
         guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
         index += 1  // {
         skipWhitespace()
@@ -200,6 +396,10 @@ struct StrictJSONParser {
                 throw Failure(reason: "expected a member name in JSON object")
             }
             let (span, isASCII) = try scanName(decoded: &names.decoded)
+            let fingerprint =
+                span.isDecoded
+                ? names.withBytes(span, in: bytes) { Self.fingerprint($0) }
+                : Self.fingerprint(UnsafeBufferPointer(rebasing: bytes[span.start..<(span.start + span.count)]), readable: bytes.count - span.start)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw Failure(reason: "expected ':' in JSON object")
@@ -207,38 +407,17 @@ struct StrictJSONParser {
             index += 1
             skipWhitespace()
             var slot = -1
-            if !wanted.isEmpty, isASCII {
-                for position in 0..<wanted.count where wanted[position].count == span.count {
-                    let candidate = wanted[position]
-                    var offset = 0
-                    while offset < span.count, names.byte(span, offset, in: bytes) == candidate[offset] { offset += 1 }
-                    if offset == span.count {
-                        slot = position
-                        break
-                    }
-                }
+            if let table, isASCII {
+                slot = names.withBytes(span, in: bytes) { table.slot(of: $0, fingerprint: fingerprint) }
             }
             if slot >= 0 {
-                let valueStart = index
-                var done = false
-                if slot < expected.count, let want = expected[slot], index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
-                    if let (start, end, isASCII) = try scanPlainString(), isASCII {
-                        compared |= 1 << UInt64(slot)
-                        if end - start == want.count {
-                            var offset = 0
-                            while offset < want.count, bytes[start + offset] == want[offset] { offset += 1 }
-                            if offset == want.count { matched |= 1 << UInt64(slot) }
-                        }
-                        done = true
-                    } else {
-                        index = valueStart
-                    }
-                }
-                if !done { found[slot] = try parseValue(depth: depth) }
+                let start = index
+                let kind = try scanValueKind(depth: depth)
+                spans[slot] = ValueSpan(start: Int32(start), end: Int32(index), kind: kind)
             } else {
                 try skipValue(depth: depth)
             }
-            guard names.commit(span, isASCII: isASCII, in: bytes) else {
+            guard names.commit(span, fingerprint: fingerprint, isASCII: isASCII, in: bytes) else {
                 throw Failure(reason: "duplicate member name in JSON object")
             }
             skipWhitespace()
@@ -248,6 +427,32 @@ struct StrictJSONParser {
             case UInt8(ascii: "}"): index += 1; return
             default: throw Failure(reason: "expected ',' or '}' in JSON object")
             }
+        }
+    }
+
+    /// `skipValue` that also says what kind of value it skipped.
+    private mutating func scanValueKind(depth: Int) throws(Failure) -> ValueSpan.Kind {
+        guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let quote = index
+            if let (_, _, isASCII) = try scanPlainString() { return isASCII ? .asciiString : .string }
+            index = quote
+            _ = try parseString()
+            return .escapedString
+        case UInt8(ascii: "["):
+            var allStrings = true
+            try skipArray(depth: depth + 1, allStrings: &allStrings)
+            return allStrings ? .stringArray : .array
+        case UInt8(ascii: "{"):
+            try skipValue(depth: depth)
+            return .object
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try parseNumber()
+            return .number
+        default:
+            try skipValue(depth: depth)
+            return .literal
         }
     }
 
@@ -269,10 +474,10 @@ struct StrictJSONParser {
         return (MemberNames.Span(start: start, count: decoded.count - start, isDecoded: true), isASCII)
     }
 
-    /// The first index from `start` whose 8-byte word holds a quote, a backslash, a control
-    /// character or a non-ASCII byte (or where fewer than 8 bytes remain). Every byte before it is
-    /// plain ASCII string content; the byte loops take over from there and make every decision,
-    /// so this only skips ahead (SWAR, 8 bytes per step) and can never accept anything.
+    /// An index from `start` such that every byte before it is plain ASCII string content (no
+    /// quote, backslash, control character or non-ASCII byte): the first such byte, or where
+    /// fewer than 8 bytes remain. The byte loops take over from there and make every decision,
+    /// so this only skips ahead and can never accept anything.
     @inline(__always)
     private func plainASCIIRunEnd(from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
@@ -285,7 +490,10 @@ struct StrictJSONParser {
             let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
             // Exact "some byte is zero" / "some byte is below 0x20" tests (Hacker's Delight 6-1).
             let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x20 &* ones) & ~word) | word
-            if special & 0x8080_8080_8080_8080 != 0 { break }
+            let flagged = special & 0x8080_8080_8080_8080
+            // Borrows only propagate upwards, so the lowest flagged byte is exactly the first
+            // special one (bytes load little-endian): stop on it, not at the start of the word.
+            if flagged != 0 { return position + flagged.trailingZeroBitCount >> 3 }
             position += 8
         }
         return position
@@ -322,13 +530,10 @@ struct StrictJSONParser {
     private mutating func skipValue(depth: Int) throws(Failure) {
         guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }
         switch bytes[index] {
-        case UInt8(ascii: "{"):
-            var none: [JSONValue?] = []
-            var unusedCompared: UInt64 = 0
-            var unusedMatched: UInt64 = 0
-            try scanObjectBody(
-                depth: depth + 1, names: [], found: &none, expected: [], compared: &unusedCompared, matched: &unusedMatched)
-        case UInt8(ascii: "["): try skipArray(depth: depth + 1)
+        case UInt8(ascii: "{"): try scanObjectBody(depth: depth + 1, table: nil, spans: UnsafeMutableBufferPointer(start: nil, count: 0))
+        case UInt8(ascii: "["):
+            var allStrings = true
+            try skipArray(depth: depth + 1, allStrings: &allStrings)
         case UInt8(ascii: "\""):
             let quote = index
             if try scanPlainString() == nil {
@@ -343,7 +548,8 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func skipArray(depth: Int) throws(Failure) {
+    /// Skips an array; `allStrings` is cleared when an element is not a string.
+    private mutating func skipArray(depth: Int, allStrings: inout Bool) throws(Failure) {
         guard depth <= Self.maximumDepth else { throw Failure(reason: "JSON nested too deeply") }
         index += 1  // [
         skipWhitespace()
@@ -353,6 +559,7 @@ struct StrictJSONParser {
         }
         while true {
             skipWhitespace()
+            if index < bytes.count, bytes[index] != UInt8(ascii: "\"") { allStrings = false }
             try skipValue(depth: depth)
             skipWhitespace()
             guard index < bytes.count else { throw Failure(reason: "unexpected end of JSON") }

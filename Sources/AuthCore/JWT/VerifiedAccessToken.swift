@@ -1,59 +1,93 @@
 import JSONValue
 
 /// A Cognito access token whose signature, lifetime, issuer, `token_use` and client all checked out.
+///
+/// From the verifier, the string claims (`sub`, `username`, `scopes`, `groups`, `jti`,
+/// `originJti`, `claims`) are decoded from the verified payload on each read: verification itself
+/// builds none of them. Keep what you read rather than reading it repeatedly.
 public struct VerifiedAccessToken: Sendable {
-    public var sub: String
-    public var username: String
     public var clientId: String
-    /// `scope`, split on spaces.
-    ///
-    /// Split on each read when the token came from the verifier (most callers never read it).
-    public var scopes: [String] {
-        get {
-            switch scopeStorage {
-            case .split(let scopes): return scopes
-            case .scope(let scope): return scope.map(AccessTokenVerifier.splitScopes) ?? []
-            }
-        }
-        set { scopeStorage = .split(newValue) }
-    }
-
-    enum ScopeStorage: Sendable {
-        case split([String])
-        /// The verified `scope` claim as sent (nil when absent).
-        case scope(String?)
-    }
-
-    var scopeStorage: ScopeStorage
-    /// `cognito:groups`; empty when the claim is absent.
-    public var groups: [String]
-    public var jti: String?
-    /// Cognito's `origin_jti`: shared by the tokens of one authentication, used for revocation.
-    public var originJti: String?
     public var exp: Int64
     public var iat: Int64?
     public var authTime: Int64?
+
+    enum Storage: Sendable {
+        /// From the verifier.
+        case payload(ClaimsPayload)
+        /// From the public initializer, or once a claim was set.
+        indirect case values(Values)
+    }
+
+    struct Values: Sendable {
+        var sub: String
+        var username: String
+        var scopes: [String]
+        var groups: [String]
+        var jti: String?
+        var originJti: String?
+        var claims: [String: JSONValue]
+    }
+
+    var storage: Storage
+
+    public var sub: String {
+        get { read({ $0.string($0.sub) ?? "" }, \.sub) }
+        set { change { $0.sub = newValue } }
+    }
+
+    public var username: String {
+        get { read({ $0.string($0.username) ?? "" }, \.username) }
+        set { change { $0.username = newValue } }
+    }
+
+    /// `scope`, split on spaces.
+    public var scopes: [String] {
+        get { read({ $0.string($0.scope).map(AccessTokenVerifier.splitScopes) ?? [] }, \.scopes) }
+        set { change { $0.scopes = newValue } }
+    }
+
+    /// `cognito:groups`; empty when the claim is absent.
+    public var groups: [String] {
+        get { read({ $0.strings($0.groups) }, \.groups) }
+        set { change { $0.groups = newValue } }
+    }
+
+    public var jti: String? {
+        get { read({ $0.string($0.jti) }, \.jti) }
+        set { change { $0.jti = newValue } }
+    }
+
+    /// Cognito's `origin_jti`: shared by the tokens of one authentication, used for revocation.
+    public var originJti: String? {
+        get { read({ $0.string($0.originJti) }, \.originJti) }
+        set { change { $0.originJti = newValue } }
+    }
+
     /// Every claim of the payload, as sent.
-    ///
-    /// Built on each read from the verified payload (verification itself reads only the claims
-    /// above): keep the result rather than reading it repeatedly.
     public var claims: [String: JSONValue] {
-        get {
-            switch claimStorage {
-            case .members(let members): return members
-            // The payload passed the same strict parser's checks during verification.
-            case .payload(let payload): return (try? StrictJSONParser.parseObject(payload)) ?? [:]
-            }
+        get { read({ $0.claims }, \.claims) }
+        set { change { $0.claims = newValue } }
+    }
+
+    private func read<Value>(_ fromPayload: (ClaimsPayload) -> Value, _ fromValues: (Values) -> Value) -> Value {
+        switch storage {
+        case .payload(let payload): return fromPayload(payload)
+        case .values(let values): return fromValues(values)
         }
-        set { claimStorage = .members(newValue) }
     }
 
-    enum ClaimStorage: Sendable {
-        case members([String: JSONValue])
-        case payload([UInt8])
+    /// Setting a claim decodes the others once: from then on they are plain values.
+    private mutating func change(_ body: (inout Values) -> Void) {
+        var values: Values
+        switch storage {
+        case .values(let current):
+            values = current
+        case .payload:
+            values = Values(sub: sub, username: username, scopes: scopes, groups: groups, jti: jti, originJti: originJti, claims: claims)
+        }
+        body(&values)
+        storage = .values(values)
     }
-
-    var claimStorage: ClaimStorage
 
     public init(
         sub: String,
@@ -68,35 +102,19 @@ public struct VerifiedAccessToken: Sendable {
         authTime: Int64? = nil,
         claims: [String: JSONValue] = [:]
     ) {
-        self.sub = sub
-        self.username = username
         self.clientId = clientId
-        self.scopeStorage = .split(scopes)
-        self.groups = groups
-        self.jti = jti
-        self.originJti = originJti
         self.exp = exp
         self.iat = iat
         self.authTime = authTime
-        self.claimStorage = .members(claims)
+        self.storage = .values(Values(sub: sub, username: username, scopes: scopes, groups: groups, jti: jti, originJti: originJti, claims: claims))
     }
 
-    /// A token whose `claims` are read from `payload`, a verified strict JSON object, on demand.
-    init(
-        sub: String, username: String, clientId: String, scope: String?, groups: [String], jti: String?,
-        originJti: String?, exp: Int64, iat: Int64?, authTime: Int64?, payload: [UInt8]
-    ) {
-        // Every field assigned once (no default values built and then replaced on the hot path).
-        self.sub = sub
-        self.username = username
+    /// A token whose claims are read from `payload` (verified, strictly parsed) on demand.
+    init(clientId: String, exp: Int64, iat: Int64?, authTime: Int64?, payload: ClaimsPayload) {
         self.clientId = clientId
-        self.scopeStorage = .scope(scope)
-        self.groups = groups
-        self.jti = jti
-        self.originJti = originJti
         self.exp = exp
         self.iat = iat
         self.authTime = authTime
-        self.claimStorage = .payload(payload)
+        self.storage = .payload(payload)
     }
 }

@@ -37,6 +37,73 @@ struct AccessTokenVerifierTests {
         #expect(verified.jti == nil && verified.originJti == nil && verified.iat == nil && verified.authTime == nil)
     }
 
+    /// Verification locates the string claims without decoding them; reading decodes them. Every
+    /// spelling JSON allows must read back as the same string.
+    @Test("string claims with escapes or non-ASCII read back decoded; the rest is unchanged")
+    func lazyClaimSpellings() async throws {
+        let payload = S.claims(overrides: [
+            "sub": #""\u0061aaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee""#,
+            "username": "\"zo\u{00EB}\"",
+            "scope": #""openid\u0020profile""#,
+            "cognito:groups": #"["a\"b","caf\u00e9","\ud83d\ude00"]"#,
+            "jti": #""j\/ti""#,
+            "origin_jti": "\"\u{1F600}x\"",
+        ])
+        let verified = try await S.verifier().verify(S.token(payload: payload), deadline: S.deadline())
+        #expect(verified.sub == "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
+        #expect(verified.username == "zo\u{00EB}")
+        #expect(verified.scopes == ["openid", "profile"])
+        #expect(verified.groups == ["a\"b", "caf\u{E9}", "\u{1F600}"])
+        #expect(verified.jti == "j/ti")
+        #expect(verified.originJti == "\u{1F600}x")
+        #expect(verified.claims["sub"] == .string(verified.sub))
+        #expect(verified.claims["cognito:groups"] == .array(verified.groups.map { .string($0) }))
+    }
+
+    @Test("an empty groups array reads as no groups; setting a claim keeps the others")
+    func verifiedTokenMutation() async throws {
+        let payload = S.claims(overrides: ["cognito:groups": "[]"])
+        var verified = try await S.verifier().verify(S.token(payload: payload), deadline: S.deadline())
+        #expect(verified.groups.isEmpty)
+        verified.username = "bob"
+        #expect(verified.username == "bob")
+        #expect(verified.sub == "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
+        #expect(verified.jti == "99999999-8888-4777-a666-555555555555")
+        #expect(verified.originJti == "11111111-2222-4333-8444-555555555555")
+        #expect(verified.scopes == ["aws.cognito.signin.user.admin", "openid"])
+        #expect(verified.claims.count == 14)
+        verified.groups = ["x"]
+        #expect(verified.groups == ["x"] && verified.username == "bob")
+    }
+
+    @Test("groups with a non-string element, and sub or username as an empty string, are refused")
+    func lazyClaimTypes() async {
+        #expect(await isMalformed(S.token(payload: S.claims(overrides: ["cognito:groups": #"["a",1]"#]))))
+        #expect(await isMalformed(S.token(payload: S.claims(overrides: ["cognito:groups": #"[["a"]]"#]))))
+        #expect(await isMalformed(S.token(payload: S.claims(overrides: ["jti": "7"]))))
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["sub": #""""#])), with: S.verifier()) == .malformed("sub claim missing"))
+        #expect(await S.failure(of: S.token(payload: S.claims(overrides: ["username": #""""#])), with: S.verifier()) == .malformed("username claim missing"))
+    }
+
+    /// The kid is looked up by its bytes when it is plain ASCII, as a `String` otherwise: both
+    /// must find exactly the key a `String` comparison finds.
+    @Test("kid spellings: escaped, non-ASCII and long kids find their key; near misses do not")
+    func kidSpellings() async {
+        let longKid = "abcdEFGHijklMNOPqrstUVWXyz0123456789+/abcd=="  // Cognito's shape: 44 characters
+        let jwks = S.jwks(S.jwk(S.primary, kid: longKid), S.jwk(S.other, kid: "cl\u{E9}"), S.jwk(S.primary, kid: "Key;`"))
+        let verifier = S.verifier(jwks: jwks)
+        #expect(await S.failure(of: S.token(header: S.header(kid: longKid)), with: verifier) == nil)
+        #expect(await S.failure(of: S.token(header: S.header(kid: #"abcd\u0045FGHijklMNOPqrstUVWXyz0123456789+\/abcd=="#)), with: verifier) == nil)
+        #expect(await S.failure(of: S.token(header: S.header(kid: "cl\u{E9}"), key: S.other), with: verifier) == nil)
+        #expect(await S.failure(of: S.token(header: S.header(kid: #"cl\u00e9"#), key: S.other), with: verifier) == nil)
+        #expect(await S.failure(of: S.token(header: S.header(kid: "Key;`")), with: verifier) == nil)
+        // Same fingerprint-sized prefix, different byte; and a prefix.
+        for near in [String(longKid.dropLast()) + "A", String(longKid.dropLast()), "cle"] {
+            let refused = await S.failure(of: S.token(header: S.header(kid: near)), with: verifier)
+            #expect(refused == .unknownKeyID || refused.map { if case .keysUnavailable = $0 { true } else { false } } == true, "\(near)")
+        }
+    }
+
     // MARK: step 1: compact form
 
     @Test("2 or 4 segments are malformed")

@@ -54,6 +54,55 @@ struct StrictJSONScanTests {
         check([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D], "invalid UTF-8 in a name")
     }
 
+    /// The verifier type-checks claims by span kind alone: each kind must describe the value.
+    @Test("span kinds match the values they locate")
+    func spanKinds() throws {
+        typealias Kind = StrictJSONParser.ValueSpan.Kind
+        let cases: [(String, Kind)] = [
+            (#""abc""#, .asciiString), (#""""#, .asciiString), ("\"caf\u{E9}\"", .string), (#""a\nb""#, .escapedString),
+            (#""\u0061""#, .escapedString), ("12", .number), ("-1.5e3", .number), ("[]", .stringArray),
+            (#"["a","\u0062"]"#, .stringArray), (#"["a",1]"#, .array), (#"[["a"]]"#, .array), (#"[null]"#, .array),
+            (#"{"a":"b"}"#, .object), ("true", .literal), ("null", .literal),
+        ]
+        let table = StrictJSONParser.NameTable(["a", "b"])
+        for (value, kind) in cases {
+            let document = Array(#"{"b":0,"a":\#(value)}"#.utf8)
+            try document.withUnsafeBufferPointer { buffer in
+                try withUnsafeTemporaryAllocation(of: StrictJSONParser.ValueSpan.self, capacity: 2) { spans in
+                    try StrictJSONParser.scanObject(buffer, extracting: table, into: spans)
+                    #expect(spans[0].kind == kind, "\(value)")
+                    #expect(Array(buffer[Int(spans[0].start)..<Int(spans[0].end)]) == Array(value.utf8), "\(value)")
+                    #expect(spans[1].kind == .number)
+                    #expect(StrictJSONParser.value(of: spans[0], in: buffer) == (try StrictJSONParser.parseObject(document))["a"])
+                }
+            }
+        }
+    }
+
+    /// Names of at most 8 bytes are told apart by fingerprint and length alone, so the
+    /// fingerprint must be exact there; the one-load tail must hash like the byte loop.
+    @Test("fingerprints: exact up to 8 bytes, the same with or without bytes readable past the name")
+    func fingerprints() {
+        var seen: [UInt64: [UInt8]] = [:]
+        for first in UInt8(0x20)..<0x7F {
+            for second in UInt8(0x20)..<0x7F {
+                let name = [first, second]
+                let fingerprint = name.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) }
+                #expect(seen.updateValue(name, forKey: fingerprint) == nil, "\(name) collides")
+            }
+        }
+        let text = Array("cognito:groups-and-more-bytes-after".utf8)
+        text.withUnsafeBufferPointer { buffer in
+            for count in 0...20 {
+                let name = UnsafeBufferPointer(rebasing: buffer[..<count])
+                let alone = Array(name).withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) }
+                #expect(StrictJSONParser.fingerprint(name, readable: buffer.count) == alone, "\(count)")
+            }
+        }
+        let (a, b) = (Array("abcdefgh".utf8), Array("abcdefgi".utf8))
+        #expect(a.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } != b.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) })
+    }
+
     @Test("long strings (the 8-byte skip-ahead): a special byte at every offset gets the same verdict and value")
     func longStrings() {
         let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF".utf8)
