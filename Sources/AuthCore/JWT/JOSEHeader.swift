@@ -15,15 +15,14 @@ enum JOSEHeader {
 
     /// The key id a header names, for the duration of the closure it is passed to.
     enum KeyID {
-        /// Plain ASCII without `K`, `;` or `` ` ``: its bytes equal another kid's bytes exactly when
-        /// the two are equal `String`s (those are the only ASCII characters with non-ASCII
-        /// canonical equivalents), so it is looked up without building a `String`.
-        case bytes(UnsafeBufferPointer<UInt8>)
+        /// Plain ASCII (no escapes): equal to another ASCII kid exactly when the bytes are equal,
+        /// so it can be looked up without building a `String` (see `JWKSet.entry`).
+        case ascii(UnsafeBufferPointer<UInt8>)
         case string(String)
 
         var string: String {
             switch self {
-            case .bytes(let bytes): return String(decoding: bytes, as: UTF8.self)
+            case .ascii(let bytes): return String(decoding: bytes, as: UTF8.self)
             case .string(let string): return string
             }
         }
@@ -62,10 +61,7 @@ enum JOSEHeader {
                 // Step 4: the key is chosen by exact kid only; there is no default key.
                 guard kid.isPresent, kid.end - kid.start > 2 else { throw .missingKeyID }
                 if kid.kind == .asciiString {
-                    let content = UnsafeBufferPointer(rebasing: header[kid.plainContent])
-                    if !content.contains(where: { $0 == UInt8(ascii: "K") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "`") }) {
-                        return body(.bytes(content))
-                    }
+                    return body(.ascii(UnsafeBufferPointer(rebasing: header[kid.plainContent])))
                 }
                 return body(.string(StrictJSONParser.string(of: kid, in: header) ?? ""))
             }

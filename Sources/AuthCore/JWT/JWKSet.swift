@@ -20,6 +20,8 @@ struct JWKSet: Sendable {
     private let kidFingerprints: [UInt64]
     private let kidBytes: [[UInt8]]
     private let kidEntries: [Entry]
+    /// Whether every kid of the set is ASCII (Cognito's are base64).
+    private let allKidsASCII: Bool
 
     init(entries: [String: Entry]) {
         self.entries = entries
@@ -27,15 +29,19 @@ struct JWKSet: Sendable {
         self.kidBytes = kids
         self.kidFingerprints = kids.map { kid in kid.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } }
         self.kidEntries = entries.values.map { $0 }
+        self.allKidsASCII = kids.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
     }
 
-    /// The entry whose kid equals `kid`, if any.
+    /// The entry whose kid equals `kid` as a `String`, if any.
     func entry(_ kid: JOSEHeader.KeyID) -> Entry? {
         switch kid {
         case .string(let string):
             return entries[string]
-        case .bytes(let bytes):
-            // `.bytes` kids equal a kid exactly when their bytes do (see `JOSEHeader.KeyID`).
+        case .ascii(let bytes):
+            // Two ASCII strings are equal Strings exactly when their bytes are equal (ASCII has no
+            // combining marks and is its own normal form). Only a non-ASCII kid in the set could
+            // equal an ASCII one otherwise (U+212A KELVIN SIGN equals "K"): then use the String.
+            guard allKidsASCII else { return entries[kid.string] }
             let fingerprint = StrictJSONParser.fingerprint(bytes)
             for index in kidFingerprints.indices where kidFingerprints[index] == fingerprint {
                 if kidBytes[index].withUnsafeBufferPointer({ StrictJSONParser.equal($0, bytes) }) { return kidEntries[index] }

@@ -9,6 +9,7 @@ struct JWSVerifier: Sendable {
     /// The only accepted algorithm. `none`, `HS*` (which would use the public key as an HMAC
     /// secret), `PS*`, `ES*` and other RSA hashes are all refused by this allow-list.
     static let algorithm: StaticString = "RS256"
+    static let algorithmName = "\(algorithm)"
 
     /// The parsed JWS, once its signature has verified with the key its `kid` names.
     func verify(_ token: String, deadline: NIODeadline) async throws(TokenVerificationError) -> CompactJWS {
@@ -40,7 +41,7 @@ struct JWSVerifier: Sendable {
         case .unusable(let reason): throw .unusableKey(reason)
         case .usable(let usable): key = usable
         }
-        if let keyAlgorithm = key.algorithm, keyAlgorithm != "\(Self.algorithm)" {
+        if let keyAlgorithm = key.algorithm, keyAlgorithm != Self.algorithmName {
             throw .unusableKey("key alg \(Excerpt.safe(keyAlgorithm)) differs from the token alg")
         }
         // Step 6: over the exact bytes received, not a re-encoding.
