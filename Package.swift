@@ -71,7 +71,7 @@ let package = Package(
                 "LambdaKit", "LambdaRuntimeAPIServer", .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "AuthEndpoints", dependencies: ["AuthCore", "LambdaKit"]),
+        .target(name: "AuthEndpoints", dependencies: ["AuthCore", "JSONValue", "LambdaKit"]),
         // Lets the handler binaries start on provided.al2023 (glibc 2.34): routes hypot/hypotf,
         // which carry a GLIBC_2.35 symbol version on newer glibc, to wrappers with no versioned
         // reference (see Sources/GlibcCompat/GlibcCompat.c). Linux only: ld64 has no --wrap.
@@ -95,6 +95,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

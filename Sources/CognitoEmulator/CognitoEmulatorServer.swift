@@ -2,6 +2,7 @@ import FoundationEssentials
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// A local Cognito user pool + app client + managed-login domain on one loopback port.
@@ -32,7 +33,9 @@ public final class CognitoEmulatorServer: Sendable {
         guard options.accessTokenLifetime > 0, options.refreshTokenLifetime > 0, options.authorizationCodeLifetime > 0 else {
             throw EmulatorConfigurationError("lifetimes must be positive")
         }
-        let core = try EmulatorCore(options: options)
+        // Generating RSA keys takes up to a second: on NIO's blocking pool, not on a cooperative
+        // thread of the caller's concurrency pool.
+        let core = try await NIOThreadPool.singleton.runIfActive { try EmulatorCore(options: options) }
         let router = makeRouter(core)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(

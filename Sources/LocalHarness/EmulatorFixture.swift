@@ -29,11 +29,13 @@ public final class EmulatorFixture: Sendable {
 
     /// With a `clientSecret` the app client is confidential (then `signIn()`, which sends no
     /// SECRET_HASH, is refused; the hosted-UI flow still works).
-    public static func start(port: Int = 0, clientSecret: String? = nil) async throws -> EmulatorFixture {
+    /// `signingKeysPEM`: the emulator's keys (one or two PEM RSA private keys); nil generates two.
+    public static func start(port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil) async throws -> EmulatorFixture {
         let offset = ClockOffset()
         var options = EmulatorOptions()
         options.port = port
         options.clientSecret = clientSecret
+        options.signingKeysPEM = signingKeysPEM
         options.logger.logLevel = .warning
         options.now = { Date().timeIntervalSince1970 + offset.seconds }
         let server = try await CognitoEmulatorServer.start(options)

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func codeExchangeRefreshAndRevokeFollowCognitosRules() async throws {
-        let fixture = try await EmulatorFixture.start()
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         let cognito = try client(fixture)
         let verifier = EmulatorFixture.makeCodeVerifier()
         let code = try await fixture.authorizationCode(codeVerifier: verifier)
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func pkceMismatchAndRedirectMismatchAreRefused() async throws {
-        let fixture = try await EmulatorFixture.start()
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         let cognito = try client(fixture)
         let code = try await fixture.authorizationCode(codeVerifier: EmulatorFixture.makeCodeVerifier())
         do {
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func aWrongClientSecretIsInvalidClient() async throws {
-        let fixture = try await EmulatorFixture.start(clientSecret: "the-real-secret-0123456789")
+        let fixture = try await EmulatorFixture.start(clientSecret: "the-real-secret-0123456789", signingKeysPEM: TestSigningKeys.pem)
         let cognito = try client(fixture, secret: "not-the-secret-0123456789")
         let verifier = EmulatorFixture.makeCodeVerifier()
         let code = try await fixture.authorizationCode(codeVerifier: verifier)
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func getUserAndGlobalSignOutReportExpiredAndRevokedTokens() async throws {
-        let fixture = try await EmulatorFixture.start()
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         let cognito = try client(fixture)
         let token = try await fixture.signIn().accessToken
         let user = try await cognito.getUser(accessToken: token, deadline: deadline)
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func injectedFaultsMapToTypedErrors() async throws {
-        let fixture = try await EmulatorFixture.start()
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         let cognito = try client(fixture)
         let token = try await fixture.signIn().accessToken
 

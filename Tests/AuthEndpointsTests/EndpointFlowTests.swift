@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func signInThenMeThenLogoutThenTheTokenIsRefused() async throws {
-        let fixture = try await EmulatorFixture.start()
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         let environment = fixture.environment
         let signIn = try EndpointFactory.signIn(environment: environment, logger: logger)
         let me = try EndpointFactory.me(environment: environment, logger: logger)
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func aSlowCognitoIsCutOffAtTheInvocationDeadline() async throws {
-        let fixture = try await EmulatorFixture.start()
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         let me = try EndpointFactory.me(environment: fixture.environment, logger: logger)
         let token = try await fixture.signIn().accessToken
         // Warm the JWKS cache so only GetUser is slow.

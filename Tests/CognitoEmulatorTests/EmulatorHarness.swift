@@ -19,9 +19,9 @@ struct EmulatorHarness {
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  // RFC 7636 appendix B
     static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
-    /// RSA key generation is slow in debug builds; most tests share one key pair. Tests that
-    /// check generation itself set `signingKeysPEM = nil`.
-    static let sharedPEM: String = try! EmulatorSigningKeys.generatePEM()
+    /// RSA key generation is slow in debug builds; most tests share one fixed key pair. Tests
+    /// that check generation itself set `signingKeysPEM = nil`.
+    static let sharedPEM: String = TestSigningKeys.pem
 
     static func with<T>(
         secret: String? = EmulatorHarness.secret,

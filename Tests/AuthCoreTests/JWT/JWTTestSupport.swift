@@ -5,12 +5,12 @@ import _CryptoExtras
 
 @testable import AuthCore
 
-/// Keys generated once per test run (generation is slow) and the test-side token signer.
+/// The tests' keys (fixed, see `TestKeys`) and the test-side token signer.
 enum JWTTestSupport {
-    static let primary: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let primary: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(pemRepresentation: TestKeys.primaryPEM)
     /// A second key: rotation target, or the attacker's key presented under the real kid.
-    static let other: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-    static let small: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
+    static let other: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(pemRepresentation: TestKeys.otherPEM)
+    static let small: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(unsafePEMRepresentation: TestKeys.smallPEM)
 
     static let region = "us-east-1"
     static let poolId = "us-east-1_TestPool"

@@ -1,0 +1,104 @@
+/// A minimal JSON writer with a fixed key order, so the same response always encodes to the same
+/// bytes. Compact output; `/` and non-ASCII are written as they are, `"`, `\` and control
+/// characters escaped. No Codable machinery: the handlers' cold start pays for none of it.
+public struct JSONWriter {
+    public var bytes: [UInt8] = []
+
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// `value` as compact JSON, object members sorted by key (byte order of their UTF-8).
+    public static func serialize(_ value: JSONValue) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.value(value)
+        return writer.bytes
+    }
+
+    /// Appends `value`, object members sorted by key.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: raw("null")
+        case .bool(let flag): bool(flag)
+        case .int(let integer): bytes.append(contentsOf: String(integer).utf8)
+        case .double(let double):
+            // JSON has no NaN or infinity.
+            if double.isFinite { bytes.append(contentsOf: "\(double)".utf8) } else { raw("null") }
+        case .string(let text): string(text)
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                self.value(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(key)
+                bytes.append(UInt8(ascii: ":"))
+                self.value(members[key]!)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func int(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    public mutating func bool(_ value: Bool) {
+        value ? raw("true") : raw("false")
+    }
+
+    public mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var utf8 = value.utf8
+        if let done = utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) {
+            _ = done
+        } else {
+            var copy = value
+            copy.makeContiguousUTF8()
+            utf8 = copy.utf8
+            utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends pre-validated UTF-8 text as a JSON string.
+    public mutating func string(utf8 text: [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        text.withUnsafeBufferPointer { appendEscaped($0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
+        let hex = Self.hex
+        var start = 0
+        for index in 0..<buffer.count {
+            let byte = buffer[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index])) }
+            start = index + 1
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            default:
+                raw("\\u00")
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        if start < buffer.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+}
