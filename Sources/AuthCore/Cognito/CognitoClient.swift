@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FoundationEssentials
+import JSONValue
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -130,13 +131,7 @@ public struct CognitoClient: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
         request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
-        let body: [UInt8]
-        do {
-            body = Array(try JSONEncoder().encode(["AccessToken": accessToken]))
-        } catch {
-            throw .invalidRequest("access token cannot be encoded")
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.serialize(.object(["AccessToken": .string(accessToken)]))))
 
         let response = try await send(request, operation: operation, deadline: deadline)
         guard (200..<300).contains(response.status) else {

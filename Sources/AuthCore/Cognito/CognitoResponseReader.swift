@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JSONValue
 import NIOHTTP1
 
@@ -7,7 +6,7 @@ import NIOHTTP1
 /// of anything kept from it (see `UpstreamText`).
 enum CognitoResponseReader {
     static func json(_ body: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+        try? JSONValue.parse(body)
     }
 
     // MARK: OAuth2 endpoints (/oauth2/token, /oauth2/revoke)

@@ -1,3 +1,4 @@
+import JSONValue
 import LambdaKit
 import NIOHTTP1
 
@@ -37,10 +38,14 @@ public struct Problem: Sendable, Equatable, Error {
     }
 }
 
-struct ProblemBody: Encodable {
+struct ProblemBody: JSONBody {
     var type: String
     var title: String
     var status: Int
     var detail: String
     var code: String
+
+    var json: JSONValue {
+        .object(["type": .string(type), "title": .string(title), "status": .int(Int64(status)), "detail": .string(detail), "code": .string(code)])
+    }
 }

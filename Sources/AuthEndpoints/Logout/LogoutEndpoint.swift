@@ -1,4 +1,5 @@
 import AuthCore
+import JSONValue
 import LambdaKit
 
 /// `GET|POST /auth/logout`: verifies the bearer token, then signs the user out everywhere
@@ -12,8 +13,10 @@ public struct LogoutEndpoint: Sendable {
         self.client = client
     }
 
-    struct MessageBody: Encodable {
+    struct MessageBody: JSONBody {
         var message: String
+
+        var json: JSONValue { .object(["message": .string(message)]) }
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {

@@ -1,4 +1,5 @@
 import AuthCore
+import JSONValue
 import LambdaKit
 
 /// `GET /auth/me`: verifies the bearer token locally, then returns the user from Cognito.
@@ -12,13 +13,26 @@ public struct MeEndpoint: Sendable {
         self.client = client
     }
 
-    struct UserBody: Encodable {
+    struct UserBody: JSONBody {
         var username: String
         var sub: String
         var email: String?
-        var email_verified: Bool?
+        var emailVerified: Bool?
         var groups: [String]
         var attributes: [String: String]
+
+        var json: JSONValue {
+            var members: [String: JSONValue] = [
+                "username": .string(username),
+                "sub": .string(sub),
+                "groups": .array(groups.map(JSONValue.string)),
+                "attributes": .object(attributes.mapValues(JSONValue.string)),
+            ]
+            // Absent, not null, when Cognito has no such attribute.
+            if let email { members["email"] = .string(email) }
+            if let emailVerified { members["email_verified"] = .bool(emailVerified) }
+            return .object(members)
+        }
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
@@ -43,7 +57,7 @@ public struct MeEndpoint: Sendable {
                 username: user.username,
                 sub: attributes["sub"] ?? credentials.claims.sub,
                 email: attributes["email"],
-                email_verified: attributes["email_verified"].map { $0 == "true" },
+                emailVerified: attributes["email_verified"].map { $0 == "true" },
                 groups: credentials.claims.groups,
                 attributes: attributes)
             return JSONResponse.make(status: 200, body: body)

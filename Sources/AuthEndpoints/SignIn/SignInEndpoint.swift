@@ -1,4 +1,5 @@
 import AuthCore
+import JSONValue
 import LambdaKit
 
 /// `POST /auth/sign-in`: exchanges an authorization code (plus optional PKCE verifier) for tokens.
@@ -11,10 +12,14 @@ public struct SignInEndpoint: Sendable {
         self.redirectURIs = redirectURIs
     }
 
-    struct TokenBody: Encodable {
-        var access_token: String
-        var token_type: String
-        var expires_in: Int
+    struct TokenBody: JSONBody {
+        var accessToken: String
+        var tokenType: String
+        var expiresIn: Int
+
+        var json: JSONValue {
+            .object(["access_token": .string(accessToken), "token_type": .string(tokenType), "expires_in": .int(Int64(expiresIn))])
+        }
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
@@ -37,7 +42,7 @@ public struct SignInEndpoint: Sendable {
             context.logger.info("sign-in succeeded")
             return JSONResponse.make(
                 status: 200,
-                body: TokenBody(access_token: tokens.accessToken, token_type: "Bearer", expires_in: tokens.expiresIn))
+                body: TokenBody(accessToken: tokens.accessToken, tokenType: "Bearer", expiresIn: tokens.expiresIn))
         } catch {
             let problem = ErrorTable.signIn(error)
             if case .invalidClient = error {

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSONValue
 import LambdaKit
 
 /// The body of `POST /auth/sign-in`, as JSON or form-encoded, validated before Cognito sees it.
@@ -32,16 +32,10 @@ struct SignInRequest: Equatable {
         return SignInRequest(code: code, codeVerifier: fields.codeVerifier, redirectURI: fields.redirectURI)
     }
 
-    private struct Fields: Decodable {
+    private struct Fields {
         var code: String?
         var codeVerifier: String?
         var redirectURI: String?
-
-        enum CodingKeys: String, CodingKey {
-            case code
-            case codeVerifier = "code_verifier"
-            case redirectURI = "redirect_uri"
-        }
     }
 
     private static func fields(of request: HTTPRequest) throws(Problem) -> Fields {
@@ -62,12 +56,18 @@ struct SignInRequest: Equatable {
             throw ErrorTable.badRequest(code: "missing_code", detail: "Missing authorization code")
         }
         if isJSON {
-            guard firstByte == UInt8(ascii: "{") else { throw malformed }
-            do {
-                return try JSONDecoder().decode(Fields.self, from: Data(request.body))
-            } catch {
+            guard firstByte == UInt8(ascii: "{"), let object = (try? JSONValue.parse(request.body))?.objectValue else {
                 throw malformed
             }
+            // null is the same as absent; any other non-string is malformed.
+            func field(_ name: String) throws(Problem) -> String? {
+                switch object[name] {
+                case nil, .null?: return nil
+                case .string(let value)?: return value
+                default: throw malformed
+                }
+            }
+            return Fields(code: try field("code"), codeVerifier: try field("code_verifier"), redirectURI: try field("redirect_uri"))
         }
         guard let pairs = FormURLEncodedBody.parse(request.body) else { throw malformed }
         var fields = Fields()

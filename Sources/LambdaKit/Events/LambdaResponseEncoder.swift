@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JSONValue
 import NIOHTTP1
 
 /// Encodes an `HTTPResponse` as the JSON payload the request's integration expects.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JSONValue
 import Logging
 
 /// A swift-log handler writing one JSON object per line to stderr:

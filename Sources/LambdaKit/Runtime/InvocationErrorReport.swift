@@ -1,3 +1,5 @@
+import JSONValue
+
 /// The body Lambda expects on `/error` and `/init/error`:
 /// `{"errorMessage": ..., "errorType": ..., "stackTrace": []}`.
 struct InvocationErrorReport: Sendable {
