@@ -16,8 +16,6 @@ import Darwin
 /// the signature has verified, so the JSON parser never sees forged claims.
 public struct AccessTokenVerifier: Sendable {
     let jws: JWSVerifier
-    let issuer: String
-    let clientId: String
     let leewaySeconds: Double
     let expected: AccessTokenClaims.Expected
     let now: @Sendable () -> Double
@@ -34,8 +32,6 @@ public struct AccessTokenVerifier: Sendable {
         now: @escaping @Sendable () -> Double = AccessTokenVerifier.wallClockSeconds
     ) {
         self.jws = JWSVerifier(keys: keys)
-        self.issuer = config.issuer
-        self.clientId = config.clientId
         self.expected = AccessTokenClaims.Expected(issuer: config.issuer, clientId: config.clientId)
         let (seconds, attoseconds) = config.leeway.components
         self.leewaySeconds = max(0, Double(seconds) + Double(attoseconds) / 1e18)
@@ -98,7 +94,7 @@ public struct AccessTokenVerifier: Sendable {
         guard claims.payload.hasNonEmptyString(claims.payload.sub) else { throw .malformed("sub claim missing") }
         guard claims.payload.hasNonEmptyString(claims.payload.username) else { throw .malformed("username claim missing") }
         return VerifiedAccessToken(
-            clientId: clientId,
+            clientId: expected.clientId,
             exp: Int64(claims.exp.rounded(.down)),
             iat: claims.iat.map { Int64($0.rounded(.down)) },
             authTime: claims.authTime.map { Int64($0.rounded(.down)) },

@@ -229,22 +229,6 @@ struct StrictJSONParser {
         }
     }
 
-    /// `scanObject` with the extracted values materialised (tests and rare paths).
-    static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(Failure) -> [JSONValue?] {
-        let table = NameTable(bytes: names)
-        let result: Result<[JSONValue?], Failure> = bytes.withUnsafeBufferPointer { buffer in
-            withUnsafeTemporaryAllocation(of: ValueSpan.self, capacity: table.count) { spans in
-                do throws(Failure) {
-                    try scanObject(buffer, extracting: table, into: spans)
-                    return .success(spans.map { value(of: $0, in: buffer) })
-                } catch {
-                    return .failure(error)
-                }
-            }
-        }
-        return try result.get()
-    }
-
     /// The value at `span` of a document `scanObject` accepted (nil when absent).
     static func value(of span: ValueSpan, in buffer: UnsafeBufferPointer<UInt8>) -> JSONValue? {
         guard span.isPresent else { return nil }
@@ -500,7 +484,8 @@ struct StrictJSONParser {
     }
 
     /// The string at `index` when it has no escapes: its content range (UTF-8 validated) and whether
-    /// it is ASCII, with `index` past the closing quote; nil (index undefined) when it has an escape.
+    /// it is ASCII, with `index` past the closing quote; nil, with `index` on the first backslash,
+    /// when it has an escape.
     private mutating func scanPlainString() throws(Failure) -> (Int, Int, Bool)? {
         index += 1  // opening quote
         let start = index
@@ -664,29 +649,11 @@ struct StrictJSONParser {
     }
 
     private mutating func parseString() throws(Failure) -> String {
-        index += 1  // opening quote
-        let start = index
-        var nonASCII: UInt8 = 0
-        index = plainASCIIRunEnd(from: index)
-        // Fast path: no escapes. Validation of UTF-8 happens when the String is made.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                // ASCII is valid UTF-8 as is: skip the (generic, slow) validating initializer.
-                if nonASCII == 0 { return String(decoding: slice, as: UTF8.self) }
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw Failure(reason: "invalid UTF-8 in JSON string")
-                }
-                return string
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw Failure(reason: "control character in JSON string") }
-            nonASCII |= byte & 0x80
-            index += 1
+        let start = index + 1
+        if let (contentStart, end, _) = try scanPlainString() {
+            // No escapes: the bytes are already validated UTF-8.
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<end]), as: UTF8.self)
         }
-        guard index < bytes.count else { throw Failure(reason: "unterminated JSON string") }
         // Slow path with escapes.
         var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {

@@ -133,3 +133,21 @@ struct StrictJSONScanTests {
         }
     }
 }
+
+extension StrictJSONParser {
+    /// `scanObject` with the extracted values materialised, to compare with `parseObject`.
+    static func scanObject(_ bytes: [UInt8], extracting names: [[UInt8]]) throws(StrictJSONParser.Failure) -> [JSONValue?] {
+        let table = NameTable(bytes: names)
+        let result: Result<[JSONValue?], StrictJSONParser.Failure> = bytes.withUnsafeBufferPointer { buffer in
+            withUnsafeTemporaryAllocation(of: ValueSpan.self, capacity: table.count) { spans in
+                do throws(StrictJSONParser.Failure) {
+                    try scanObject(buffer, extracting: table, into: spans)
+                    return .success(spans.map { value(of: $0, in: buffer) })
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try result.get()
+    }
+}
