@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "sign-in", targets: ["sign-in"]),
         .executable(name: "me", targets: ["me"]),
         .executable(name: "logout", targets: ["logout"]),
+        .executable(name: "refresh", targets: ["refresh"]),
         .executable(name: "cognito-emulator", targets: ["cognito-emulator"]),
         .library(name: "AuthCore", targets: ["AuthCore"]),
         .library(name: "LambdaKit", targets: ["LambdaKit"]),
@@ -87,6 +88,7 @@ let package = Package(
         .executableTarget(name: "sign-in", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
         .executableTarget(name: "me", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
         .executableTarget(name: "logout", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
+        .executableTarget(name: "refresh", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
         .target(
             name: "CognitoEmulator",
             dependencies: [

@@ -15,8 +15,24 @@ public enum EndpointFactory {
         if config.redirectURIs.isEmpty {
             problems.append("COGNITO_REDIRECT_URI is required by sign-in (the redirect URI registered on the app client)")
         }
-        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
-        let endpoint = SignInEndpoint(client: CognitoClient(config: config, logger: logger), redirectURIs: config.redirectURIs)
+        let requirePKCE = boolean(environment, "COGNITO_REQUIRE_PKCE", default: true, problems: &problems)
+        let session = sessionConfig(environment, problems: &problems)
+        guard problems.isEmpty, let session else { throw ConfigurationError(problems: problems) }
+        let endpoint = SignInEndpoint(
+            client: CognitoClient(config: config, logger: logger), redirectURIs: config.redirectURIs, requirePKCE: requirePKCE,
+            session: session)
+        return { request, context in await endpoint.handle(request, context: context) }
+    }
+
+    public static func refresh(environment: [String: String], logger: Logger) throws(ConfigurationError) -> HTTPHandler {
+        let config = try CognitoConfig.fromEnvironment(environment)
+        var problems: [String] = []
+        if config.domain == nil {
+            problems.append("COGNITO_DOMAIN is required by refresh (the managed login base URL, e.g. https://app.auth.us-east-1.amazoncognito.com)")
+        }
+        let session = sessionConfig(environment, problems: &problems)
+        guard problems.isEmpty, let session else { throw ConfigurationError(problems: problems) }
+        let endpoint = RefreshEndpoint(client: CognitoClient(config: config, logger: logger), session: session)
         return { request, context in await endpoint.handle(request, context: context) }
     }
 
@@ -28,8 +44,42 @@ public enum EndpointFactory {
 
     public static func logout(environment: [String: String], logger: Logger) throws(ConfigurationError) -> HTTPHandler {
         let config = try CognitoConfig.fromEnvironment(environment)
-        let endpoint = LogoutEndpoint(guardian: guardian(config), client: CognitoClient(config: config, logger: logger))
+        var problems: [String] = []
+        let session = sessionConfig(environment, problems: &problems)
+        // The refresh token is revoked at {domain}/oauth2/revoke, and logout_url points there too.
+        if config.domain == nil, session?.delivery == .cookie || session?.logoutURI != nil {
+            problems.append("COGNITO_DOMAIN is required by logout to revoke the refresh token and build logout_url")
+        }
+        guard problems.isEmpty, let session else { throw ConfigurationError(problems: problems) }
+        let logoutURL = session.logoutURI.flatMap { uri in
+            config.domain.map { LogoutEndpoint.logoutURL(domain: $0, clientId: config.clientId, logoutURI: uri) }
+        }
+        let endpoint = LogoutEndpoint(
+            guardian: guardian(config), client: CognitoClient(config: config, logger: logger), session: session, logoutURL: logoutURL)
         return { request, context in await endpoint.handle(request, context: context) }
+    }
+
+    /// The session settings, or nil with their problems added to `problems`.
+    static func sessionConfig(_ environment: [String: String], problems: inout [String]) -> SessionConfig? {
+        do {
+            return try SessionConfig.fromEnvironment(environment)
+        } catch {
+            problems += error.problems
+            return nil
+        }
+    }
+
+    /// `true` or `false` exactly (unset or empty: `default`). Anything else is a problem, not a
+    /// guess: `COGNITO_REQUIRE_PKCE=no` must not silently mean "yes" or "no".
+    static func boolean(_ environment: [String: String], _ name: String, default value: Bool, problems: inout [String]) -> Bool {
+        guard let raw = environment[name], !raw.isEmpty else { return value }
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default:
+            problems.append("\(name) must be true or false")
+            return value
+        }
     }
 
     static func guardian(_ config: CognitoConfig) -> BearerGuard {

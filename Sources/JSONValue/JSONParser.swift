@@ -8,7 +8,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
 
 extension JSONValue {
     /// Strict RFC 8259 parsing in one pass, without Foundation: UTF-8 input, no trailing garbage,
-    /// no comments, no lone surrogates, nesting limited to `maxDepth` (bad input is an error, never a
+    /// no comments, no lone surrogates, no repeated member names in an object, nesting limited to `maxDepth` (bad input is an error, never a
     /// stack overflow). Integer literals that fit become `.int`, as do exact whole numbers written with
     /// a fraction or exponent (as `JSONDecoder` reads them into `Int64`); other numbers are `.double`.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
@@ -121,8 +121,14 @@ struct JSONParser {
             } else if input[index] == UInt8(ascii: "}") {
                 index += 1
                 depth -= 1
-                // A repeated name keeps its last value.
-                return .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
+                // A repeated name is refused, never resolved: parsers disagree on which one wins
+                // (first, last, both), so a document with one can mean different things to the
+                // code that checks it and the code that uses it (RFC 8259 §4, RFC 7493 §2.3).
+                var object = [String: JSONValue](minimumCapacity: pairs.count)
+                for (key, value) in pairs where object.updateValue(value, forKey: key) != nil {
+                    throw fail("duplicate member name")
+                }
+                return .object(object)
             } else {
                 throw fail("expected ',' or '}'")
             }

@@ -58,12 +58,17 @@ public struct JSONReader {
             parser.skipWhitespace()
             return
         }
+        // Repeated names are refused, as `JSONValue.parse` does: which one a reader would act on
+        // is not defined, so an event with two `headers` (or two `authorization` headers) is not
+        // an event to make a decision on.
+        var names = Set<String>()
         while true {
             parser.skipWhitespace()
             guard parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: "\"") else {
                 throw parser.fail("expected a member name")
             }
             let key = try parser.parseString()
+            guard names.insert(key).inserted else { throw parser.fail("duplicate member name") }
             parser.skipWhitespace()
             guard parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: ":") else {
                 throw parser.fail("expected ':'")

@@ -18,7 +18,24 @@ public final class EmulatorFixture: Sendable {
 
     public var options: EmulatorOptions { server.options }
     public var baseURL: String { server.baseURL }
-    public var environment: [String: String] { server.environment }
+    /// The functions' environment against this emulator: its `COGNITO_*` variables, and the
+    /// origins of its redirect URIs as the web apps allowed to use the refresh cookie.
+    public var environment: [String: String] {
+        var environment = server.environment
+        environment["AUTH_ALLOWED_ORIGINS"] = Self.origins(of: server.options.redirectURIs).joined(separator: ",")
+        return environment
+    }
+
+    /// `scheme://host[:port]` of each URL, in order, without repeats.
+    static func origins(of urls: [String]) -> [String] {
+        var origins: [String] = []
+        for url in urls {
+            guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { continue }
+            let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+            if !origins.contains(origin) { origins.append(origin) }
+        }
+        return origins
+    }
     public var redirectURI: String { server.options.redirectURIs[0] }
 
     private init(server: CognitoEmulatorServer, http: HTTPClient, clockOffset: ClockOffset) {
@@ -83,6 +100,17 @@ public final class EmulatorFixture: Sendable {
         let token = try await signIn().accessToken
         try await globalSignOut(token)
         return token
+    }
+
+    /// `/oauth2/revoke` for a refresh token (and every access token issued from it).
+    public func revoke(refreshToken: String) async throws {
+        var request = HTTPClientRequest(url: baseURL + "/oauth2/revoke")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        let form = "token=\(refreshToken)&client_id=\(options.clientId)"
+        request.body = .bytes(ByteBuffer(string: form))
+        let response = try await http.execute(request, timeout: .seconds(10))
+        guard response.status == .ok else { throw HarnessError("revoke answered \(response.status.code)") }
     }
 
     public func globalSignOut(_ accessToken: String) async throws {

@@ -8,6 +8,8 @@ import Foundation
 /// | `{{ACCESS_TOKEN}}`, `{{ID_TOKEN}}` | fresh tokens of the demo user (`InitiateAuth`) |
 /// | `{{EXPIRED_TOKEN}}` | an access token signed two hours ago (expired) |
 /// | `{{REVOKED_TOKEN}}` | an access token revoked with `GlobalSignOut` |
+/// | `{{REFRESH_TOKEN}}` | a fresh refresh token of the demo user (`InitiateAuth`) |
+/// | `{{REVOKED_REFRESH_TOKEN}}` | a refresh token revoked at `/oauth2/revoke` |
 /// | `{{TAMPERED_TOKEN}}` | a real access token with its payload changed (bad signature) |
 /// | `{{CODE}}`, `{{CODE_VERIFIER}}` | an authorization code from `/oauth2/authorize` with PKCE S256, and its verifier |
 /// | `{{REDIRECT_URI}}` | the redirect URI the code was issued for |
@@ -63,6 +65,12 @@ public final class Placeholders {
             values[name] = try await fixture.expiredAccessToken()
         case "REVOKED_TOKEN":
             values[name] = try await fixture.revokedAccessToken()
+        case "REFRESH_TOKEN":
+            values[name] = try await fixture.signIn().refreshToken
+        case "REVOKED_REFRESH_TOKEN":
+            let token = try await fixture.signIn().refreshToken
+            try await fixture.revoke(refreshToken: token)
+            values[name] = token
         case "TAMPERED_TOKEN":
             values[name] = try Self.tamper(try await fixture.signIn().accessToken)
         case "CODE", "CODE_VERIFIER":

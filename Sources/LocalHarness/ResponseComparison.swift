@@ -69,9 +69,30 @@ public enum ResponseComparison {
             }
             return
         }
+        // `{{ANY}}` inside a string stands for any run of characters there (a cookie's value).
+        if let pattern = expected as? String, pattern.contains("{{ANY}}"), let text = actual as? String {
+            if !matches(text, pattern: pattern) {
+                lines.append("\(path): expected \(render(expected)), got \(render(actual))")
+            }
+            return
+        }
         if render(expected) != render(actual) {
             lines.append("\(path): expected \(render(expected)), got \(render(actual))")
         }
+    }
+
+    /// Whether `text` is `pattern` with each `{{ANY}}` replaced by some (non-empty) text.
+    static func matches(_ text: String, pattern: String) -> Bool {
+        let parts = pattern.components(separatedBy: "{{ANY}}")
+        guard let first = parts.first, let last = parts.last, text.hasPrefix(first), text.hasSuffix(last),
+            text.count > first.count + last.count
+        else { return false }
+        var rest = text.dropFirst(first.count).dropLast(last.count)
+        for part in parts.dropFirst().dropLast() {
+            guard let range = rest.range(of: part), range.lowerBound > rest.startIndex else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return !rest.isEmpty
     }
 
     static func render(_ value: Any) -> String {

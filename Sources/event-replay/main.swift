@@ -79,7 +79,7 @@ func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .
 
 /// Values that must never show up in logs (and, presented by the client, never in a response).
 func secrets(_ placeholders: Placeholders) -> [String] {
-    ["ACCESS_TOKEN", "ID_TOKEN", "EXPIRED_TOKEN", "REVOKED_TOKEN", "TAMPERED_TOKEN", "CODE", "CODE_VERIFIER"]
+    ["ACCESS_TOKEN", "ID_TOKEN", "EXPIRED_TOKEN", "REVOKED_TOKEN", "TAMPERED_TOKEN", "CODE", "CODE_VERIFIER", "REFRESH_TOKEN", "REVOKED_REFRESH_TOKEN"]
         .compactMap { placeholders.values[$0] }
 }
 
@@ -126,6 +126,15 @@ func secrets(_ placeholders: Placeholders) -> [String] {
         let parsed = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
         let issued = parsed["access_token"] as? String {
         watched.append(issued)
+        if let refresh = parsed["refresh_token"] as? String { watched.append(refresh) }
+    }
+    // The refresh token handed out in a cookie must not be logged either.
+    if let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] {
+        let headerCookies = ((object["headers"] as? [String: Any]) ?? [:]).filter { $0.key.lowercased() == "set-cookie" }.compactMap { $0.value as? String }
+        for cookie in ((object["cookies"] as? [String]) ?? []) + headerCookies {
+            let value = cookie.split(separator: ";").first.map { $0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? "" } ?? ""
+            if !value.isEmpty { watched.append(value) }
+        }
     }
     for secret in watched where secret.count >= 16 {
         let signature = String(secret.split(separator: ".").last ?? "")

@@ -109,9 +109,11 @@ import Testing
         let environment = [
             "COGNITO_USER_POOL_ID": "us-east-1_Abc123", "COGNITO_CLIENT_ID": "client", "COGNITO_REGION": "us-east-1",
             "COGNITO_DOMAIN": "http://127.0.0.1:9", "COGNITO_REDIRECT_URI": "https://app.example/cb",
+            "AUTH_ALLOWED_ORIGINS": "https://app.example",
         ]
         let cases: [(HTTPHandler, String, String)] = [
             (try EndpointFactory.signIn(environment: environment, logger: logger), "GET", "POST"),
+            (try EndpointFactory.refresh(environment: environment, logger: logger), "GET", "POST"),
             (try EndpointFactory.me(environment: environment, logger: logger), "DELETE", "GET"),
             (try EndpointFactory.logout(environment: environment, logger: logger), "PUT", "GET, POST"),
         ]
@@ -129,9 +131,11 @@ import Testing
             _ = try EndpointFactory.signIn(environment: environment, logger: logger)
             Issue.record("sign-in started without COGNITO_DOMAIN")
         } catch {
-            #expect(error.problems.count == 2)
+            // Cookie delivery (the default) also needs the origins allowed to use the cookie.
+            #expect(error.problems.count == 3)
             #expect(error.description.contains("COGNITO_DOMAIN"))
             #expect(error.description.contains("COGNITO_REDIRECT_URI"))
+            #expect(error.description.contains("AUTH_ALLOWED_ORIGINS"))
             #expect(!error.description.contains("s3cr3t"))
         }
         #expect(throws: Never.self) { try EndpointFactory.me(environment: environment, logger: logger) }

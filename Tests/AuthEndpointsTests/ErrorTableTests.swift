@@ -20,6 +20,25 @@ import Testing
         #expect(ErrorTable.verification(.expired).detail == "Access token has expired")
     }
 
+    /// Issue 9.11: the client sees one vague answer for several checks ("Token signing key is
+    /// unknown"); the log line names the check, so an attack and a misconfiguration differ.
+    @Test func everyRefusalLogsWhichCheckRefusedItButNeverSendsIt() throws {
+        let expected = [
+            "malformed", "unsupported_alg", "missing_kid", "unknown_kid", "unusable_key", "bad_signature", "expired",
+            "not_yet_valid", "issued_in_future", "wrong_issuer", "wrong_token_use", "wrong_client",
+        ]
+        #expect(Self.verificationFailures.map { ErrorTable.verification($0).logReason } == expected)
+        #expect(Set(expected).count == expected.count)
+        let unknown = ErrorTable.verification(.unknownKeyID)
+        #expect(unknown.logMetadata["reason"] == "unknown_kid")
+        #expect(unknown.logMetadata["code"] == "invalid_token")
+        #expect(ErrorTable.verification(.malformed("exp claim missing")).logMetadata["check"] == "exp claim missing")
+        #expect(ErrorTable.verification(.keysUnavailable("timeout")).logReason == "jwks_unavailable")
+        let body = String(decoding: unknown.response.body, as: UTF8.self)
+        #expect(!body.contains("unknown_kid"))
+        #expect(body.contains("Token signing key is unknown"))
+    }
+
     @Test func unavailableKeysAreAnUpstreamFailureNotTheClientsFault() {
         let problem = ErrorTable.verification(.keysUnavailable("timeout"))
         #expect(problem.status == 502)

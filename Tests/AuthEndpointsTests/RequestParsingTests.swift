@@ -1,3 +1,4 @@
+import AuthCore
 import LambdaKit
 import NIOHTTP1
 import Testing
@@ -38,8 +39,42 @@ import Testing
     }
 
     @Test func sniffsABodyWithoutContentType() throws {
-        #expect(try SignInRequest.parse(request(#" {"code":"j"}"#, contentType: nil)).code == "j")
-        #expect(try SignInRequest.parse(request("code=f", contentType: nil)).code == "f")
+        #expect(try SignInRequest.parse(request(#" {"code":"j","code_verifier":"\#(Self.verifier)"}"#, contentType: nil)).code == "j")
+        #expect(try SignInRequest.parse(request("code=f&code_verifier=\(Self.verifier)", contentType: nil)).code == "f")
+    }
+
+    /// Issue 9.5: PKCE on every exchange unless COGNITO_REQUIRE_PKCE=false.
+    @Test func refusesAMissingVerifierUnlessPKCEIsOptional() throws {
+        for (body, contentType) in [(#"{"code":"abc"}"#, "application/json"), (#"{"code":"abc","code_verifier":null}"#, "application/json"), ("code=abc", "application/x-www-form-urlencoded")] {
+            do {
+                _ = try SignInRequest.parse(request(body, contentType: contentType))
+                Issue.record("accepted \(body) without a verifier")
+            } catch {
+                #expect(error.status == 400)
+                #expect(error.code == "missing_code_verifier")
+            }
+            let parsed = try SignInRequest.parse(request(body, contentType: contentType), requirePKCE: false)
+            #expect(parsed == SignInRequest(code: "abc", codeVerifier: nil, redirectURI: nil))
+        }
+    }
+
+    /// Issue 9.3: one policy for JSON and form bodies: a repeated member is refused, never resolved
+    /// (JSON used to keep the last one).
+    @Test(arguments: [
+        #"{"code":"a","code":"b","code_verifier":"\#(verifier)"}"#,
+        #"{"code":"a","code_verifier":"\#(verifier)","code_verifier":"\#(verifier)"}"#,
+        #"{"code":"a","code_verifier":"\#(verifier)","redirect_uri":"https://a.example/cb","redirect_uri":"https://evil.example/cb"}"#,
+        #"{"code":"a","code_verifier":"\#(verifier)","x":{"y":1,"y":2}}"#,
+        #"{"code":"a","code_verifier":"\#(verifier)","\u0063ode":"b"}"#,
+    ])
+    func refusesRepeatedJSONMembers(_ body: String) {
+        do {
+            _ = try SignInRequest.parse(request(body))
+            Issue.record("accepted a body with a repeated member")
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.code == "invalid_request")
+        }
     }
 
     @Test(arguments: [
@@ -78,6 +113,28 @@ import Testing
                 Issue.record("accepted \(contentType) body")
             } catch {
                 #expect(error.code == code)
+            }
+        }
+    }
+}
+
+/// Issue 9.1: the redirect allow-list compares exact bytes.
+@Suite struct RedirectAllowListTests {
+    static func endpoint(_ allowed: [String]) -> SignInEndpoint {
+        let config = CognitoConfig(region: "us-east-1", userPoolId: "us-east-1_AbC123", clientId: "c", domain: "https://auth.example.com")
+        return SignInEndpoint(client: CognitoClient(config: config), redirectURIs: allowed)
+    }
+
+    @Test func exactURIsAreAllowedAndCanonicalEquivalentsAreNot() throws {
+        let endpoint = Self.endpoint(["https://app.example.com/Kallback", "https://app.example.com/a;b"])
+        #expect(try endpoint.resolveRedirectURI(nil) == "https://app.example.com/Kallback")
+        #expect(try endpoint.resolveRedirectURI("https://app.example.com/a;b") == "https://app.example.com/a;b")
+        for requested in ["https://app.example.com/\u{212A}allback", "https://app.example.com/a\u{37E}b", "https://app.example.com/kallback", "https://app.example.com/Kallback/"] {
+            do {
+                _ = try endpoint.resolveRedirectURI(requested)
+                Issue.record("allowed \(requested.unicodeScalars.map { String($0.value, radix: 16) })")
+            } catch {
+                #expect(error.code == "redirect_uri_not_allowed")
             }
         }
     }

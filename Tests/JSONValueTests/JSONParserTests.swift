@@ -35,6 +35,38 @@ import JSONValue
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }
 
+    /// Issue 9.3: a repeated member name is refused at any depth (it used to keep the last value),
+    /// in the tree parser and in the streaming reader the event decoder uses.
+    @Test(arguments: [
+        #"{"a":1,"a":2}"#, #"{"a":1,"b":2,"a":1}"#, #"{"x":{"a":1,"a":2}}"#, #"[{"a":1,"a":1}]"#,
+        #"{"a":1,"\u0061":2}"#, #"{"headers":{},"body":"","headers":{"authorization":"Bearer x"}}"#,
+    ])
+    func refusesRepeatedMemberNames(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        #expect(throws: JSONParseError.self) {
+            try JSONValue.read(Array(text.utf8)) { (reader: inout JSONReader) throws(JSONParseError) in
+                try Self.walk(&reader)
+            }
+        }
+    }
+
+    @Test func distinctNamesThatDifferOnlyInCaseOrLengthAreFine() throws {
+        let value = try JSONValue.parse(#"{"a":1,"A":2,"aa":3,"x":{"a":4}}"#)
+        #expect(value["A"] == .int(2))
+        try JSONValue.read(Array(#"{"a":1,"A":2,"x":{"a":4}}"#.utf8)) { (reader: inout JSONReader) throws(JSONParseError) in
+            try Self.walk(&reader)
+        }
+    }
+
+    /// Reads every object and array with the streaming reader (values skipped).
+    static func walk(_ reader: inout JSONReader) throws(JSONParseError) {
+        switch try reader.kind() {
+        case .object: try reader.object { (_: String, inner: inout JSONReader) throws(JSONParseError) in try walk(&inner) }
+        case .array: try reader.array { (_: Int, inner: inout JSONReader) throws(JSONParseError) in try walk(&inner) }
+        default: try reader.skip()
+        }
+    }
+
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }

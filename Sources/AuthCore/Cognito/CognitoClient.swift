@@ -72,10 +72,12 @@ public struct CognitoClient: Sendable {
 
     /// Revokes a refresh token and the access tokens issued from it (`/oauth2/revoke`).
     public func revoke(refreshToken: String, deadline: NIODeadline) async throws(CognitoError) {
-        _ = try await oauthPost(
+        let response = try await oauthPost(
             "/oauth2/revoke", fields: [("token", refreshToken)], secrets: [refreshToken],
             operation: "revoke", deadline: deadline
         )
+        // A revocation is reported as done only when Cognito's answer says so.
+        try CognitoResponseReader.revocation(response)
     }
 
     // MARK: JSON API
@@ -89,7 +91,9 @@ public struct CognitoClient: Sendable {
 
     /// `GlobalSignOut`: revokes every token of the user the access token belongs to.
     public func globalSignOut(accessToken: String, deadline: NIODeadline) async throws(CognitoError) {
-        _ = try await apiCall("GlobalSignOut", accessToken: accessToken, deadline: deadline)
+        let response = try await apiCall("GlobalSignOut", accessToken: accessToken, deadline: deadline)
+        // A sign-out is reported as done only when Cognito's answer is the `{}` it sends.
+        try CognitoResponseReader.emptyResult(response, operation: "GlobalSignOut")
     }
 
     // MARK: Plumbing
@@ -118,7 +122,9 @@ public struct CognitoClient: Sendable {
         request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(fields)))
 
         let response = try await send(request, operation: operation, deadline: deadline)
-        guard (200..<300).contains(response.status) else {
+        // Cognito's success is 200 and nothing else; a 3xx (never followed, see UpstreamHTTP) or an
+        // unexpected 2xx is an answer this client does not know how to believe.
+        guard response.status == 200 else {
             let error = CognitoResponseReader.oauthError(response, secrets: secrets + [clientSecret ?? ""])
             log(error, operation: operation, status: response.status)
             throw error
@@ -134,7 +140,7 @@ public struct CognitoClient: Sendable {
         request.body = .bytes(ByteBuffer(bytes: JSONWriter.serialize(.object(["AccessToken": .string(accessToken)]))))
 
         let response = try await send(request, operation: operation, deadline: deadline)
-        guard (200..<300).contains(response.status) else {
+        guard response.status == 200 else {
             let error = CognitoResponseReader.apiError(response, secrets: [accessToken])
             log(error, operation: operation, status: response.status)
             throw error

@@ -37,6 +37,16 @@ enum CognitoResponseReader {
         )
     }
 
+    /// A `/oauth2/revoke` success: 200 with an empty body (Cognito's documented answer) or a JSON
+    /// object. Anything else (an HTML page from a proxy, a truncated body) does not confirm that the
+    /// token was revoked, and a revocation that cannot be confirmed is never reported as done.
+    static func revocation(_ response: UpstreamResponse) throws(CognitoError) {
+        if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
+        guard json(response.body)?.objectValue != nil else {
+            throw .malformedResponse("revoke response is neither empty nor a JSON object")
+        }
+    }
+
     /// The error of a non-2xx answer from an OAuth2 endpoint: `{"error": "...", "error_description"?: "..."}`.
     static func oauthError(_ response: UpstreamResponse, secrets: [String]) -> CognitoError {
         let status = response.status
@@ -87,6 +97,14 @@ enum CognitoResponseReader {
             throw .malformedResponse("GetUser UserAttributes is not an array")
         }
         return CognitoUser(username: username, attributes: attributes)
+    }
+
+    /// The answer of a JSON API operation whose result has no members (`GlobalSignOut`,
+    /// `RevokeToken`): Cognito sends `{}`. A body that is not a JSON object is not Cognito's answer.
+    static func emptyResult(_ response: UpstreamResponse, operation: String) throws(CognitoError) {
+        guard json(response.body)?.objectValue != nil else {
+            throw .malformedResponse("\(operation) response is not a JSON object")
+        }
     }
 
     /// The short exception name of a JSON API error: `__type` in the body, else the

@@ -1,7 +1,7 @@
 /// `application/x-www-form-urlencoded` serialization (WHATWG URL standard): every byte outside
 /// `A-Z a-z 0-9 * - . _` is percent-encoded from UTF-8, a space becomes `+`.
-enum FormURLEncoding {
-    static func encode(_ fields: [(name: String, value: String)]) -> String {
+public enum FormURLEncoding {
+    public static func encode(_ fields: [(name: String, value: String)]) -> String {
         fields.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
     }
 

@@ -134,7 +134,7 @@ public struct CognitoConfig: Sendable {
 
         var domain = value("COGNITO_DOMAIN")
         if let given = domain {
-            if let problem = baseURLProblem(given) {
+            if let problem = ConfiguredURL.problem(given, kind: .endpoint) {
                 problems.append("COGNITO_DOMAIN \(quoted(given)) \(problem)")
             }
             domain = trimmingTrailingSlashes(given)
@@ -146,9 +146,9 @@ public struct CognitoConfig: Sendable {
                 let uri = trimmingWhitespace(String(item))
                 if uri.isEmpty {
                     problems.append("COGNITO_REDIRECT_URI has an empty entry in its comma-separated list")
-                } else if let problem = redirectURIProblem(uri) {
+                } else if let problem = ConfiguredURL.problem(uri, kind: .redirect) {
                     problems.append("COGNITO_REDIRECT_URI entry \(quoted(uri)) \(problem)")
-                } else if !redirectURIs.contains(uri) {
+                } else if !ExactText.contains(redirectURIs, uri) {
                     redirectURIs.append(uri)
                 }
             }
@@ -156,14 +156,14 @@ public struct CognitoConfig: Sendable {
 
         var idpEndpoint: String? = nil
         if let given = value("COGNITO_IDP_ENDPOINT") {
-            if let problem = baseURLProblem(given) {
+            if let problem = ConfiguredURL.problem(given, kind: .endpoint) {
                 problems.append("COGNITO_IDP_ENDPOINT \(quoted(given)) \(problem)")
             }
             idpEndpoint = trimmingTrailingSlashes(given)
         }
 
         let issuer = value("COGNITO_ISSUER")
-        if let issuer, let problem = issuerProblem(issuer) {
+        if let issuer, let problem = ConfiguredURL.problem(issuer, kind: .issuer) {
             problems.append("COGNITO_ISSUER \(quoted(issuer)) \(problem)")
         }
 
@@ -289,95 +289,6 @@ extension CognitoConfig {
             && tail.allSatisfy(isAlphanumeric)
     }
 
-    /// Splits `scheme://host[:port]/rest` without Foundation. Nil when there is no `://`.
-    static func splitURL(_ value: String) -> (scheme: String, host: String, rest: String)? {
-        let bytes = Array(value.utf8)
-        var separator = -1
-        var index = 0
-        while index + 2 < bytes.count {
-            if bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") {
-                separator = index
-                break
-            }
-            index += 1
-        }
-        guard separator >= 0 else { return nil }
-        let scheme = String(decoding: bytes[..<separator], as: UTF8.self).lowercased()
-        let authorityStart = separator + 3
-        var authorityEnd = authorityStart
-        while authorityEnd < bytes.count, bytes[authorityEnd] != UInt8(ascii: "/"), bytes[authorityEnd] != UInt8(ascii: "?"),
-            bytes[authorityEnd] != UInt8(ascii: "#")
-        {
-            authorityEnd += 1
-        }
-        var hostEnd = authorityEnd
-        if authorityStart < authorityEnd, bytes[authorityStart] == UInt8(ascii: "[") {
-            if let close = bytes[authorityStart..<authorityEnd].firstIndex(of: UInt8(ascii: "]")) { hostEnd = close + 1 }
-        } else if let colon = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")) {
-            hostEnd = colon
-        }
-        let host = String(decoding: bytes[authorityStart..<hostEnd], as: UTF8.self).lowercased()
-        let rest = String(decoding: bytes[authorityEnd...], as: UTF8.self)
-        return (scheme, host, rest)
-    }
-
-    static func isLoopbackHost(_ host: String) -> Bool {
-        host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
-    }
-
-    /// A base URL the product sends credentials to: https, or plain http to loopback only
-    /// (the emulator and moto). Plain http elsewhere would send the client secret and tokens
-    /// in clear text, so it is refused.
-    static func baseURLProblem(_ value: String) -> String? {
-        guard !value.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) else {
-            return "contains spaces or non-ASCII characters"
-        }
-        guard let url = splitURL(value), !url.host.isEmpty else {
-            return "is not an absolute URL (like https://example.com)"
-        }
-        switch url.scheme {
-        case "https": break
-        case "http":
-            guard isLoopbackHost(url.host) else {
-                return "uses plain http to a host that is not loopback; use https"
-            }
-        default: return "must use https (or http to a loopback host)"
-        }
-        if url.rest.contains("?") || url.rest.contains("#") {
-            return "must not have a query or fragment"
-        }
-        return nil
-    }
-
-    /// Redirect URIs may be app schemes (`myapp://callback`) as Cognito allows; http only to loopback.
-    static func redirectURIProblem(_ value: String) -> String? {
-        guard !value.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) else {
-            return "contains spaces or non-ASCII characters"
-        }
-        guard let url = splitURL(value), !url.scheme.isEmpty,
-            url.scheme.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
-        else {
-            return "is not an absolute URI (like https://app.example.com/callback)"
-        }
-        if url.scheme == "http", !isLoopbackHost(url.host) {
-            return "uses plain http to a host that is not loopback; use https"
-        }
-        if url.rest.contains("#") {
-            return "must not have a fragment"
-        }
-        return nil
-    }
-
-    static func issuerProblem(_ value: String) -> String? {
-        guard !value.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) else {
-            return "contains spaces or non-ASCII characters"
-        }
-        guard let url = splitURL(value), url.scheme == "https" || url.scheme == "http", !url.host.isEmpty else {
-            return "is not an absolute URL (like https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123)"
-        }
-        return nil
-    }
-
     static func jwksProblem(_ bytes: [UInt8]) -> String? {
         guard bytes.count <= maximumJWKSBytes else {
             return "is larger than \(maximumJWKSBytes) bytes"
@@ -387,7 +298,7 @@ extension CognitoConfig {
             return "is not a usable JWKS: \(error.reason)"
         case .success(let set):
             if set.usableKeyCount == 0 {
-                return "has no usable RSA signing key (of \(set.entries.count) keys)"
+                return "has no usable RSA signing key (of \(set.count) keys)"
             }
             return nil
         }

@@ -41,13 +41,22 @@ public struct UpstreamHTTP: Sendable {
     public static let shared = UpstreamHTTP(
         client: HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: HTTPClient.Configuration(
-                timeout: .init(connect: .seconds(3), read: .seconds(10)),
-                connectionPool: Self.connectionPool,
-                decompression: .disabled
-            )
+            configuration: Self.configuration
         )
     )
+
+    /// Redirects are never followed (AsyncHTTPClient follows up to 5 by default). Cognito's token,
+    /// revoke and JSON API endpoints and the JWKS URL never redirect; following one would send a
+    /// code, a PKCE verifier, a token or the client secret to whatever host the `Location` names.
+    /// A 3xx is handed back as the answer, and every caller treats it as an upstream error.
+    static var configuration: HTTPClient.Configuration {
+        HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(3), read: .seconds(10)),
+            connectionPool: Self.connectionPool,
+            decompression: .disabled
+        )
+    }
 
     /// Idle connections live 50 s (a warm Lambda keeps them between invocations). A refused
     /// connection is not retried: within one request deadline a retry loop only turns "Cognito is

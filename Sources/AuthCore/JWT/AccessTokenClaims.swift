@@ -32,28 +32,24 @@ struct AccessTokenClaims: Sendable {
         var isEqual: Bool { self == .equal }
     }
 
-    /// The values `iss`, `token_use` and `client_id` must have, computed once per verifier.
+    /// The values `iss`, `token_use` and `client_id` must have, computed once per verifier, with
+    /// their UTF-8 bytes: a claim matches only when its decoded bytes are exactly these (see
+    /// `ExactText`; a canonically equivalent spelling is another issuer or client).
     struct Expected: Sendable {
         var issuer: String
         var tokenUse: String
         var clientId: String
-        /// The same as bytes when they are ASCII (then a plain ASCII claim equals the expected
-        /// value exactly when its bytes do); nil otherwise.
-        var issuerASCII: [UInt8]?
-        var tokenUseASCII: [UInt8]?
-        var clientIdASCII: [UInt8]?
+        var issuerBytes: [UInt8]
+        var tokenUseBytes: [UInt8]
+        var clientIdBytes: [UInt8]
 
         init(issuer: String, tokenUse: String = "access", clientId: String) {
             self.issuer = issuer
             self.tokenUse = tokenUse
             self.clientId = clientId
-            func ascii(_ string: String) -> [UInt8]? {
-                let utf8 = Array(string.utf8)
-                return utf8.allSatisfy { $0 < 0x80 } ? utf8 : nil
-            }
-            self.issuerASCII = ascii(issuer)
-            self.tokenUseASCII = ascii(tokenUse)
-            self.clientIdASCII = ascii(clientId)
+            self.issuerBytes = Array(issuer.utf8)
+            self.tokenUseBytes = Array(tokenUse.utf8)
+            self.clientIdBytes = Array(clientId.utf8)
         }
     }
 
@@ -85,9 +81,9 @@ struct AccessTokenClaims: Sendable {
                     nbf: try numericDate(spans[Slot.nbf], buffer, "nbf"),
                     iat: try numericDate(spans[Slot.iat], buffer, "iat"),
                     authTime: try numericDate(spans[Slot.authTime], buffer, "auth_time"),
-                    iss: try match(spans[Slot.iss], buffer, expected.issuer, expected.issuerASCII, "iss"),
-                    tokenUse: try match(spans[Slot.tokenUse], buffer, expected.tokenUse, expected.tokenUseASCII, "token_use"),
-                    clientId: try match(spans[Slot.clientId], buffer, expected.clientId, expected.clientIdASCII, "client_id")
+                    iss: try match(spans[Slot.iss], buffer, expected.issuerBytes, "iss"),
+                    tokenUse: try match(spans[Slot.tokenUse], buffer, expected.tokenUseBytes, "token_use"),
+                    clientId: try match(spans[Slot.clientId], buffer, expected.clientIdBytes, "client_id")
                 )
             }
         }
@@ -123,22 +119,23 @@ struct AccessTokenClaims: Sendable {
         if span.isPresent, !span.isString { throw .malformed("\(name) claim is not a string") }
     }
 
-    /// The claim at `span` against `expected`: a plain ASCII claim against an ASCII expected value
-    /// is compared as bytes (for two ASCII strings that is exactly `String` equality); anything
-    /// else is decoded and compared as `String`s (canonical equivalence).
+    /// The claim at `span` against `expected`, as exact bytes: an unescaped string's content is
+    /// compared in place, an escaped one after decoding (`\u0061` is `a` in JSON, so escapes are
+    /// the same string), never as `String`s (canonical equivalence would let
+    /// `"https://cognito-idp…/us-east-1_\u{212A}…"` pass for a pool id with a `K`).
     @inline(__always)
     static func match(
-        _ span: StrictJSONParser.ValueSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ expected: String, _ expectedASCII: [UInt8]?,
-        _ name: StaticString
+        _ span: StrictJSONParser.ValueSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ expected: [UInt8], _ name: StaticString
     ) throws(TokenVerificationError) -> Match {
         switch span.kind {
         case .absent:
             return .absent
-        case .asciiString where expectedASCII != nil:
+        case .asciiString, .string:
             let content = UnsafeBufferPointer(rebasing: buffer[span.plainContent])
-            return expectedASCII!.withUnsafeBufferPointer { StrictJSONParser.equal(content, $0) } ? .equal : .different
-        case .asciiString, .string, .escapedString:
-            return StrictJSONParser.string(of: span, in: buffer) == expected ? .equal : .different
+            return expected.withUnsafeBufferPointer { StrictJSONParser.equal(content, $0) } ? .equal : .different
+        case .escapedString:
+            guard let decoded = StrictJSONParser.string(of: span, in: buffer) else { return .different }
+            return decoded.utf8.elementsEqual(expected) ? .equal : .different
         default:
             throw .malformed("\(name) claim is not a string")
         }

@@ -13,17 +13,18 @@ enum JOSEHeader {
         static let alg = 0, kid = 1, crit = 2, firstKeyCarrying = 3
     }
 
-    /// The key id a header names, for the duration of the closure it is passed to.
+    /// The key id a header names, for the duration of the closure it is passed to. Either way it
+    /// is looked up by its exact bytes (see `JWKSet.entry`).
     enum KeyID {
-        /// Plain ASCII (no escapes): equal to another ASCII kid exactly when the bytes are equal,
-        /// so it can be looked up without building a `String` (see `JWKSet.entry`).
-        case ascii(UnsafeBufferPointer<UInt8>)
-        case string(String)
+        /// Unescaped (validated UTF-8): the bytes in the header are the kid.
+        case plain(UnsafeBufferPointer<UInt8>)
+        /// JSON-escaped in the header: decoded.
+        case decoded(String)
 
         var string: String {
             switch self {
-            case .ascii(let bytes): return String(decoding: bytes, as: UTF8.self)
-            case .string(let string): return string
+            case .plain(let bytes): return String(decoding: bytes, as: UTF8.self)
+            case .decoded(let string): return string
             }
         }
     }
@@ -60,10 +61,10 @@ enum JOSEHeader {
                 try checkMembers(spans)
                 // Step 4: the key is chosen by exact kid only; there is no default key.
                 guard kid.isPresent, kid.end - kid.start > 2 else { throw .missingKeyID }
-                if kid.kind == .asciiString {
-                    return body(.ascii(UnsafeBufferPointer(rebasing: header[kid.plainContent])))
+                if kid.kind == .asciiString || kid.kind == .string {
+                    return body(.plain(UnsafeBufferPointer(rebasing: header[kid.plainContent])))
                 }
-                return body(.string(StrictJSONParser.string(of: kid, in: header) ?? ""))
+                return body(.decoded(StrictJSONParser.string(of: kid, in: header) ?? ""))
             }
         }
     }
@@ -77,8 +78,10 @@ enum JOSEHeader {
             return
         }
         let name = StrictJSONParser.string(of: alg, in: header) ?? ""
-        // An escaped spelling of the same name is the same name.
-        guard name == String(decoding: expected, as: UTF8.self) else { throw .unsupportedAlgorithm(Excerpt.safe(name)) }
+        // A JSON-escaped spelling ("RS\u0032\u0035\u0036") decodes to the same code points and is
+        // the same name; anything else is compared as exact bytes (RFC 7515 §4.1.1: `alg` is
+        // case-sensitive, and a canonically equivalent spelling is not "RS256").
+        guard name.utf8.elementsEqual(expected) else { throw .unsupportedAlgorithm(Excerpt.safe(name)) }
     }
 
     /// Step 3 (beyond `alg`): no key-carrying members, no `crit`.

@@ -98,7 +98,7 @@ public final class JWKSCache: Sendable {
     /// The hot path: the entry for `kid` when the loaded set has it, without suspending.
     @inline(__always)
     func cachedEntry(kid: String) -> JWKSet.Entry? {
-        state.withLock { $0.keys?.entries[kid] }
+        state.withLock { $0.keys?.entry(kid: kid) }
     }
 
     /// The loaded entry for a token's `kid`, without fetching.
@@ -124,7 +124,7 @@ public final class JWKSCache: Sendable {
     /// loads. Returns nil when the loaded set lacks `kid`.
     private func lookup(kid: String?, deadline: NIODeadline) async throws(TokenVerificationError) -> JWKSet.Entry? {
         let decision: Decision = state.withLock { state in
-            if let kid, let entry = state.keys?.entries[kid] { return .found(entry) }
+            if let kid, let entry = state.keys?.entry(kid: kid) { return .found(entry) }
             if kid == nil, state.keys != nil { return .refuse(.unknownKeyID) }
             if let task = state.inFlight { return .wait(task) }
             let now = clock()
@@ -154,7 +154,7 @@ public final class JWKSCache: Sendable {
             throw error
         case .wait(let task):
             let outcome = await task.value
-            let entry: JWKSet.Entry? = state.withLock { state in kid.flatMap { state.keys?.entries[$0] } }
+            let entry: JWKSet.Entry? = state.withLock { state in kid.flatMap { state.keys?.entry(kid: $0) } }
             if let entry { return entry }
             if case .failed(let reason) = outcome { throw .keysUnavailable(reason) }
             return nil

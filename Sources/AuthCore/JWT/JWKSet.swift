@@ -13,51 +13,52 @@ struct JWKSet: Sendable {
         var reason: String
     }
 
-    let entries: [String: Entry]
-    /// The same entries with their kid's bytes and fingerprint, for lookups by a token's kid
-    /// bytes without building a `String` (a JWKS holds a handful of keys: a scan is cheaper than
-    /// hashing a `String`).
+    /// The keys in document order, each with its kid's UTF-8 bytes and their fingerprint. A kid is
+    /// found by its exact bytes only (RFC 7515 §4.1.4; see `ExactText`): a `[String: Entry]`
+    /// would match a token's kid to a canonically equivalent spelling of another key's kid. A
+    /// JWKS holds a handful of keys, so a fingerprint scan is also cheaper than hashing.
+    private let kids: [[UInt8]]
     private let kidFingerprints: [UInt64]
-    private let kidBytes: [[UInt8]]
-    private let kidEntries: [Entry]
-    /// Whether every kid of the set is ASCII (Cognito's are base64).
-    private let allKidsASCII: Bool
+    private let values: [Entry]
 
-    init(entries: [String: Entry]) {
-        self.entries = entries
-        let kids = entries.keys.map { Array($0.utf8) }
-        self.kidBytes = kids
-        self.kidFingerprints = kids.map { kid in kid.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } }
-        self.kidEntries = entries.values.map { $0 }
-        self.allKidsASCII = kids.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
+    /// `entries` must have no two equal kids (`parse` resolves duplicates first).
+    init(entries: [(kid: [UInt8], entry: Entry)]) {
+        self.kids = entries.map(\.kid)
+        self.kidFingerprints = entries.map { item in item.kid.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } }
+        self.values = entries.map(\.entry)
     }
 
-    /// The entry whose kid equals `kid` as a `String`, if any.
+    /// The entry whose kid has exactly the bytes of `kid`, if any.
+    func entry(kid: UnsafeBufferPointer<UInt8>) -> Entry? {
+        let fingerprint = StrictJSONParser.fingerprint(kid)
+        for index in kidFingerprints.indices where kidFingerprints[index] == fingerprint {
+            if kids[index].withUnsafeBufferPointer({ StrictJSONParser.equal($0, kid) }) { return values[index] }
+        }
+        return nil
+    }
+
+    func entry(kid: String) -> Entry? {
+        var kid = kid
+        return kid.withUTF8 { entry(kid: $0) }
+    }
+
     func entry(_ kid: JOSEHeader.KeyID) -> Entry? {
         switch kid {
-        case .string(let string):
-            return entries[string]
-        case .ascii(let bytes):
-            // Two ASCII strings are equal Strings exactly when their bytes are equal (ASCII has no
-            // combining marks and is its own normal form). Only a non-ASCII kid in the set could
-            // equal an ASCII one otherwise (U+212A KELVIN SIGN equals "K"): then use the String.
-            guard allKidsASCII else { return entries[kid.string] }
-            let fingerprint = StrictJSONParser.fingerprint(bytes)
-            for index in kidFingerprints.indices where kidFingerprints[index] == fingerprint {
-                if kidBytes[index].withUnsafeBufferPointer({ StrictJSONParser.equal($0, bytes) }) { return kidEntries[index] }
-            }
-            return nil
+        case .plain(let bytes): return entry(kid: bytes)
+        case .decoded(let string): return entry(kid: string)
         }
     }
 
+    var count: Int { values.count }
+
     var usableKeyCount: Int {
-        entries.values.reduce(0) { count, entry in
+        values.reduce(0) { count, entry in
             if case .usable = entry { return count + 1 }
             return count
         }
     }
 
-    static let empty = JWKSet(entries: [:])
+    static let empty = JWKSet(entries: [])
 
     static func parse(_ bytes: [UInt8]) -> Result<JWKSet, Failure> {
         let document: [String: JSONValue]
@@ -69,18 +70,22 @@ struct JWKSet: Sendable {
         guard let keys = document["keys"]?.arrayValue else {
             return .failure(Failure(reason: "no \"keys\" array"))
         }
-        var entries: [String: Entry] = [:]
-        var duplicates: Set<String> = []
+        var entries: [(kid: [UInt8], entry: Entry)] = []
+        var duplicates: Set<[UInt8]> = []
         for key in keys {
             // A key without a kid can never be selected: the verifier uses no default key.
             guard let members = key.objectValue, let kid = members["kid"]?.stringValue else { continue }
-            if entries[kid] != nil { duplicates.insert(kid) }
-            entries[kid] = entry(members, kid: kid)
+            let kidBytes = Array(kid.utf8)
+            if entries.contains(where: { $0.kid == kidBytes }) {
+                duplicates.insert(kidBytes)
+            } else {
+                entries.append((kidBytes, entry(members, kid: kid)))
+            }
         }
         // Two keys under one kid are ambiguous: which one a token means is not defined, so neither
-        // is used (Wycheproof "DuplicateKid").
-        for kid in duplicates {
-            entries[kid] = .unusable("kid appears more than once in the JWKS")
+        // is used (Wycheproof "DuplicateKid"). Kids are the same only when their bytes are.
+        for index in entries.indices where duplicates.contains(entries[index].kid) {
+            entries[index].entry = .unusable("kid appears more than once in the JWKS")
         }
         return .success(JWKSet(entries: entries))
     }
@@ -92,12 +97,15 @@ struct JWKSet: Sendable {
     /// (`alg` equal to the header's) happens at lookup.
     static func entry(_ members: [String: JSONValue], kid: String) -> Entry {
         guard let kty = members["kty"]?.stringValue else { return .unusable("kty missing") }
-        guard kty == "RSA" else { return .unusable("kty is \(Excerpt.safe(kty)), not RSA") }
+        // Exact bytes for every member value that decides usability (see `ExactText`).
+        guard ExactText.equal(kty, "RSA") else { return .unusable("kty is \(Excerpt.safe(kty)), not RSA") }
         if let use = members["use"] {
-            guard use.stringValue == "sig" else { return .unusable("use is not sig") }
+            guard let value = use.stringValue, ExactText.equal(value, "sig") else { return .unusable("use is not sig") }
         }
         if let operations = members["key_ops"] {
-            guard let list = operations.arrayValue, list.contains(.string("verify")) else {
+            guard let list = operations.arrayValue,
+                list.contains(where: { $0.stringValue.map { ExactText.equal($0, "verify") } ?? false })
+            else {
                 return .unusable("key_ops does not allow verify")
             }
         }

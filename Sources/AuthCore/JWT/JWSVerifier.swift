@@ -41,7 +41,8 @@ struct JWSVerifier: Sendable {
         case .unusable(let reason): throw .unusableKey(reason)
         case .usable(let usable): key = usable
         }
-        if let keyAlgorithm = key.algorithm, keyAlgorithm != Self.algorithmName {
+        // Exact bytes: a JWK `alg` that only canonically equals "RS256" is another algorithm name.
+        if let keyAlgorithm = key.algorithm, !ExactText.equal(keyAlgorithm, Self.algorithmName) {
             throw .unusableKey("key alg \(Excerpt.safe(keyAlgorithm)) differs from the token alg")
         }
         // Step 6: over the exact bytes received, not a re-encoding.

@@ -14,6 +14,8 @@ struct RSAVerificationKey: Sendable {
     static let minimumModulusBits = 2048
     /// Largest accepted modulus: bounds the CPU an attacker-chosen JWKS can make one verify cost.
     static let maximumModulusBits = 8192
+    /// The only accepted public exponent, 65537, big-endian without leading zeros ("AQAB").
+    static let requiredExponent: [UInt8] = [0x01, 0x00, 0x01]
 
     /// The key from the big-endian modulus and exponent, or why it cannot be used.
     static func make(kid: String, modulus: [UInt8], exponent: [UInt8], algorithm: String? = nil) -> Result<RSAVerificationKey, KeyProblem> {
@@ -28,9 +30,12 @@ struct RSAVerificationKey: Sendable {
             return .failure(KeyProblem("modulus is \(bits) bits, more than \(maximumModulusBits)"))
         }
         guard n.last! & 1 == 1 else { return .failure(KeyProblem("modulus is even")) }
-        // e = 1 makes every "signature" its own message; even or huge exponents are not RSA keys.
-        guard !e.isEmpty, e.count <= 4, e.last! & 1 == 1, !(e.count == 1 && e.first! < 3) else {
-            return .failure(KeyProblem("public exponent is not an odd number from 3 to 2^32"))
+        // Cognito (like every mainstream RSA key generator) uses e = 65537 and nothing else. Any
+        // other exponent is refused like a short modulus: e = 1 makes every "signature" its own
+        // message, small exponents such as 3 enable Bleichenbacher-style forgeries against lax
+        // PKCS#1 v1.5 checks, and a key nobody publishes cannot be a Cognito key.
+        guard e.elementsEqual(requiredExponent) else {
+            return .failure(KeyProblem("public exponent is not 65537"))
         }
         do {
             let key = try _RSA.Signing.PublicKey(n: Array(n), e: Array(e))

@@ -21,6 +21,37 @@ public enum TokenVerificationError: Error, Sendable, Equatable, CustomStringConv
     /// The JWKS could not be fetched or parsed (timeout, non-200, oversized, not JSON).
     case keysUnavailable(String)
 
+    /// Which check refused the token, as a stable snake_case word for operators' logs
+    /// (`reason=unknown_kid`, `bad_signature`, `wrong_issuer`…), so an attack (forged signatures,
+    /// random kids) can be told apart from a misconfiguration (wrong pool, wrong client). Carries
+    /// nothing of the token.
+    public var reason: String {
+        switch self {
+        case .malformed: return "malformed"
+        case .unsupportedAlgorithm: return "unsupported_alg"
+        case .missingKeyID: return "missing_kid"
+        case .unknownKeyID: return "unknown_kid"
+        case .unusableKey: return "unusable_key"
+        case .badSignature: return "bad_signature"
+        case .expired: return "expired"
+        case .notYetValid: return "not_yet_valid"
+        case .issuedInFuture: return "issued_in_future"
+        case .wrongIssuer: return "wrong_issuer"
+        case .wrongTokenUse: return "wrong_token_use"
+        case .wrongClient: return "wrong_client"
+        case .keysUnavailable: return "jwks_unavailable"
+        }
+    }
+
+    /// The verifier's own words about the refusal where it has more than the reason (which claim
+    /// is malformed, why a key is unusable); written by the verifier, never a token excerpt.
+    public var logDetail: String? {
+        switch self {
+        case .malformed(let detail), .unusableKey(let detail), .keysUnavailable(let detail): return detail
+        default: return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .malformed(let reason): return "malformed token: \(reason)"

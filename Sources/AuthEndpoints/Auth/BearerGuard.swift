@@ -41,7 +41,9 @@ public struct BearerGuard: Sendable {
         let parts = value.split(separator: " ", omittingEmptySubsequences: true)
         guard let scheme = parts.first else { throw ErrorTable.missingCredentials }
         // A different scheme (Basic, Digest…) is a request without bearer credentials.
-        guard scheme.lowercased() == "bearer" else {
+        // ASCII case-insensitive, as RFC 9110 §11.1 says; `lowercased()` would also fold
+        // non-ASCII look-alikes.
+        guard ExactText.equalIgnoringASCIICase(scheme, "bearer") else {
             throw Problem(
                 status: 403, code: "invalid_authentication_scheme",
                 detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])

@@ -28,6 +28,13 @@ enum ErrorTable {
     /// A token that failed local verification. Details name the failed check (as aws-jwt-verify
     /// does) but never echo any part of the token.
     static func verification(_ error: TokenVerificationError) -> Problem {
+        var problem = verificationAnswer(error)
+        problem.logReason = error.reason
+        problem.logDetail = error.logDetail
+        return problem
+    }
+
+    private static func verificationAnswer(_ error: TokenVerificationError) -> Problem {
         switch error {
         case .malformed: return invalidToken("Malformed token")
         case .unsupportedAlgorithm: return invalidToken("Token algorithm is not allowed")
@@ -80,6 +87,20 @@ enum ErrorTable {
             return Problem(status: 401, code: "not_authorized", detail: "Cognito refused the sign-in")
         default:
             return upstream(error)
+        }
+    }
+
+    static let missingRefreshToken = Problem(status: 401, code: "missing_refresh_token", detail: "No refresh token")
+
+    static func refresh(_ error: CognitoError) -> Problem {
+        switch error {
+        case .invalidGrant:
+            return Problem(status: 401, code: "invalid_grant", detail: "Refresh token is invalid, expired or revoked")
+        case .unauthorizedClient:
+            return Problem(status: 401, code: "unauthorized_client", detail: "The app client may not use refresh tokens")
+        default:
+            // Our own credentials, throttling and outages answer as for sign-in.
+            return signIn(error)
         }
     }
 

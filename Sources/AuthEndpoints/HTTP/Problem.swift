@@ -1,5 +1,6 @@
 import JSONValue
 import LambdaKit
+import Logging
 import NIOHTTP1
 
 /// An RFC 9457 problem: what every error response of the product is made of.
@@ -13,12 +14,29 @@ public struct Problem: Sendable, Equatable, Error {
     public var detail: String
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`, `Allow`).
     public var headers: [(name: String, value: String)]
+    /// For the log line only, never sent: which check refused the request (e.g. the verifier's
+    /// `unknown_kid` behind a client-facing "Token signing key is unknown"), and its detail.
+    public var logReason: String?
+    public var logDetail: String?
 
-    public init(status: Int, code: String, detail: String, headers: [(name: String, value: String)] = []) {
+    public init(
+        status: Int, code: String, detail: String, headers: [(name: String, value: String)] = [],
+        logReason: String? = nil, logDetail: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.detail = detail
         self.headers = headers
+        self.logReason = logReason
+        self.logDetail = logDetail
+    }
+
+    /// What a refusal log line carries: the public `code`, and the reason when there is one.
+    public var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = ["code": .string(code), "status": "\(status)"]
+        if let logReason { metadata["reason"] = .string(logReason) }
+        if let logDetail { metadata["check"] = .string(logDetail) }
+        return metadata
     }
 
     public static func == (lhs: Problem, rhs: Problem) -> Bool {

@@ -2,21 +2,47 @@ import AuthCore
 import JSONValue
 import LambdaKit
 
-/// `GET|POST /auth/logout`: verifies the bearer token, then signs the user out everywhere
-/// (Cognito `GlobalSignOut` revokes their access and refresh tokens).
+/// `GET|POST /auth/logout`: ends the session with every credential the request carries.
+///
+/// - A valid bearer token: Cognito `GlobalSignOut` (revokes every token of the user).
+/// - The refresh cookie (CSRF-checked like refresh), or `refresh_token` in a body-delivery JSON
+///   body: `/oauth2/revoke` for it, and the cookie is cleared. With such a refresh token, a
+///   missing or expired access token does not stop the logout.
+/// - Neither: the bearer guard's 403, as before.
+///
+/// One Cognito call per credential, never more. `GlobalSignOut` does not end the managed-login
+/// browser session, so when `COGNITO_LOGOUT_URI` is set the body also has `logout_url`.
 public struct LogoutEndpoint: Sendable {
     let guardian: BearerGuard
     let client: CognitoClient
+    let session: SessionConfig
+    let cookie: RefreshCookie
+    let csrf: CSRFGuard
+    /// `{COGNITO_DOMAIN}/logout?client_id=…&logout_uri=…`, built once.
+    let logoutURL: String?
 
-    public init(guardian: BearerGuard, client: CognitoClient) {
+    public init(guardian: BearerGuard, client: CognitoClient, session: SessionConfig = SessionConfig(), logoutURL: String? = nil) {
         self.guardian = guardian
         self.client = client
+        self.session = session
+        self.cookie = RefreshCookie(config: session)
+        self.csrf = CSRFGuard(allowedOrigins: session.allowedOrigins)
+        self.logoutURL = logoutURL
     }
 
-    struct MessageBody: JSONBody {
-        var message: String
+    /// The managed-login sign-out URL for an app client (Cognito's `/logout` endpoint).
+    public static func logoutURL(domain: String, clientId: String, logoutURI: String) -> String {
+        domain + "/logout?" + FormURLEncoding.encode([("client_id", clientId), ("logout_uri", logoutURI)])
+    }
 
-        var json: JSONValue { .object(["message": .string(message)]) }
+    struct LogoutBody: JSONBody {
+        var logoutURL: String?
+
+        var json: JSONValue {
+            var members: [String: JSONValue] = ["message": .string("Logout successful.")]
+            if let logoutURL { members["logout_url"] = .string(logoutURL) }
+            return .object(members)
+        }
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
@@ -24,21 +50,71 @@ public struct LogoutEndpoint: Sendable {
             return ErrorTable.methodNotAllowed(allowed: ["GET", "POST"]).response
         }
         let deadline = UpstreamDeadline.forInvocation(context)
-        let credentials: BearerGuard.Credentials
+        let refreshToken: String?
+        do {
+            refreshToken = try self.refreshToken(of: request)
+        } catch {
+            context.logger.info("logout refused", metadata: error.logMetadata)
+            return error.response
+        }
+        let credentials: BearerGuard.Credentials?
         do {
             credentials = try await guardian.authenticate(request, deadline: deadline)
         } catch {
-            context.logger.info("logout refused", metadata: ["code": "\(error.code)"])
-            return error.response
+            // Without a refresh token the bearer is the only credential: its refusal is the answer.
+            guard refreshToken != nil else {
+                context.logger.info("logout refused", metadata: error.logMetadata)
+                return error.response
+            }
+            var metadata = error.logMetadata
+            metadata["continuing"] = "refresh token"
+            context.logger.info("logout: bearer token not usable", metadata: metadata)
+            credentials = nil
         }
-        do {
-            try await client.globalSignOut(accessToken: credentials.token, deadline: deadline)
-            context.logger.info("logout succeeded")
-            return JSONResponse.make(status: 200, body: MessageBody(message: "Logout successful."))
-        } catch {
-            let problem = ErrorTable.logout(error)
-            context.logger.warning("logout failed", metadata: ["code": "\(problem.code)", "status": "\(problem.status)"])
-            return problem.response
+
+        var clearCookie = false
+        if let refreshToken {
+            do {
+                try await client.revoke(refreshToken: refreshToken, deadline: deadline)
+            } catch {
+                switch error {
+                // Cognito does not know the token (expired, already revoked, not a refresh
+                // token): there is nothing left to revoke, and the cookie is worthless.
+                case .invalidGrant, .invalidRequest: break
+                default:
+                    let problem = ErrorTable.logout(error)
+                    context.logger.warning("logout failed: refresh token not revoked", metadata: problem.logMetadata)
+                    return problem.response
+                }
+            }
+            clearCookie = session.delivery == .cookie
+        }
+        if let credentials {
+            do {
+                try await client.globalSignOut(accessToken: credentials.token, deadline: deadline)
+            } catch {
+                var problem = ErrorTable.logout(error)
+                context.logger.warning("logout failed", metadata: problem.logMetadata)
+                // The refresh token is already revoked: the cookie goes even though this failed.
+                if clearCookie { problem.headers.append(("Set-Cookie", cookie.clearing)) }
+                return problem.response
+            }
+        }
+        context.logger.info("logout succeeded", metadata: ["global_sign_out": "\(credentials != nil)", "refresh_token_revoked": "\(refreshToken != nil)"])
+        var response = JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL))
+        if clearCookie { response.headers.add(name: "Set-Cookie", value: cookie.clearing) }
+        return response
+    }
+
+    /// The refresh token the request carries, if any, after the checks of its delivery.
+    func refreshToken(of request: HTTPRequest) throws(Problem) -> String? {
+        switch session.delivery {
+        case .cookie:
+            guard case .present(let token) = try RefreshCookie.read(request) else { return nil }
+            try csrf.checkCookieRequest(request)
+            return token
+        case .body:
+            return try RefreshRequestBody.optionalToken(request)
         }
     }
 }

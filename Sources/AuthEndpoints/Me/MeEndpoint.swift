@@ -44,7 +44,7 @@ public struct MeEndpoint: Sendable {
         do {
             credentials = try await guardian.authenticate(request, deadline: deadline)
         } catch {
-            context.logger.info("me refused", metadata: ["code": "\(error.code)"])
+            context.logger.info("me refused", metadata: error.logMetadata)
             return error.response
         }
         do {
@@ -63,7 +63,7 @@ public struct MeEndpoint: Sendable {
             return JSONResponse.make(status: 200, body: body)
         } catch {
             let problem = ErrorTable.me(error)
-            context.logger.warning("me failed", metadata: ["code": "\(problem.code)", "status": "\(problem.status)"])
+            context.logger.warning("me failed", metadata: problem.logMetadata)
             return problem.response
         }
     }

@@ -6,20 +6,20 @@ import LambdaKit
 public struct SignInEndpoint: Sendable {
     let client: CognitoClient
     let redirectURIs: [String]
+    /// `COGNITO_REQUIRE_PKCE`: refuse an exchange without `code_verifier` (OAuth 2.1, RFC 9700 §2.1.1).
+    let requirePKCE: Bool
+    /// Where Cognito's refresh token goes: an HttpOnly cookie (the default) or the body.
+    let session: SessionConfig
+    let cookie: RefreshCookie
+    let csrf: CSRFGuard
 
-    public init(client: CognitoClient, redirectURIs: [String]) {
+    public init(client: CognitoClient, redirectURIs: [String], requirePKCE: Bool = true, session: SessionConfig = SessionConfig()) {
         self.client = client
         self.redirectURIs = redirectURIs
-    }
-
-    struct TokenBody: JSONBody {
-        var accessToken: String
-        var tokenType: String
-        var expiresIn: Int
-
-        var json: JSONValue {
-            .object(["access_token": .string(accessToken), "token_type": .string(tokenType), "expires_in": .int(Int64(expiresIn))])
-        }
+        self.requirePKCE = requirePKCE
+        self.session = session
+        self.cookie = RefreshCookie(config: session)
+        self.csrf = CSRFGuard(allowedOrigins: session.allowedOrigins)
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
@@ -29,10 +29,13 @@ public struct SignInEndpoint: Sendable {
         let body: SignInRequest
         let redirectURI: String
         do {
-            body = try SignInRequest.parse(request)
+            // A foreign page must not be able to plant a session cookie of its choosing (login
+            // CSRF): with cookie delivery, a request from another origin is refused before Cognito.
+            if session.delivery == .cookie { try csrf.checkOrigin(request) }
+            body = try SignInRequest.parse(request, requirePKCE: requirePKCE)
             redirectURI = try resolveRedirectURI(body.redirectURI)
         } catch {
-            context.logger.info("sign-in refused", metadata: ["code": "\(error.code)"])
+            context.logger.info("sign-in refused", metadata: error.logMetadata)
             return error.response
         }
         do {
@@ -40,9 +43,16 @@ public struct SignInEndpoint: Sendable {
                 body.code, redirectURI: redirectURI, codeVerifier: body.codeVerifier,
                 deadline: UpstreamDeadline.forInvocation(context))
             context.logger.info("sign-in succeeded")
-            return JSONResponse.make(
-                status: 200,
-                body: TokenBody(accessToken: tokens.accessToken, tokenType: "Bearer", expiresIn: tokens.expiresIn))
+            var tokenBody = AccessTokenBody(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn)
+            switch session.delivery {
+            case .cookie:
+                var response = JSONResponse.make(status: 200, body: tokenBody)
+                if let refreshToken = tokens.refreshToken { response.headers.add(name: "Set-Cookie", value: cookie.setting(refreshToken)) }
+                return response
+            case .body:
+                tokenBody.refreshToken = tokens.refreshToken
+                return JSONResponse.make(status: 200, body: tokenBody)
+            }
         } catch {
             let problem = ErrorTable.signIn(error)
             if case .invalidClient = error {
@@ -51,7 +61,7 @@ public struct SignInEndpoint: Sendable {
                 context.logger.critical(
                     "Cognito rejected this function's client credentials (invalid_client): check COGNITO_CLIENT_ID and COGNITO_CLIENT_SECRET")
             } else {
-                context.logger.warning("sign-in failed", metadata: ["code": "\(problem.code)", "status": "\(problem.status)"])
+                context.logger.warning("sign-in failed", metadata: problem.logMetadata)
             }
             return problem.response
         }
@@ -66,7 +76,8 @@ public struct SignInEndpoint: Sendable {
             }
             return first
         }
-        guard redirectURIs.contains(requested) else {
+        // Exact bytes (RFC 9700 §4.1.3): a canonically equivalent spelling is another URI.
+        guard ExactText.contains(redirectURIs, requested) else {
             throw ErrorTable.badRequest(code: "redirect_uri_not_allowed", detail: "redirect_uri is not allowed")
         }
         return requested

@@ -12,7 +12,7 @@ struct SignInRequest: Equatable {
     static let maximumCodeLength = 2048
     static let maximumBodyBytes = 16 * 1024
 
-    static func parse(_ request: HTTPRequest) throws(Problem) -> SignInRequest {
+    static func parse(_ request: HTTPRequest, requirePKCE: Bool = true) throws(Problem) -> SignInRequest {
         guard request.body.count <= maximumBodyBytes else {
             throw ErrorTable.badRequest(code: "invalid_request", detail: "Request body is too large")
         }
@@ -28,6 +28,10 @@ struct SignInRequest: Equatable {
             guard (43...128).contains(verifier.utf8.count), verifier.utf8.allSatisfy(isUnreserved) else {
                 throw ErrorTable.badRequest(code: "invalid_code_verifier", detail: "Malformed PKCE code_verifier")
             }
+        } else if requirePKCE {
+            // Without PKCE a stolen or injected code can be redeemed by whoever holds it; OAuth 2.1
+            // and RFC 9700 §2.1.1 want a verifier on every authorization-code exchange.
+            throw ErrorTable.badRequest(code: "missing_code_verifier", detail: "Missing PKCE code_verifier")
         }
         return SignInRequest(code: code, codeVerifier: fields.codeVerifier, redirectURI: fields.redirectURI)
     }
@@ -56,6 +60,8 @@ struct SignInRequest: Equatable {
             throw ErrorTable.badRequest(code: "missing_code", detail: "Missing authorization code")
         }
         if isJSON {
+            // `JSONValue.parse` refuses repeated member names, as the form branch below does: two
+            // `code`s or `redirect_uri`s are ambiguous, so the request is refused, not resolved.
             guard firstByte == UInt8(ascii: "{"), let object = (try? JSONValue.parse(request.body))?.objectValue else {
                 throw malformed
             }

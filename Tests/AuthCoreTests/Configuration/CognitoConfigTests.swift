@@ -113,7 +113,7 @@ struct CognitoConfigTests {
     @Test("plain http is refused for non-loopback endpoints (credentials would travel in clear)")
     func plainHTTP() {
         #expect(Self.problems(Self.merged(["COGNITO_DOMAIN": "http://auth.example.com"])) == [
-            "COGNITO_DOMAIN 'http://auth.example.com' uses plain http to a host that is not loopback; use https"
+            "COGNITO_DOMAIN 'http://auth.example.com' uses plain http to a host that is not loopback (127.0.0.0/8, [::1] or localhost); use https"
         ])
         #expect(Self.problems(Self.merged(["COGNITO_IDP_ENDPOINT": "http://localhost:5000"])).isEmpty)
         #expect(Self.problems(Self.merged(["COGNITO_IDP_ENDPOINT": "http://[::1]:5000"])).isEmpty)

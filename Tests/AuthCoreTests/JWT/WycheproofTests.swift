@@ -15,11 +15,23 @@ struct WycheproofTests {
         let document = try SharedVectors.load(SharedVectors.wycheproofRSA)
         var valid = 0
         var refused = 0
+        var refusedWithTheirKey = 0
         for group in document["testGroups"]?.arrayValue ?? [] {
             let modulus = SharedVectors.hex(group["publicKey"]?["modulus"]?.stringValue ?? "")
             let exponent = SharedVectors.hex(group["publicKey"]?["publicExponent"]?.stringValue ?? "")
-            // The same key construction the JWKS parser uses.
-            let key = try RSAVerificationKey.make(kid: "wycheproof", modulus: modulus, exponent: exponent).get()
+            // The same key construction the JWKS parser uses. Only e = 65537 makes a usable key:
+            // the groups with e = 3 must be refused at the key, so none of their cases can verify.
+            let made = RSAVerificationKey.make(kid: "wycheproof", modulus: modulus, exponent: exponent)
+            guard exponent.drop(while: { $0 == 0 }).elementsEqual([0x01, 0x00, 0x01]) else {
+                if case .failure(let problem) = made {
+                    #expect(problem.reason == "public exponent is not 65537")
+                } else {
+                    Issue.record("a key with e = \(exponent) was accepted")
+                }
+                refusedWithTheirKey += group["tests"]?.arrayValue?.count ?? 0
+                continue
+            }
+            let key = try made.get()
             for test in group["tests"]?.arrayValue ?? [] {
                 let id = test["tcId"]?.int64Value ?? -1
                 let message = SharedVectors.hex(test["msg"]?.stringValue ?? "")
@@ -35,9 +47,9 @@ struct WycheproofTests {
                 }
             }
         }
-        print("Wycheproof RSA PKCS#1 SHA-256: \(valid) valid accepted, \(refused) invalid/acceptable refused")
-        #expect(valid + refused == document["numberOfTests"]?.int64Value.map(Int.init))
-        #expect(valid >= 7 && refused >= 250)
+        print("Wycheproof RSA PKCS#1 SHA-256: \(valid) valid accepted, \(refused) invalid/acceptable refused, \(refusedWithTheirKey) refused with their e = 3 key")
+        #expect(valid + refused + refusedWithTheirKey == document["numberOfTests"]?.int64Value.map(Int.init))
+        #expect(valid >= 7 && refused >= 250 && refusedWithTheirKey >= 1)
     }
 
     @Test(

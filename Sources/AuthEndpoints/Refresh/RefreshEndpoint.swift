@@ -1,0 +1,72 @@
+import AuthCore
+import JSONValue
+import LambdaKit
+
+/// `POST /auth/refresh`: trades the refresh token (the `__Host-refresh_token` cookie, or the JSON
+/// body for native apps) for a new access token at Cognito's token endpoint.
+///
+/// Works whether or not the app client rotates refresh tokens: a new refresh token in Cognito's
+/// answer replaces the old one (a new cookie, or `refresh_token` in the body); without one the
+/// cookie is left alone. Every refusal before the exchange costs no Cognito call.
+public struct RefreshEndpoint: Sendable {
+    let client: CognitoClient
+    let session: SessionConfig
+    let cookie: RefreshCookie
+    let csrf: CSRFGuard
+
+    public init(client: CognitoClient, session: SessionConfig) {
+        self.client = client
+        self.session = session
+        self.cookie = RefreshCookie(config: session)
+        self.csrf = CSRFGuard(allowedOrigins: session.allowedOrigins)
+    }
+
+    public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
+        guard request.method == "POST" else {
+            return ErrorTable.methodNotAllowed(allowed: ["POST"]).response
+        }
+        let refreshToken: String
+        do {
+            refreshToken = try token(of: request)
+        } catch {
+            context.logger.info("refresh refused", metadata: error.logMetadata)
+            return error.response
+        }
+        do {
+            let tokens = try await client.refresh(refreshToken, deadline: UpstreamDeadline.forInvocation(context))
+            context.logger.info("refresh succeeded", metadata: ["rotated": "\(tokens.refreshToken != nil)"])
+            var body = AccessTokenBody(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn)
+            var response: HTTPResponse
+            switch session.delivery {
+            case .cookie:
+                response = JSONResponse.make(status: 200, body: body)
+                if let rotated = tokens.refreshToken { response.headers.add(name: "Set-Cookie", value: cookie.setting(rotated)) }
+            case .body:
+                body.refreshToken = tokens.refreshToken
+                response = JSONResponse.make(status: 200, body: body)
+            }
+            return response
+        } catch {
+            var problem = ErrorTable.refresh(error)
+            context.logger.warning("refresh failed", metadata: problem.logMetadata)
+            // Expired, revoked or rotated away: the cookie is dead, so it is cleared. Any other
+            // failure (Cognito down, throttling) leaves it: an outage must not sign anyone out.
+            if case .invalidGrant = error, session.delivery == .cookie {
+                problem.headers.append(("Set-Cookie", cookie.clearing))
+            }
+            return problem.response
+        }
+    }
+
+    /// The refresh token the request carries, after the checks of its delivery.
+    func token(of request: HTTPRequest) throws(Problem) -> String {
+        switch session.delivery {
+        case .cookie:
+            try csrf.checkCookieRequest(request)
+            guard case .present(let token) = try RefreshCookie.read(request) else { throw ErrorTable.missingRefreshToken }
+            return token
+        case .body:
+            return try RefreshRequestBody.parse(request)
+        }
+    }
+}

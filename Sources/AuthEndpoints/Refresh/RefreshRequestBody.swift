@@ -1,0 +1,40 @@
+import JSONValue
+import LambdaKit
+
+/// The JSON body of `POST /auth/refresh` (and of logout) in body delivery:
+/// `{"refresh_token": "..."}`. Parsed with the same rules as sign-in's body (repeated members
+/// refused, `null` counts as absent).
+enum RefreshRequestBody {
+    static let maximumBodyBytes = 16 * 1024
+
+    /// The token, or 401 `missing_refresh_token` when the body has none.
+    static func parse(_ request: HTTPRequest) throws(Problem) -> String {
+        guard let token = try optionalToken(request) else { throw ErrorTable.missingRefreshToken }
+        return token
+    }
+
+    /// The token, or nil for an empty body or one without `refresh_token`.
+    static func optionalToken(_ request: HTTPRequest) throws(Problem) -> String? {
+        let malformed = ErrorTable.badRequest(code: "invalid_request", detail: "Malformed request body")
+        guard request.body.count <= maximumBodyBytes else {
+            throw ErrorTable.badRequest(code: "invalid_request", detail: "Request body is too large")
+        }
+        guard request.body.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
+        if let contentType = request.headers.first(name: "Content-Type"),
+            contentType.split(separator: ";").first.map({ $0.filter { $0 != " " && $0 != "\t" }.lowercased() }) != "application/json"
+        {
+            throw ErrorTable.badRequest(code: "unsupported_media_type", detail: "Body must be JSON")
+        }
+        guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw malformed }
+        switch object["refresh_token"] {
+        case nil, .null?:
+            return nil
+        case .string(let token)?:
+            if token.isEmpty { return nil }
+            try RefreshCookie.validate(token)
+            return token
+        default:
+            throw malformed
+        }
+    }
+}
