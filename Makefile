@@ -9,7 +9,7 @@
 
 PACKAGE := ./scripts/package
 
-.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction package
+.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction build-RefreshFunction package
 
 build-SignInFunction:
 	$(PACKAGE) --function sign-in --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
@@ -20,6 +20,9 @@ build-MeFunction:
 build-LogoutFunction:
 	$(PACKAGE) --function logout --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
 
-# The three zips in .build/lambda/, outside SAM.
+build-RefreshFunction:
+	$(PACKAGE) --function refresh --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+# The four zips in .build/lambda/, outside SAM.
 package:
 	$(PACKAGE)

@@ -1,6 +1,7 @@
 // auth-demo: the whole product flow against the local Cognito emulator, through the real
-// executables — authorize as the demo user → sign-in → me → logout → me again (403) — in stdin
-// mode and in Lambda mode. Prints each request and response (tokens shortened); exits 1 on any
+// executables — authorize as the demo user → sign-in (refresh cookie set) → me → refresh → me with
+// the new access token → logout (session and refresh token revoked, cookie cleared) → refresh
+// refused → me with the revoked token refused — in stdin mode and in Lambda mode. Prints each request and response (tokens shortened); exits 1 on any
 // deviation from the HTTP contract.
 import Foundation
 import LocalHarness
@@ -20,7 +21,7 @@ func shorten(_ text: String) -> String {
     return result
 }
 
-func event(method: String, path: String, headers: [String: String] = [:], body: String? = nil) throws -> [UInt8] {
+func event(method: String, path: String, headers: [String: String] = [:], cookies: [String] = [], body: String? = nil) throws -> [UInt8] {
     var event: [String: Any] = [
         "version": "2.0", "routeKey": "\(method) \(path)", "rawPath": path, "rawQueryString": "",
         "headers": headers.merging(["host": "localhost", "user-agent": "auth-demo"]) { a, _ in a },
@@ -31,6 +32,7 @@ func event(method: String, path: String, headers: [String: String] = [:], body: 
         "isBase64Encoded": false,
     ]
     if let body { event["body"] = body }
+    if !cookies.isEmpty { event["cookies"] = cookies }
     return Array(try JSONSerialization.data(withJSONObject: event))
 }
 
@@ -38,19 +40,21 @@ struct Answer {
     var status: Int
     var body: [String: Any]
     var bodyText: String
+    /// The `Set-Cookie` values of the response (HTTP API 2.0 `cookies`).
+    var cookies: [String] = []
 }
 
 var deviations = 0
 
 @MainActor func call(
-    _ function: String, _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil,
+    _ function: String, _ method: String, _ path: String, headers: [String: String] = [:], cookies: [String] = [], body: String? = nil,
     expect status: Int, mode: InvocationMode, environment: [String: String]
 ) async throws -> Answer {
-    let shown = headers.map { "\($0.key): \($0.value)" }.sorted().joined(separator: "; ")
+    let shown = (headers.map { "\($0.key): \($0.value)" } + cookies.map { "cookie: \($0)" }).sorted().joined(separator: "; ")
     print("   → \(method) \(path)\(shown.isEmpty ? "" : "  [\(shorten(shown))]")\(body.map { "  " + shorten($0) } ?? "")")
     let invoker = FunctionInvoker(executable: binDirectory.appendingPathComponent(function).path)
     let result = try await invoker.invoke(
-        event: try event(method: method, path: path, headers: headers, body: body), environment: environment, mode: mode)
+        event: try event(method: method, path: path, headers: headers, cookies: cookies, body: body), environment: environment, mode: mode)
     guard let payload = result.payload,
         let response = try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
         let actual = response["statusCode"] as? Int
@@ -61,13 +65,15 @@ var deviations = 0
     }
     let bodyText = response["body"] as? String ?? ""
     let body = (try? JSONSerialization.jsonObject(with: Data(bodyText.utf8)) as? [String: Any]) ?? [:]
+    let setCookies = response["cookies"] as? [String] ?? []
     let mark = actual == status ? "←" : "✗"
     print("   \(mark) \(actual) \(shorten(bodyText))")
+    for cookie in setCookies { print("     set-cookie: \(shorten(cookie))") }
     if actual != status {
         print("     expected \(status)")
         deviations += 1
     }
-    return Answer(status: actual, body: body, bodyText: bodyText)
+    return Answer(status: actual, body: body, bodyText: bodyText, cookies: setCookies)
 }
 
 let fixture = try await EmulatorFixture.start()
@@ -83,9 +89,10 @@ for mode in InvocationMode.allCases {
     print("   → GET \(fixture.baseURL)/oauth2/authorize?response_type=code&client_id=…&code_challenge=…")
     print("   ← 302 \(fixture.redirectURI)?code=\(shorten(code))&state=harness")
 
-    print("2. sign-in: the app exchanges the code")
+    print("2. sign-in: the app exchanges the code; the refresh token comes back as an HttpOnly cookie")
+    let origin = environment["AUTH_ALLOWED_ORIGINS"]?.split(separator: ",").first.map(String.init) ?? "http://localhost:3000"
     let signIn = try await call(
-        "sign-in", "POST", "/auth/sign-in", headers: ["content-type": "application/json"],
+        "sign-in", "POST", "/auth/sign-in", headers: ["content-type": "application/json", "origin": origin],
         body: #"{"code":"\#(code)","code_verifier":"\#(verifier)","redirect_uri":"\#(fixture.redirectURI)"}"#,
         expect: 200, mode: mode, environment: environment)
     guard let token = signIn.body["access_token"] as? String else {
@@ -93,20 +100,54 @@ for mode in InvocationMode.allCases {
         deviations += 1
         continue
     }
-    let bearer = ["authorization": "Bearer \(token)"]
+    // What a browser would send back: the name=value part of the cookie.
+    guard let sessionCookie = signIn.cookies.first(where: { $0.hasPrefix("__Host-refresh_token=") })?.split(separator: ";").first.map(String.init),
+        signIn.cookies.first?.contains("HttpOnly") == true
+    else {
+        print("   ✗ no HttpOnly __Host-refresh_token cookie in the sign-in response")
+        deviations += 1
+        continue
+    }
+    let csrf = ["x-requested-with": "XMLHttpRequest", "origin": origin]
 
     print("3. me: who is signed in?")
-    let me = try await call("me", "GET", "/auth/me", headers: bearer, expect: 200, mode: mode, environment: environment)
+    let me = try await call("me", "GET", "/auth/me", headers: ["authorization": "Bearer \(token)"], expect: 200, mode: mode, environment: environment)
     if me.body["username"] as? String != fixture.username {
         print("   ✗ expected username \(fixture.username)")
         deviations += 1
     }
 
-    print("4. logout: revoke the session (GlobalSignOut)")
-    _ = try await call("logout", "GET", "/auth/logout", headers: bearer, expect: 200, mode: mode, environment: environment)
+    print("4. refresh: the cookie (sent by the browser on its own) buys a new access token")
+    let refreshed = try await call(
+        "refresh", "POST", "/auth/refresh", headers: csrf, cookies: [sessionCookie], expect: 200, mode: mode, environment: environment)
+    guard let newToken = refreshed.body["access_token"] as? String, newToken != token else {
+        print("   ✗ refresh gave no new access token")
+        deviations += 1
+        continue
+    }
 
-    print("5. me again with the revoked token: refused")
-    let after = try await call("me", "GET", "/auth/me", headers: bearer, expect: 403, mode: mode, environment: environment)
+    print("5. me with the new access token")
+    _ = try await call("me", "GET", "/auth/me", headers: ["authorization": "Bearer \(newToken)"], expect: 200, mode: mode, environment: environment)
+
+    print("6. logout: GlobalSignOut with the bearer, the refresh token revoked, the cookie cleared")
+    let loggedOut = try await call(
+        "logout", "POST", "/auth/logout", headers: csrf.merging(["authorization": "Bearer \(newToken)"]) { a, _ in a }, cookies: [sessionCookie],
+        expect: 200, mode: mode, environment: environment)
+    if !loggedOut.cookies.contains(where: { $0.hasPrefix("__Host-refresh_token=;") && $0.contains("Max-Age=0") }) {
+        print("   ✗ logout did not clear the refresh cookie")
+        deviations += 1
+    }
+
+    print("7. refresh with the revoked cookie: refused, and the cookie is cleared")
+    let refused = try await call(
+        "refresh", "POST", "/auth/refresh", headers: csrf, cookies: [sessionCookie], expect: 401, mode: mode, environment: environment)
+    if refused.body["code"] as? String != "invalid_grant" {
+        print("   ✗ expected code invalid_grant")
+        deviations += 1
+    }
+
+    print("8. me again with the signed-out token: refused")
+    let after = try await call("me", "GET", "/auth/me", headers: ["authorization": "Bearer \(newToken)"], expect: 403, mode: mode, environment: environment)
     if after.body["code"] as? String != "token_revoked" {
         print("   ✗ expected code token_revoked")
         deviations += 1

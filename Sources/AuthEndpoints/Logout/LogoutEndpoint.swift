@@ -72,6 +72,24 @@ public struct LogoutEndpoint: Sendable {
             credentials = nil
         }
 
+        // GlobalSignOut first: it revokes every token of the user, the refresh token included,
+        // so the revocation after it only makes sure. (The other order would revoke the access
+        // token with the refresh token it came from, and GlobalSignOut would then be refused.)
+        if let credentials {
+            do {
+                try await client.globalSignOut(accessToken: credentials.token, deadline: deadline)
+            } catch {
+                // Cognito already considers the access token dead: with a refresh token to revoke,
+                // the logout goes on; without one, Cognito's refusal is the answer.
+                let alreadyDead: Bool
+                if case .notAuthorized = error { alreadyDead = true } else { alreadyDead = false }
+                if !(alreadyDead && refreshToken != nil) {
+                    let problem = ErrorTable.logout(error)
+                    context.logger.warning("logout failed", metadata: problem.logMetadata)
+                    return problem.response
+                }
+            }
+        }
         var clearCookie = false
         if let refreshToken {
             do {
@@ -82,23 +100,13 @@ public struct LogoutEndpoint: Sendable {
                 // token): there is nothing left to revoke, and the cookie is worthless.
                 case .invalidGrant, .invalidRequest: break
                 default:
+                    // Not confirmed revoked: the cookie stays so the logout can be retried.
                     let problem = ErrorTable.logout(error)
                     context.logger.warning("logout failed: refresh token not revoked", metadata: problem.logMetadata)
                     return problem.response
                 }
             }
             clearCookie = session.delivery == .cookie
-        }
-        if let credentials {
-            do {
-                try await client.globalSignOut(accessToken: credentials.token, deadline: deadline)
-            } catch {
-                var problem = ErrorTable.logout(error)
-                context.logger.warning("logout failed", metadata: problem.logMetadata)
-                // The refresh token is already revoked: the cookie goes even though this failed.
-                if clearCookie { problem.headers.append(("Set-Cookie", cookie.clearing)) }
-                return problem.response
-            }
         }
         context.logger.info("logout succeeded", metadata: ["global_sign_out": "\(credentials != nil)", "refresh_token_revoked": "\(refreshToken != nil)"])
         var response = JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL))
