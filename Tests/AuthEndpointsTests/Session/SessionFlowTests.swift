@@ -1,0 +1,182 @@
+import AuthCore
+import FoundationEssentials
+import JSONValue
+import LambdaKit
+import LocalHarness
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import AuthEndpoints
+
+/// Issue 11: a browser-style session against the local Cognito emulator over real HTTP.
+@Suite(.serialized) struct SessionFlowTests {
+    let logger = Logger(label: "session-tests")
+    static let origin = "http://localhost:3000"
+    static let csrf: [(String, String)] = [("X-Requested-With", "XMLHttpRequest"), ("Origin", origin)]
+
+    func context() -> LambdaContext {
+        LambdaContext(requestId: "test", deadline: .now() + .seconds(10), logger: logger)
+    }
+
+    func json(_ response: HTTPResponse) throws -> [String: JSONValue] {
+        try #require(try JSONValue.parse(response.body).objectValue)
+    }
+
+    /// The `name=value` a browser would send back for the refresh cookie a response sets.
+    func sessionCookie(_ response: HTTPResponse) -> String? {
+        response.headers["Set-Cookie"].first { $0.hasPrefix("__Host-refresh_token=") && !$0.hasPrefix("__Host-refresh_token=;") }?
+            .split(separator: ";").first.map(String.init)
+    }
+
+    func isClearing(_ response: HTTPResponse) -> Bool {
+        response.headers["Set-Cookie"] == ["__Host-refresh_token=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict"]
+    }
+
+    func post(_ path: String, headers: [(String, String)] = [], cookies: [String] = [], body: String? = nil) -> HTTPRequest {
+        HTTPRequest(method: "POST", rawPath: path, headers: HTTPHeaders(headers), cookies: cookies, body: Array((body ?? "").utf8))
+    }
+
+    func signInThroughHostedUI(_ fixture: EmulatorFixture, _ handler: HTTPHandler) async throws -> HTTPResponse {
+        let verifier = EmulatorFixture.makeCodeVerifier()
+        let code = try await fixture.authorizationCode(codeVerifier: verifier)
+        return try await handler(
+            post("/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", Self.origin)],
+                 body: #"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#),
+            context())
+    }
+
+    @Test func cookieSessionSignInRefreshLogoutThenTheCookieIsDead() async throws {
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
+        do {
+            let environment = fixture.environment
+            let signIn = try EndpointFactory.signIn(environment: environment, logger: logger)
+            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+            let me = try EndpointFactory.me(environment: environment, logger: logger)
+            let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+
+            let signedIn = try await signInThroughHostedUI(fixture, signIn)
+            #expect(signedIn.status == 200)
+            #expect(Set(try json(signedIn).keys) == ["access_token", "token_type", "expires_in"], "the body stays as before")
+            let cookie = try #require(sessionCookie(signedIn))
+            #expect(signedIn.headers["Set-Cookie"].first?.hasSuffix("; Path=/; Max-Age=2592000; Secure; HttpOnly; SameSite=Strict") == true)
+
+            let refreshed = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
+            #expect(refreshed.status == 200)
+            #expect(refreshed.headers["Set-Cookie"].isEmpty, "no rotation: the cookie is left alone")
+            #expect(refreshed.headers["Cache-Control"] == ["no-store"])
+            let token = try #require(try json(refreshed)["access_token"]?.stringValue)
+            let user = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+            #expect(user.status == 200)
+
+            let loggedOut = try await logout(
+                post("/auth/logout", headers: Self.csrf + [("Authorization", "Bearer \(token)")], cookies: [cookie]), context())
+            #expect(loggedOut.status == 200)
+            #expect(isClearing(loggedOut))
+
+            let dead = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
+            #expect(dead.status == 401)
+            #expect(try json(dead)["code"] == .string("invalid_grant"))
+            #expect(isClearing(dead), "a dead cookie is cleared")
+            let revoked = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+            #expect(try json(revoked)["code"] == .string("token_revoked"))
+        }
+        await fixture.shutdown()
+    }
+
+    @Test func logoutWithOnlyTheCookieRevokesTheRefreshTokenAndTheAccessTokensFromIt() async throws {
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
+        do {
+            let environment = fixture.environment
+            let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
+            let cookie = try #require(sessionCookie(signedIn))
+            let token = try #require(try json(signedIn)["access_token"]?.stringValue)
+            let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+            let loggedOut = try await logout(post("/auth/logout", headers: Self.csrf, cookies: [cookie]), context())
+            #expect(loggedOut.status == 200)
+            #expect(isClearing(loggedOut))
+            let me = try EndpointFactory.me(environment: environment, logger: logger)
+            let after = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+            #expect(after.status == 403, "/oauth2/revoke also revokes the access tokens issued from the refresh token")
+            // Neither credential: the bearer guard's 403 as before.
+            let bare = try await logout(post("/auth/logout"), context())
+            #expect(bare.status == 403)
+            #expect(try json(bare)["code"] == .string("not_authenticated"))
+        }
+        await fixture.shutdown()
+    }
+
+    @Test func bodyDeliveryForNativeApps() async throws {
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
+        do {
+            var environment = fixture.environment
+            environment["AUTH_REFRESH_TOKEN_DELIVERY"] = "body"
+            environment["AUTH_ALLOWED_ORIGINS"] = nil
+            let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
+            #expect(signedIn.status == 200)
+            #expect(signedIn.headers["Set-Cookie"].isEmpty)
+            let refreshToken = try #require(try json(signedIn)["refresh_token"]?.stringValue)
+            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+            let body = #"{"refresh_token":"\#(refreshToken)"}"#
+            // Native apps send neither X-Requested-With nor Origin.
+            let refreshed = try await refresh(post("/auth/refresh", headers: [("Content-Type", "application/json")], body: body), context())
+            #expect(refreshed.status == 200)
+            #expect(try json(refreshed)["refresh_token"] == nil, "no rotation: no new refresh token")
+            let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+            #expect(try await logout(post("/auth/logout", headers: [("Content-Type", "application/json")], body: body), context()).status == 200)
+            let dead = try await refresh(post("/auth/refresh", headers: [("Content-Type", "application/json")], body: body), context())
+            #expect(dead.status == 401)
+            #expect(dead.headers["Set-Cookie"].isEmpty)
+        }
+        await fixture.shutdown()
+    }
+
+    /// Every refusal happens before Cognito: the domain points at a closed port, so any call would
+    /// come back as a 502, never as the refusal expected.
+    @Test func refusalsCostNoCognitoCall() async throws {
+        let environment = [
+            "COGNITO_USER_POOL_ID": "us-east-1_Abc123", "COGNITO_CLIENT_ID": "client", "COGNITO_REGION": "us-east-1",
+            "COGNITO_DOMAIN": "http://127.0.0.1:9", "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9",
+            "COGNITO_REDIRECT_URI": "http://localhost:3000/callback", "AUTH_ALLOWED_ORIGINS": Self.origin,
+        ]
+        let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+        let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+        let signIn = try EndpointFactory.signIn(environment: environment, logger: logger)
+        let token = "eyJjdHkiOiJKV1QifQ.a.b.c.d"
+        let cases: [(HTTPHandler, HTTPRequest, Int, String)] = [
+            (refresh, post("/auth/refresh", headers: [("Origin", Self.origin)], cookies: ["__Host-refresh_token=\(token)"]), 403, "csrf_check_failed"),
+            (refresh, post("/auth/refresh", headers: [("X-Requested-With", "x"), ("Origin", "https://evil.example")], cookies: ["__Host-refresh_token=\(token)"]), 403, "origin_not_allowed"),
+            (refresh, post("/auth/refresh", headers: Self.csrf, cookies: ["__Host-refresh_token=\(token)", "__Host-refresh_token=\(token)x"]), 400, "invalid_request"),
+            (refresh, post("/auth/refresh", headers: Self.csrf, cookies: ["__Host-refresh_token=a%2Fb"]), 400, "invalid_refresh_token"),
+            (refresh, post("/auth/refresh", headers: Self.csrf), 401, "missing_refresh_token"),
+            (refresh, HTTPRequest(method: "GET", rawPath: "/auth/refresh", headers: HTTPHeaders(Self.csrf), cookies: ["__Host-refresh_token=\(token)"]), 405, "method_not_allowed"),
+            (logout, post("/auth/logout", headers: [("Origin", Self.origin)], cookies: ["__Host-refresh_token=\(token)"]), 403, "csrf_check_failed"),
+            (logout, post("/auth/logout", headers: [("X-Requested-With", "x"), ("Origin", "https://evil.example")], cookies: ["__Host-refresh_token=\(token)"]), 403, "origin_not_allowed"),
+            (signIn, post("/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", "https://evil.example")], body: #"{"code":"abc","code_verifier":"\#(String(repeating: "v", count: 43))"}"#), 403, "origin_not_allowed"),
+        ]
+        for (handler, request, status, code) in cases {
+            let response = try await handler(request, context())
+            #expect(response.status == status, "\(request.rawPath) \(code)")
+            #expect(try json(response)["code"] == .string(code))
+            #expect(response.headers["Set-Cookie"].isEmpty, "a refusal before Cognito leaves the cookie alone")
+        }
+    }
+
+    @Test func aCognitoOutageDoesNotSignAnyoneOut() async throws {
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
+        do {
+            let environment = fixture.environment
+            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+            let cookie = "__Host-refresh_token=\(try await fixture.signIn().refreshToken)"
+            for fault in [#"{"operation":"Token","kind":"status5xx","count":1}"#, #"{"operation":"Token","kind":"throttle","count":1}"#, #"{"operation":"Token","kind":"malformed","count":1}"#] {
+                try await fixture.addFaults(fault)
+                let response = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
+                #expect(response.status == 502 || response.status == 503, "\(fault)")
+                #expect(response.headers["Set-Cookie"].isEmpty, "\(fault): the cookie must survive an outage")
+            }
+            #expect(try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context()).status == 200)
+        }
+        await fixture.shutdown()
+    }
+}
