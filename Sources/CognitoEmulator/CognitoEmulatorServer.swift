@@ -33,16 +33,19 @@ public final class CognitoEmulatorServer: Sendable {
         guard options.accessTokenLifetime > 0, options.refreshTokenLifetime > 0, options.authorizationCodeLifetime > 0 else {
             throw EmulatorConfigurationError("lifetimes must be positive")
         }
+        guard (0...60).contains(options.rotationGraceSeconds) else {
+            throw EmulatorConfigurationError("rotation grace period must be 0...60 seconds (Cognito's RetryGracePeriodSeconds range)")
+        }
         // Generating RSA keys takes up to a second: on NIO's blocking pool, not on a cooperative
         // thread of the caller's concurrency pool.
         let core = try await NIOThreadPool.singleton.runIfActive { try EmulatorCore(options: options) }
         let router = makeRouter(core)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let (addresses, continuation) = AsyncStream<SocketAddress?>.makeStream()
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.yield(channel.localAddress)
                 continuation.finish()
             },
             logger: options.logger
@@ -54,11 +57,16 @@ public final class CognitoEmulatorServer: Sendable {
             defer { continuation.finish() }
             try await group.run()
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
+        var iterator = addresses.makeAsyncIterator()
+        guard let address = await iterator.next() else {
             // The server stopped before it was listening: surface its error (e.g. port in use).
             try await task.value
             throw EmulatorConfigurationError("the server stopped before it was listening")
+        }
+        let port = address?.port ?? 0
+        // Judged on the address actually bound (a host name like `localhost` may resolve either way).
+        if !PeerAccessPolicy.isLoopback(address) {
+            options.warningHandler(exposureWarning(host: options.host, port: port, unsafeExpose: options.unsafeExpose))
         }
         return CognitoEmulatorServer(options: options, port: port, core: core, group: group, task: task)
     }
@@ -112,6 +120,15 @@ public final class CognitoEmulatorServer: Sendable {
         core.clock.advance(by: seconds)
     }
 
+    /// The one line printed when the bind is reachable from other machines.
+    static func exposureWarning(host: String, port: Int, unsafeExpose: Bool) -> String {
+        let access =
+            unsafeExpose
+            ? "--unsafe-expose is set: the control API (/_emulator/*) and credentials in the /oauth2/authorize query are open to every peer"
+            : "the control API (/_emulator/*) and credentials in the /oauth2/authorize query are disabled for non-loopback peers"
+        return "cognito-emulator: WARNING: listening on \(host) port \(port), reachable from other machines; no TLS (tokens and passwords cross the network in clear text); \(access)"
+    }
+
     static func shellQuote(_ value: String) -> String {
         "'" + value.replacing("'", with: #"'\''"#) + "'"
     }
@@ -124,6 +141,7 @@ public final class CognitoEmulatorServer: Sendable {
         let resources = OAuthResourceEndpoints(core: core)
         let wellKnown = WellKnown(core: core)
         let control = ControlAPI(core: core)
+        let peers = LoopbackOnlyMiddleware(policy: core.peers)
 
         router.post("/", use: api.handle)
         router.get(":poolId/.well-known/jwks.json", use: wellKnown.jwks)
@@ -137,12 +155,13 @@ public final class CognitoEmulatorServer: Sendable {
         }
         router.post("oauth2/revoke", use: resources.revoke)
         router.get("logout", use: hosted.logout)
-        router.post("_emulator/faults", use: control.addFaults)
-        router.get("_emulator/faults", use: control.listFaults)
-        router.delete("_emulator/faults", use: control.clearFaults)
-        router.get("_emulator/clock", use: control.clock)
-        router.post("_emulator/clock", use: control.clock)
-        router.get("_emulator/health", use: control.health)
+        router.group("_emulator").add(middleware: peers)
+            .post("faults", use: control.addFaults)
+            .get("faults", use: control.listFaults)
+            .delete("faults", use: control.clearFaults)
+            .get("clock", use: control.clock)
+            .post("clock", use: control.clock)
+            .get("health", use: control.health)
         return router
     }
 }

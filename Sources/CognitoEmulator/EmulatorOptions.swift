@@ -1,10 +1,20 @@
 import FoundationEssentials
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything that shapes one emulated user pool with one app client.
 public struct EmulatorOptions: Sendable {
     /// Interface to bind; loopback by default (the emulator has no TLS and no real secrets).
     public var host: String = "127.0.0.1"
+    /// Off: the control API (`/_emulator/*`) and credentials in the `/oauth2/authorize` query
+    /// answer only loopback peers, whatever `host` is. On (`--unsafe-expose`): every peer that
+    /// reaches the port may shift the clock, inject faults and log in by URL.
+    public var unsafeExpose: Bool = false
     /// 0 = any free port (tests); the bound port is in `CognitoEmulatorServer.port`.
     public var port: Int = 0
     public var region: String = "us-east-1"
@@ -22,6 +32,14 @@ public struct EmulatorOptions: Sendable {
     public var accessTokenLifetime: Int = 3600
     /// Refresh token lifetime, seconds (Cognito's default is 30 days).
     public var refreshTokenLifetime: Int = 30 * 24 * 3600
+    /// Cognito's refresh token rotation (`RefreshTokenRotation.Feature = ENABLED`): every
+    /// refresh returns a new refresh token and the submitted one stops working after
+    /// `rotationGraceSeconds`; REFRESH_TOKEN_AUTH is then refused, as Cognito does.
+    /// Off: a refresh returns new access and ID tokens only.
+    public var refreshTokenRotation: Bool = false
+    /// `RetryGracePeriodSeconds`, 0...60: how long a rotated-out refresh token still works
+    /// (for client retries). 0 = invalid at once.
+    public var rotationGraceSeconds: Int = 0
     /// Authorization code lifetime, seconds (Cognito: 5 minutes).
     public var authorizationCodeLifetime: Int = 300
     /// Users of the pool; the built-in demo user by default.
@@ -32,11 +50,20 @@ public struct EmulatorOptions: Sendable {
     /// The control endpoint `/_emulator/clock` can shift it further at run time.
     public var now: (@Sendable () -> Double)? = nil
     public var logger: Logger = Logger(label: "cognito-emulator")
+    /// Receives start-up warnings, one line each without the newline (e.g. a bind that other
+    /// machines can reach). Standard error by default; tests capture it.
+    public var warningHandler: @Sendable (String) -> Void = EmulatorOptions.writeToStandardError
 
     public init() {}
 
     /// The AWS-form issuer the emulator puts in every token (only the endpoints are local).
     public var issuer: String { "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)" }
+
+    /// Writes `line` and a newline to file descriptor 2 in one `write`.
+    @Sendable public static func writeToStandardError(_ line: String) {
+        var bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
 }
 
 /// One user of the emulated pool. JSON shape (users file):
@@ -76,8 +103,9 @@ public struct EmulatorUser: Sendable, Codable, Hashable {
     public static func load(fromFile path: String) throws -> [EmulatorUser] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let users = try JSONDecoder().decode([EmulatorUser].self, from: data)
-        var seen = Set<String>()
-        for user in users where !seen.insert(user.username).inserted {
+        // Byte-exact, as the store looks users up.
+        var seen = Set<[UInt8]>()
+        for user in users where !seen.insert(Exact.key(user.username)).inserted {
             throw EmulatorConfigurationError("duplicate username in users file: \(user.username)")
         }
         return users

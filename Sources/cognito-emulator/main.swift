@@ -12,7 +12,11 @@ import Darwin
 
 let usage = """
     usage: cognito-emulator [options]
-      --host HOST               interface to bind (default 127.0.0.1)
+      --host HOST               interface to bind (default 127.0.0.1). Any other interface is
+                                reachable from other machines, without TLS: a warning is printed,
+                                and the control API and query-string logins answer only loopback peers
+      --unsafe-expose           let every peer use the control API (/_emulator/*) and log in with
+                                credentials in the /oauth2/authorize query (trusted networks only)
       --port PORT               port, 0 = any free port (default 9229)
       --region REGION           (default us-east-1)
       --pool-id ID              user pool id (default us-east-1_EmuLocal1)
@@ -23,6 +27,9 @@ let usage = """
       --users FILE              users JSON: [{"username","password","attributes":{...},"groups":[...]}]
                                 (default: demo / Passw0rd!, demo@example.com, group users)
       --token-lifetime SECONDS  access and ID token lifetime (default 3600)
+      --refresh-token-rotation  each refresh returns a new refresh token and retires the old one
+                                (Cognito's refresh token rotation; REFRESH_TOKEN_AUTH is then refused)
+      --rotation-grace-seconds N  how long a rotated-out refresh token still works, 0..60 (default 0)
       --key-file PEM            signing keys (one or two RSA private keys); created if missing
       --clock EPOCH_SECONDS     start the emulator's clock at this time (it then runs normally)
       --print-env-file PATH     write the export lines to PATH (atomically) once listening
@@ -75,6 +82,11 @@ while let argument = remaining.popFirst() {
     }
     switch argument {
     case "--host": options.host = value(for: argument)
+    case "--unsafe-expose": options.unsafeExpose = true
+    case "--refresh-token-rotation": options.refreshTokenRotation = true
+    case "--rotation-grace-seconds":
+        guard let seconds = Int(value(for: argument)), (0...60).contains(seconds) else { fail("--rotation-grace-seconds must be an integer 0...60") }
+        options.rotationGraceSeconds = seconds
     case "--port":
         guard let port = Int(value(for: argument)), (0...65535).contains(port) else { fail("--port must be 0...65535") }
         options.port = port

@@ -10,14 +10,24 @@ struct HostedUI: Sendable {
     func authorize(_ request: Request, context: EmulatorContext) async throws -> Response {
         var request = request
         let bytes = request.method == .post ? try await EmulatorCore.collectBody(&request) : []
-        let params = EmulatorCore.queryParameters(request).merged(with: FormParameters(FormEncoding.parse(String(decoding: bytes, as: UTF8.self))))
+        let query = EmulatorCore.queryParameters(request)
+        // Logging in by URL skips the form (scripts, tests). From another machine it would put
+        // a password in proxy logs and browser history over a connection without TLS, and let
+        // any peer script logins: loopback peers only, unless --unsafe-expose. The login form
+        // (credentials in a POST body) stays open to everyone, as a hosted UI is.
+        if query.has("username") || query.has("password"), !core.peers.allowsPrivileged(peer: context.remoteAddress) {
+            return Responses.forbiddenPeer(
+                "credentials in the /oauth2/authorize query are accepted only from loopback peers; post the login form instead (or start the emulator with --unsafe-expose)"
+            )
+        }
+        let params = query.merged(with: FormParameters(FormEncoding.parse(String(decoding: bytes, as: UTF8.self))))
         return try await core.applyingFaults("Authorize", style: .oauth, context: context, requestId: UUIDString.random()) {
             // No redirect for an unknown client or an unregistered redirect_uri: the error
-            // must not go to an address the client never registered.
-            guard params["client_id"] == core.options.clientId else {
+            // must not go to an address the client never registered. Both compared byte-exactly.
+            guard Exact.equals(params["client_id"], core.options.clientId) else {
                 return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_client</p>"), status: 400)
             }
-            guard let redirectURI = params["redirect_uri"], core.options.redirectURIs.contains(redirectURI) else {
+            guard let redirectURI = params["redirect_uri"], Exact.contains(core.options.redirectURIs, redirectURI) else {
                 return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
             }
             let state = params["state"]
@@ -28,20 +38,20 @@ struct HostedUI: Sendable {
                 return Responses.redirect(Self.append(pairs, to: redirectURI))
             }
             switch params["response_type"] {
-            case "code": break
+            case let type? where Exact.equals(type, "code"): break
             case nil: return fail("invalid_request", "response_type is required")
             default: return fail("unsupported_response_type", "only response_type=code is supported")
             }
             let scopes: [String]
             if let requested = params["scope"], !requested.trimmingSpaces.isEmpty {
                 scopes = requested.split(whereSeparator: { $0 == " " || $0 == "+" }).map(String.init)
-                guard scopes.allSatisfy({ core.options.allowedScopes.contains($0) }) else { return fail("invalid_scope", "invalid_scope") }
+                guard scopes.allSatisfy({ Exact.contains(core.options.allowedScopes, $0) }) else { return fail("invalid_scope", "invalid_scope") }
             } else {
                 scopes = core.options.allowedScopes
             }
             let challenge = params["code_challenge"]
             let method = challenge == nil ? nil : (params["code_challenge_method"] ?? "plain")
-            if let method, method != "S256", method != "plain" {
+            if let method, !Exact.contains(["S256", "plain"], method) {
                 return fail("invalid_request", "code_challenge_method must be S256 or plain")
             }
             guard let username = params["username"], let password = params["password"] else {
@@ -68,18 +78,19 @@ struct HostedUI: Sendable {
     func logout(_ request: Request, context: EmulatorContext) async throws -> Response {
         let params = EmulatorCore.queryParameters(request)
         return try await core.applyingFaults("Logout", style: .oauth, context: context, requestId: UUIDString.random()) {
-            guard params["client_id"] == core.options.clientId else {
+            guard Exact.equals(params["client_id"], core.options.clientId) else {
                 return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_client</p>"), status: 400)
             }
+            // Sign-out and sign-in redirects are open-redirect decisions: byte-exact.
             let signOutURIs = core.options.logoutURIs.isEmpty ? core.options.redirectURIs : core.options.logoutURIs
             if let logoutURI = params["logout_uri"] {
-                guard signOutURIs.contains(logoutURI) else {
+                guard Exact.contains(signOutURIs, logoutURI) else {
                     return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
                 }
                 return Responses.redirect(logoutURI)
             }
             if let redirectURI = params["redirect_uri"], params["response_type"] != nil {
-                guard core.options.redirectURIs.contains(redirectURI) else {
+                guard Exact.contains(core.options.redirectURIs, redirectURI) else {
                     return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
                 }
                 return Responses.redirect("/oauth2/authorize?" + FormEncoding.encode(params.pairs.map { ($0.name, $0.value) }))
@@ -94,7 +105,7 @@ struct HostedUI: Sendable {
 
     private func loginForm(_ params: FormParameters, error: String?) -> String {
         // Everything but the credentials goes back as hidden fields; never echo the password.
-        let hidden = params.pairs.filter { $0.name != "username" && $0.name != "password" }.map {
+        let hidden = params.pairs.filter { !Exact.equals($0.name, "username") && !Exact.equals($0.name, "password") }.map {
             "<input type=\"hidden\" name=\"\(Responses.htmlEscape($0.name))\" value=\"\(Responses.htmlEscape($0.value))\">"
         }.joined(separator: "\n")
         let errorLine = error.map { "<p id=\"error\">\(Responses.htmlEscape($0))</p>" } ?? ""

@@ -7,16 +7,21 @@ struct JSONAPI: Sendable {
     let core: EmulatorCore
 
     static let targetPrefix = "AWSCognitoIdentityProviderService."
-    static let operations: Set<String> = ["GetUser", "GlobalSignOut", "RevokeToken", "InitiateAuth"]
+    static let authFlows = [
+        "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH",
+        "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH",
+    ]
+    static let operations: Set<String> = ["GetUser", "GlobalSignOut", "RevokeToken", "InitiateAuth", "GetTokensFromRefreshToken"]
 
     func handle(_ request: Request, context: EmulatorContext) async throws -> Response {
         let requestId = UUIDString.random()
-        guard let target = request.headers[Responses.amzTarget], target.hasPrefix(Self.targetPrefix),
-            Self.operations.contains(String(target.dropFirst(Self.targetPrefix.count)))
+        // Byte-exact: `\u{212A}` (KELVIN SIGN) would otherwise select GetTokensFromRefreshToken.
+        guard let target = request.headers[Responses.amzTarget], target.utf8.starts(with: Self.targetPrefix.utf8),
+            case let operation = String(decoding: target.utf8.dropFirst(Self.targetPrefix.utf8.count), as: UTF8.self),
+            Exact.contains(Self.operations, operation)
         else {
             return Responses.awsError("UnknownOperationException", nil, requestId: requestId, typePrefix: "com.amazon.coral.service#")
         }
-        let operation = String(target.dropFirst(Self.targetPrefix.count))
         var request = request
         let bytes: [UInt8]
         do {
@@ -32,6 +37,7 @@ struct JSONAPI: Sendable {
             case "GetUser": return await getUser(body, requestId: requestId)
             case "GlobalSignOut": return await globalSignOut(body, requestId: requestId)
             case "RevokeToken": return await revokeToken(body, requestId: requestId)
+            case "GetTokensFromRefreshToken": return try await getTokensFromRefreshToken(body, requestId: requestId)
             default: return try await initiateAuth(body, requestId: requestId)
             }
         }
@@ -63,7 +69,7 @@ struct JSONAPI: Sendable {
         guard let token = body["Token"]?.stringValue else { return missing("token", requestId) }
         guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
         // Client authentication failures are UnauthorizedException in RevokeToken's documented error set.
-        guard clientId == core.options.clientId else {
+        guard Exact.equals(clientId, core.options.clientId) else {
             return Responses.awsError("UnauthorizedException", "Invalid client id or client secret.", requestId: requestId)
         }
         if let configured = core.options.clientSecret {
@@ -72,60 +78,67 @@ struct JSONAPI: Sendable {
             }
         }
         // Only refresh tokens can be revoked; an access or ID token (a JWS) is the wrong type.
-        if token.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
+        if Exact.split(token, on: UInt8(ascii: ".")).count == 3 {
             return Responses.awsError("UnsupportedTokenTypeException", "Unsupported token type.", requestId: requestId)
         }
         if let session = await core.store.session(forRefreshToken: token) {
-            guard session.clientId == clientId else {
+            guard Exact.equals(session.clientId, clientId) else {
                 return Responses.awsError("UnauthorizedException", "Token was not issued to this client.", requestId: requestId)
             }
+            // The session: this refresh token, its rotation chain and their access tokens.
             await core.store.revokeSession(refreshToken: token)
         }
-        // RFC 7009 semantics: an unknown token is not an error.
+        // RFC 7009 semantics: an unknown or already revoked token is not an error.
         return Responses.awsJSON(.object([]), requestId: requestId)
     }
 
     private func initiateAuth(_ body: [String: JSONValue], requestId: String) async throws -> Response {
         guard let flow = body["AuthFlow"]?.stringValue else { return missing("authFlow", requestId) }
         guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
-        guard clientId == core.options.clientId else {
+        guard Exact.equals(clientId, core.options.clientId) else {
             return Responses.awsError("ResourceNotFoundException", "User pool client \(clientId) does not exist.", requestId: requestId)
         }
-        var parameters: [String: String] = [:]
+        // Keyed by the names' bytes: a String key would take "REFRESH_TO\u{212A}EN" (KELVIN
+        // SIGN) for REFRESH_TOKEN. (Top-level members are read from JSONValue's String-keyed
+        // object; none of the names read there has another canonically equivalent spelling.)
+        var parameters: [[UInt8]: String] = [:]
         for (name, value) in body["AuthParameters"]?.objectValue ?? [:] {
-            if let text = value.stringValue { parameters[name] = text }
+            if let text = value.stringValue { parameters[Exact.key(name)] = text }
         }
+        func parameter(_ name: String) -> String? { parameters[Exact.key(name)] }
         let now = core.clock.seconds
-        switch flow {
+        // The switch below matches by canonical equivalence; admitting only byte-exact flow
+        // names first makes it exact ("REFRESH_TO\u{212A}EN_AUTH" is not REFRESH_TOKEN_AUTH).
+        switch Exact.contains(Self.authFlows, flow) ? flow : "" {
         case "USER_PASSWORD_AUTH":
-            guard let username = parameters["USERNAME"] else { return invalid("Missing required parameter USERNAME", requestId) }
-            guard let password = parameters["PASSWORD"] else { return invalid("Missing required parameter PASSWORD", requestId) }
-            if let failure = checkSecretHash(parameters["SECRET_HASH"], usernames: [username], requestId: requestId) { return failure }
+            guard let username = parameter("USERNAME") else { return invalid("Missing required parameter USERNAME", requestId) }
+            guard let password = parameter("PASSWORD") else { return invalid("Missing required parameter PASSWORD", requestId) }
+            if let failure = checkSecretHash(parameter("SECRET_HASH"), usernames: [username], requestId: requestId) { return failure }
             guard let user = core.store.authenticate(username: username, password: password) else {
                 return Responses.awsError("NotAuthorizedException", "Incorrect username or password.", requestId: requestId)
             }
-            let session = await core.store.createSession(
+            let (session, refreshToken) = await core.store.createSession(
                 username: user.username, clientId: clientId, scopes: [EmulatorCore.adminScope], authTime: now,
                 refreshExpiresAt: core.clock.now + Double(core.options.refreshTokenLifetime)
             )
-            let tokens = try core.minter.mint(user: user, session: session, now: now, includeIdToken: true, nonce: nil, includeRefreshToken: true)
+            let tokens = try core.minter.mint(user: user, session: session, now: now, includeIdToken: true, nonce: nil, refreshToken: refreshToken)
             return authenticationResult(tokens, requestId: requestId)
         case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-            guard let refreshToken = parameters["REFRESH_TOKEN"] else { return invalid("Missing required parameter REFRESH_TOKEN", requestId) }
-            guard let session = await core.store.session(forRefreshToken: refreshToken), session.clientId == clientId,
-                let user = core.store.user(named: session.username)
-            else {
+            // Cognito: rotation requires this flow to be disabled on the app client
+            // (GetTokensFromRefreshToken does the rotating), so it answers as for any disabled flow.
+            if core.options.refreshTokenRotation { return invalid("Auth flow not enabled for this client", requestId) }
+            guard let refreshToken = parameter("REFRESH_TOKEN") else { return invalid("Missing required parameter REFRESH_TOKEN", requestId) }
+            guard let found = await core.store.session(forRefreshToken: refreshToken), let user = core.store.user(named: found.username) else {
                 return Responses.awsError("NotAuthorizedException", "Invalid Refresh Token", requestId: requestId)
             }
             // Cognito accepts a SECRET_HASH computed over the username or the sub here.
-            if let failure = checkSecretHash(parameters["SECRET_HASH"], usernames: [user.username, user.sub], requestId: requestId) { return failure }
-            if session.revoked {
-                return Responses.awsError("NotAuthorizedException", "Refresh Token has been revoked", requestId: requestId)
+            if let failure = checkSecretHash(parameter("SECRET_HASH"), usernames: [user.username, user.sub], requestId: requestId) { return failure }
+            let session: SessionRecord
+            switch await core.store.checkRefreshToken(refreshToken, clientId: clientId, now: core.clock.now, graceSeconds: 0) {
+            case .failure(let failure): return refreshError(failure, requestId)
+            case .success(let value): session = value
             }
-            guard session.refreshExpiresAt > core.clock.now else {
-                return Responses.awsError("NotAuthorizedException", "Refresh Token has expired", requestId: requestId)
-            }
-            let tokens = try core.minter.mint(user: user, session: session, now: now, includeIdToken: true, nonce: nil, includeRefreshToken: false)
+            let tokens = try core.minter.mint(user: user, session: session, now: now, includeIdToken: true, nonce: nil, refreshToken: nil)
             return authenticationResult(tokens, requestId: requestId)
         case "USER_SRP_AUTH", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH":
             return invalid("Auth flow not enabled for this client", requestId)
@@ -137,9 +150,52 @@ struct JSONAPI: Sendable {
         }
     }
 
+    /// The refresh API that rotation uses: `{"RefreshToken", "ClientId", "ClientSecret"?}` →
+    /// `{"AuthenticationResult": {...}}`, with a new RefreshToken when rotation is on.
+    private func getTokensFromRefreshToken(_ body: [String: JSONValue], requestId: String) async throws -> Response {
+        guard let refreshToken = body["RefreshToken"]?.stringValue else { return missing("refreshToken", requestId) }
+        guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
+        guard Exact.equals(clientId, core.options.clientId) else {
+            return Responses.awsError("ResourceNotFoundException", "User pool client \(clientId) does not exist.", requestId: requestId)
+        }
+        if let configured = core.options.clientSecret {
+            guard let secret = body["ClientSecret"]?.stringValue, ConstantTime.equals(configured, secret) else {
+                return Responses.awsError("NotAuthorizedException", "Unable to verify secret for client \(clientId)", requestId: requestId)
+            }
+        }
+        let redeemed = await core.store.redeemRefreshToken(
+            refreshToken, clientId: clientId, now: core.clock.now, rotate: core.options.refreshTokenRotation,
+            graceSeconds: Double(core.options.rotationGraceSeconds)
+        )
+        let session: SessionRecord, successor: String?
+        switch redeemed {
+        case .failure(let failure): return refreshError(failure, requestId)
+        case .success(let value): (session, successor) = value
+        }
+        guard let user = core.store.user(named: session.username) else {
+            return Responses.awsError("NotAuthorizedException", "Invalid Refresh Token", requestId: requestId)
+        }
+        let tokens = try core.minter.mint(user: user, session: session, now: core.clock.seconds, includeIdToken: true, nonce: nil, refreshToken: successor)
+        return Responses.awsJSON(.object([("AuthenticationResult", authenticationResultObject(tokens))]), requestId: requestId)
+    }
+
     // MARK: helpers
 
+    private func refreshError(_ failure: RefreshFailure, _ requestId: String) -> Response {
+        let message: String
+        switch failure {
+        case .revoked: message = "Refresh Token has been revoked"
+        case .expired: message = "Refresh Token has expired"
+        case .unknown, .otherClient, .rotatedOut: message = "Invalid Refresh Token"
+        }
+        return Responses.awsError("NotAuthorizedException", message, requestId: requestId)
+    }
+
     private func authenticationResult(_ tokens: MintedTokens, requestId: String) -> Response {
+        Responses.awsJSON(.object([("AuthenticationResult", authenticationResultObject(tokens)), ("ChallengeParameters", .object([]))]), requestId: requestId)
+    }
+
+    private func authenticationResultObject(_ tokens: MintedTokens) -> OrderedJSON {
         var result: [(String, OrderedJSON)] = [
             ("AccessToken", .string(tokens.accessToken)),
             ("ExpiresIn", .int(Int64(tokens.expiresIn))),
@@ -147,7 +203,7 @@ struct JSONAPI: Sendable {
         if let id = tokens.idToken { result.append(("IdToken", .string(id))) }
         if let refresh = tokens.refreshToken { result.append(("RefreshToken", .string(refresh))) }
         result.append(("TokenType", .string("Bearer")))
-        return Responses.awsJSON(.object([("AuthenticationResult", .object(result)), ("ChallengeParameters", .object([]))]), requestId: requestId)
+        return .object(result)
     }
 
     private func checkSecretHash(_ provided: String?, usernames: [String], requestId: String) -> Response? {

@@ -7,8 +7,8 @@ struct OAuthResourceEndpoints: Sendable {
 
     func userInfo(_ request: Request, context: EmulatorContext) async throws -> Response {
         try await core.applyingFaults("UserInfo", style: .oauth, context: context, requestId: UUIDString.random()) {
-            guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer "),
-                case let token = String(authorization.dropFirst(7)).trimmingSpaces, !token.isEmpty
+            guard let authorization = request.headers[.authorization], let credentials = Exact.credentials(authorization, scheme: "Bearer"),
+                case let token = credentials.trimmingSpaces, !token.isEmpty
             else {
                 return Responses.oauthError("invalid_request", "Access token is missing", status: 400)
             }
@@ -29,15 +29,16 @@ struct OAuthResourceEndpoints: Sendable {
                 claims = value.0
                 user = value.1
             }
-            guard claims.scopes.contains("openid") || claims.scopes.contains(EmulatorCore.adminScope) else {
+            func has(_ scope: String) -> Bool { Exact.contains(claims.scopes, scope) }
+            guard has("openid") || has(EmulatorCore.adminScope) else {
                 return invalidToken("Access token does not contain openid scope")
             }
-            let everything = claims.scopes.contains(EmulatorCore.adminScope) || claims.scopes.contains("profile")
-            var allowed: Set<String> = ["sub"]
-            if claims.scopes.contains("email") { allowed.formUnion(["email", "email_verified"]) }
-            if claims.scopes.contains("phone") { allowed.formUnion(["phone_number", "phone_number_verified"]) }
+            let everything = has(EmulatorCore.adminScope) || has("profile")
+            var allowed = ["sub"]
+            if has("email") { allowed += ["email", "email_verified"] }
+            if has("phone") { allowed += ["phone_number", "phone_number_verified"] }
             var members: [(String, OrderedJSON)] = []
-            for attribute in user.attributes where everything || allowed.contains(attribute.name) {
+            for attribute in user.attributes where everything || Exact.contains(allowed, attribute.name) {
                 members.append((attribute.name, .string(attribute.value)))
             }
             members.append(("username", .string(user.username)))
@@ -55,14 +56,16 @@ struct OAuthResourceEndpoints: Sendable {
             }
             guard let token = form["token"], !token.isEmpty else { return Responses.oauthError("invalid_request") }
             // Only refresh tokens are revocable here; access and ID tokens are JWSs.
-            if token.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
+            if Exact.split(token, on: UInt8(ascii: ".")).count == 3 {
                 return Responses.oauthError("unsupported_token_type")
             }
             if let session = await core.store.session(forRefreshToken: token) {
-                guard session.clientId == core.options.clientId else { return Responses.oauthError("invalid_request") }
+                guard Exact.equals(session.clientId, core.options.clientId) else { return Responses.oauthError("invalid_request") }
+                // The whole session: this refresh token, its rotation chain, and every access
+                // token minted from them (GetUser then answers "Access Token has been revoked").
                 await core.store.revokeSession(refreshToken: token)
             }
-            // RFC 7009 §2.2: unknown or already revoked tokens still get 200.
+            // RFC 7009 §2.2: unknown or already revoked tokens still get 200 (revoking twice is fine).
             return Responses.empty(status: 200)
         }
     }

@@ -14,6 +14,7 @@ struct TokenEndpoint: Sendable {
             guard core.authenticateClient(headers: request.headers, form: form) else {
                 return Responses.oauthError("invalid_client")
             }
+            // grant_type only picks the code path; each path makes its own byte-exact checks.
             switch form["grant_type"] {
             case nil: return Responses.oauthError("invalid_request")
             case "authorization_code": return try await authorizationCode(form)
@@ -31,10 +32,11 @@ struct TokenEndpoint: Sendable {
         case .failure: return Responses.oauthError("invalid_grant")
         case .success(let value): record = value
         }
-        guard record.clientId == core.options.clientId else { return Responses.oauthError("invalid_grant") }
+        guard Exact.equals(record.clientId, core.options.clientId) else { return Responses.oauthError("invalid_grant") }
         guard let redirectURI = form["redirect_uri"] else { return Responses.oauthError("invalid_request") }
-        // Exact match with the redirect_uri the code was issued for (Cognito answers unauthorized_client).
-        guard redirectURI == record.redirectURI else { return Responses.oauthError("unauthorized_client") }
+        // Byte-exact match with the redirect_uri the code was issued for (RFC 6749 §4.1.3;
+        // Cognito answers unauthorized_client).
+        guard Exact.equals(redirectURI, record.redirectURI) else { return Responses.oauthError("unauthorized_client") }
         if let challenge = record.codeChallenge {
             guard let verifier = form["code_verifier"] else { return Responses.oauthError("invalid_request") }
             guard Self.pkceMatches(verifier: verifier, challenge: challenge, method: record.codeChallengeMethod ?? "plain") else {
@@ -43,27 +45,38 @@ struct TokenEndpoint: Sendable {
         }
         guard let user = core.store.user(named: record.username) else { return Responses.oauthError("invalid_grant") }
         let now = core.clock.seconds
-        let session = await core.store.createSession(
+        let (session, refreshToken) = await core.store.createSession(
             username: user.username, clientId: record.clientId, scopes: record.scopes, authTime: record.authTime,
             refreshExpiresAt: core.clock.now + Double(core.options.refreshTokenLifetime)
         )
         let tokens = try core.minter.mint(
-            user: user, session: session, now: now, includeIdToken: record.scopes.contains("openid"), nonce: record.nonce, includeRefreshToken: true
+            user: user, session: session, now: now, includeIdToken: Exact.contains(record.scopes, "openid"), nonce: record.nonce,
+            refreshToken: refreshToken
         )
         return tokenResponse(tokens)
     }
 
+    /// Without rotation: new access and ID tokens, no refresh_token member (as Cognito).
+    /// With rotation: also a new refresh token; the submitted one is retired (grace period
+    /// in `EmulatorStore.redeemRefreshToken`). Unknown, revoked, expired and rotated-out
+    /// tokens are all invalid_grant, as Cognito answers.
     private func refresh(_ form: FormParameters) async throws -> Response {
         guard let token = form["refresh_token"] else { return Responses.oauthError("invalid_request") }
-        guard let session = await core.store.session(forRefreshToken: token), session.clientId == core.options.clientId,
-            !session.revoked, session.refreshExpiresAt > core.clock.now,
-            let user = core.store.user(named: session.username)
-        else { return Responses.oauthError("invalid_grant") }
+        let redeemed = await core.store.redeemRefreshToken(
+            token, clientId: core.options.clientId, now: core.clock.now, rotate: core.options.refreshTokenRotation, graceSeconds: grace
+        )
+        // Users are fixed at start, so a session's user always exists; checked all the same.
+        guard case .success(let (session, successor)) = redeemed, let user = core.store.user(named: session.username) else {
+            return Responses.oauthError("invalid_grant")
+        }
         let tokens = try core.minter.mint(
-            user: user, session: session, now: core.clock.seconds, includeIdToken: session.scopes.contains("openid"), nonce: nil, includeRefreshToken: false
+            user: user, session: session, now: core.clock.seconds, includeIdToken: Exact.contains(session.scopes, "openid"), nonce: nil,
+            refreshToken: successor
         )
         return tokenResponse(tokens)
     }
+
+    private var grace: Double { Double(core.options.rotationGraceSeconds) }
 
     private func tokenResponse(_ tokens: MintedTokens) -> Response {
         var members: [(String, OrderedJSON)] = []
@@ -75,13 +88,13 @@ struct TokenEndpoint: Sendable {
         return Responses.oauthJSON(.object(members))
     }
 
-    /// RFC 7636 §4.6; the comparison is constant-time.
+    /// RFC 7636 §4.6; the comparison is constant-time over the bytes (so byte-exact too).
     static func pkceMatches(verifier: String, challenge: String, method: String) -> Bool {
         guard (43...128).contains(verifier.utf8.count) else { return false }
-        switch method {
-        case "S256": return ConstantTime.equals(Base64URL.encode(ByteArray.of(SHA256.hash(data: Array(verifier.utf8)))), challenge)
-        case "plain": return ConstantTime.equals(verifier, challenge)
-        default: return false
+        if Exact.equals(method, "S256") {
+            return ConstantTime.equals(Base64URL.encode(ByteArray.of(SHA256.hash(data: Array(verifier.utf8)))), challenge)
         }
+        if Exact.equals(method, "plain") { return ConstantTime.equals(verifier, challenge) }
+        return false
     }
 }

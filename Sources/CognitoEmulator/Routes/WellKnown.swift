@@ -6,14 +6,14 @@ struct WellKnown: Sendable {
 
     func jwks(_ request: Request, context: EmulatorContext) async throws -> Response {
         try await core.applyingFaults("JWKS", style: .plain, context: context, requestId: UUIDString.random()) {
-            guard context.parameters.get("poolId") == core.options.userPoolId else { return notFound(context) }
+            guard Exact.equals(context.parameters.get("poolId"), core.options.userPoolId) else { return notFound(context) }
             return Responses.json(core.keys.jwks)
         }
     }
 
     func openIDConfiguration(_ request: Request, context: EmulatorContext) async throws -> Response {
         try await core.applyingFaults("OpenIDConfiguration", style: .plain, context: context, requestId: UUIDString.random()) {
-            guard context.parameters.get("poolId") == core.options.userPoolId else { return notFound(context) }
+            guard Exact.equals(context.parameters.get("poolId"), core.options.userPoolId) else { return notFound(context) }
             let base = EmulatorCore.baseURL(request)
             // Endpoints point at the emulator; the issuer stays the AWS form the tokens carry.
             return Responses.json(

@@ -13,6 +13,7 @@ final class EmulatorCore: Sendable {
     let clock: EmulatorClock
     let minter: TokenMinter
     let inspector: AccessTokenInspector
+    let peers: PeerAccessPolicy
 
     static let adminScope = "aws.cognito.signin.user.admin"
 
@@ -23,6 +24,7 @@ final class EmulatorCore: Sendable {
         self.clock = EmulatorClock(base: options.now)
         self.minter = TokenMinter(keys: keys, issuer: options.issuer, lifetime: options.accessTokenLifetime)
         self.inspector = AccessTokenInspector(key: keys.access, issuer: options.issuer, clientId: options.clientId)
+        self.peers = PeerAccessPolicy(unsafeExpose: options.unsafeExpose)
     }
 
     // MARK: access tokens
@@ -36,7 +38,7 @@ final class EmulatorCore: Sendable {
         case .success(let value): claims = value
         }
         if await store.isRevoked(originJti: claims.originJti) { return .failure(.token(.revoked)) }
-        if let requiredScope, !claims.scopes.contains(requiredScope) { return .failure(.token(.missingScope)) }
+        if let requiredScope, !Exact.contains(claims.scopes, requiredScope) { return .failure(.token(.missingScope)) }
         guard let user = store.user(named: claims.username) else { return .failure(.userNotFound) }
         return .success((claims, user))
     }
@@ -49,20 +51,23 @@ final class EmulatorCore: Sendable {
     // MARK: client authentication
 
     /// OAuth2 client authentication: `client_secret_basic` or `client_secret_post`, or just
-    /// `client_id` for a public client. Secrets compared in constant time.
+    /// `client_id` for a public client. Ids compared byte-exactly, secrets in constant time.
     func authenticateClient(headers: HTTPFields, form: FormParameters) -> Bool {
         if let authorization = headers[.authorization] {
-            guard authorization.lowercased().hasPrefix("basic "),
-                let decoded = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingSpaces),
-                let text = String(validating: Array(decoded), as: UTF8.self),
-                let colon = text.firstIndex(of: ":")
+            guard let credentials = Exact.credentials(authorization, scheme: "Basic"),
+                let decoded = Data(base64Encoded: credentials.trimmingSpaces)
             else { return false }
-            let id = String(text[..<colon]), secret = String(text[text.index(after: colon)...])
-            guard id == options.clientId else { return false }
+            // Split on the first colon byte (RFC 7617), not on a Character a combining mark could extend.
+            let bytes = Array(decoded)
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+                let id = String(validating: bytes[..<colon], as: UTF8.self),
+                let secret = String(validating: bytes[(colon + 1)...], as: UTF8.self)
+            else { return false }
+            guard Exact.equals(id, options.clientId) else { return false }
             if let configured = options.clientSecret { return ConstantTime.equals(configured, secret) }
             return secret.isEmpty
         }
-        guard form["client_id"] == options.clientId else { return false }
+        guard Exact.equals(form["client_id"], options.clientId) else { return false }
         if let configured = options.clientSecret {
             guard let secret = form["client_secret"] else { return false }
             return ConstantTime.equals(configured, secret)

@@ -54,6 +54,15 @@ enum Responses {
         body(json.serialized(), status: .init(code: status), headers: [.contentType: "application/json"])
     }
 
+    /// 403 for a privileged feature asked for by a peer that is not trusted (`PeerAccessPolicy`).
+    static func forbiddenPeer(_ message: String) -> Response {
+        body(
+            OrderedJSON.object([("error", .string("forbidden")), ("message", .string(message))]).serialized(),
+            status: .forbidden,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"]
+        )
+    }
+
     static func redirect(_ location: String) -> Response {
         Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
     }

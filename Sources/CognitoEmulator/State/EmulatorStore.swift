@@ -22,7 +22,7 @@ struct UserRecord: Sendable {
         groups = user.groups
     }
 
-    func attribute(_ name: String) -> String? { attributes.first(where: { $0.name == name })?.value }
+    func attribute(_ name: String) -> String? { attributes.first(where: { Exact.equals($0.name, name) })?.value }
 
     private static func derivedSub(_ username: String) -> String {
         let hex = ByteArray.of(SHA256.hash(data: Array("cognito-emulator-sub:\(username)".utf8))).map {
@@ -47,99 +47,141 @@ struct CodeRecord: Sendable {
     var expiresAt: Double
 }
 
-/// A sign-in session: one refresh token and every access/ID token minted from it share its
-/// `origin_jti`, so revoking the session revokes them all.
+/// A sign-in session: every refresh token (one without rotation, a chain with it) and every
+/// access/ID token minted from it share its `origin_jti`, so revoking the session revokes them all.
+/// A rotated refresh token keeps the session's expiry (Cognito: "valid for the remaining time
+/// of the original refresh token").
 struct SessionRecord: Sendable {
     var originJti: String
     var username: String
     var clientId: String
     var scopes: [String]
     var authTime: Int64
-    var refreshToken: String
     var refreshExpiresAt: Double
     var revoked: Bool
+}
+
+/// One refresh token of a session; `retiredAt` is when rotation replaced it.
+struct RefreshTokenRecord: Sendable {
+    var originJti: String
+    var retiredAt: Double?
 }
 
 enum CodeRedemptionFailure: Error, Sendable {
     case unknownOrUsed, expired
 }
 
-/// All mutable pool state.
+/// Why a refresh token was refused (the token endpoint answers `invalid_grant` for all).
+enum RefreshFailure: Error, Sendable, Equatable {
+    case unknown, otherClient, revoked, expired, rotatedOut
+}
+
+/// All mutable pool state. Every map is keyed by the key's UTF-8 bytes (`Exact.key`): a
+/// `String` key would find a token, code or user under a canonically equivalent spelling.
 actor EmulatorStore {
-    private let usersByName: [String: UserRecord]
-    private var codes: [String: CodeRecord] = [:]
-    private var sessions: [String: SessionRecord] = [:]
-    private var sessionByRefreshToken: [String: String] = [:]
+    private let usersByName: [[UInt8]: UserRecord]
+    private var codes: [[UInt8]: CodeRecord] = [:]
+    private var sessions: [[UInt8]: SessionRecord] = [:]
+    private var refreshTokens: [[UInt8]: RefreshTokenRecord] = [:]
 
     init(users: [EmulatorUser]) {
-        var map: [String: UserRecord] = [:]
-        for user in users { map[user.username] = UserRecord(user) }
+        var map: [[UInt8]: UserRecord] = [:]
+        for user in users { map[Exact.key(user.username)] = UserRecord(user) }
         usersByName = map
     }
 
     nonisolated func user(named username: String) -> UserRecord? {
-        usersByName[username]
+        usersByName[Exact.key(username)]
     }
 
     /// Finds a user by username or (as Cognito allows for sign-in) by email alias.
     nonisolated func authenticate(username: String, password: String) -> UserRecord? {
-        let user = usersByName[username] ?? usersByName.values.first(where: { $0.attribute("email") == username })
+        let user = usersByName[Exact.key(username)] ?? usersByName.values.first(where: { Exact.equals($0.attribute("email"), username) })
         guard let user else { return nil }
         return ConstantTime.equals(user.password, password) ? user : nil
     }
 
     func issueCode(_ record: CodeRecord) -> String {
         let code = UUIDString.random()
-        codes[code] = record
+        codes[Exact.key(code)] = record
         return code
     }
 
     /// Codes are single-use: the first redemption attempt consumes it, even if it then fails
     /// a later check (PKCE, redirect), so a stolen code cannot be retried.
     func redeemCode(_ code: String, now: Double) -> Result<CodeRecord, CodeRedemptionFailure> {
-        guard let record = codes.removeValue(forKey: code) else { return .failure(.unknownOrUsed) }
+        guard let record = codes.removeValue(forKey: Exact.key(code)) else { return .failure(.unknownOrUsed) }
         guard record.expiresAt > now else { return .failure(.expired) }
         return .success(record)
     }
 
-    func createSession(username: String, clientId: String, scopes: [String], authTime: Int64, refreshExpiresAt: Double) -> SessionRecord {
+    /// A new session and its first refresh token.
+    func createSession(username: String, clientId: String, scopes: [String], authTime: Int64, refreshExpiresAt: Double) -> (session: SessionRecord, refreshToken: String) {
         let session = SessionRecord(
-            originJti: UUIDString.random(),
-            username: username,
-            clientId: clientId,
-            scopes: scopes,
-            authTime: authTime,
-            refreshToken: RefreshTokenFormat.make(),
-            refreshExpiresAt: refreshExpiresAt,
-            revoked: false
+            originJti: UUIDString.random(), username: username, clientId: clientId, scopes: scopes, authTime: authTime,
+            refreshExpiresAt: refreshExpiresAt, revoked: false
         )
-        sessions[session.originJti] = session
-        sessionByRefreshToken[session.refreshToken] = session.originJti
-        return session
+        sessions[Exact.key(session.originJti)] = session
+        let token = RefreshTokenFormat.make()
+        refreshTokens[Exact.key(token)] = RefreshTokenRecord(originJti: session.originJti, retiredAt: nil)
+        return (session, token)
     }
 
+    /// The session a refresh token belongs to, whatever its state (for revocation).
     func session(forRefreshToken token: String) -> SessionRecord? {
-        sessionByRefreshToken[token].flatMap { sessions[$0] }
+        refreshTokens[Exact.key(token)].flatMap { sessions[Exact.key($0.originJti)] }
+    }
+
+    /// Checks a refresh token for a refresh grant without changing anything.
+    /// A rotated-out token works for `graceSeconds` after its rotation, then never again.
+    func checkRefreshToken(_ token: String, clientId: String, now: Double, graceSeconds: Double) -> Result<SessionRecord, RefreshFailure> {
+        guard let record = refreshTokens[Exact.key(token)], let session = sessions[Exact.key(record.originJti)] else { return .failure(.unknown) }
+        guard Exact.equals(session.clientId, clientId) else { return .failure(.otherClient) }
+        if session.revoked { return .failure(.revoked) }
+        guard session.refreshExpiresAt > now else { return .failure(.expired) }
+        if let retiredAt = record.retiredAt, now >= retiredAt + graceSeconds { return .failure(.rotatedOut) }
+        return .success(session)
+    }
+
+    /// A refresh grant: checks the token and, with `rotate`, issues its successor and retires
+    /// it, in one step so two concurrent refreshes cannot both outlive a zero grace period.
+    /// A retry within the grace period rotates again; the retirement time stays the first
+    /// one, so retries cannot stretch the grace period.
+    func redeemRefreshToken(_ token: String, clientId: String, now: Double, rotate: Bool, graceSeconds: Double) -> Result<(session: SessionRecord, newRefreshToken: String?), RefreshFailure> {
+        let session: SessionRecord
+        switch checkRefreshToken(token, clientId: clientId, now: now, graceSeconds: graceSeconds) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let value): session = value
+        }
+        guard rotate else { return .success((session, nil)) }
+        let key = Exact.key(token)
+        if refreshTokens[key]?.retiredAt == nil { refreshTokens[key]?.retiredAt = now }
+        let successor = RefreshTokenFormat.make()
+        refreshTokens[Exact.key(successor)] = RefreshTokenRecord(originJti: session.originJti, retiredAt: nil)
+        return .success((session, successor))
     }
 
     func isRevoked(originJti: String) -> Bool {
         // A validly signed token from an earlier run (same key file, e.g. a replay) has no
         // session here: nothing revoked it in this run, so it is not revoked.
-        sessions[originJti]?.revoked ?? false
+        sessions[Exact.key(originJti)]?.revoked ?? false
     }
 
-    /// RevokeToken / `/oauth2/revoke`: the refresh token and everything minted from it.
+    /// RevokeToken / `/oauth2/revoke`: the session of the refresh token, so every refresh
+    /// token of its rotation chain and every access/ID token minted from them. A rotated-out
+    /// token still names its session: a client revoking it means to end that sign-in, and
+    /// doing so is never less safe than ignoring it.
     @discardableResult
     func revokeSession(refreshToken: String) -> Bool {
-        guard let jti = sessionByRefreshToken[refreshToken], sessions[jti] != nil else { return false }
-        sessions[jti]!.revoked = true
+        guard let record = refreshTokens[Exact.key(refreshToken)], sessions[Exact.key(record.originJti)] != nil else { return false }
+        sessions[Exact.key(record.originJti)]!.revoked = true
         return true
     }
 
     /// GlobalSignOut: every session of the user, so all their tokens issued so far.
     func revokeAllSessions(username: String) {
-        for (jti, session) in sessions where session.username == username {
-            sessions[jti]!.revoked = true
+        for (key, session) in sessions where Exact.equals(session.username, username) {
+            sessions[key]!.revoked = true
         }
     }
 }

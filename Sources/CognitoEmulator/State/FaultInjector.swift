@@ -9,7 +9,7 @@ struct Fault: Sendable, Equatable {
 
     /// JSON API operations, then the endpoint names; `*` matches every operation.
     static let operations: Set<String> = [
-        "GetUser", "GlobalSignOut", "RevokeToken", "InitiateAuth",
+        "GetUser", "GlobalSignOut", "RevokeToken", "InitiateAuth", "GetTokensFromRefreshToken",
         "Token", "Authorize", "UserInfo", "Revoke", "Logout", "JWKS", "OpenIDConfiguration", "*",
     ]
 

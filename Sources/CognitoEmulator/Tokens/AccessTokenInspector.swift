@@ -32,18 +32,18 @@ struct AccessTokenInspector: Sendable {
     }
 
     func inspect(_ token: String, now: Int64) -> Result<Claims, AccessTokenProblem> {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = Exact.split(token, on: UInt8(ascii: "."))
         guard token.utf8.count <= 16 * 1024, parts.count == 3,
             let headerBytes = Base64URL.decode(parts[0]),
             let payloadBytes = Base64URL.decode(parts[1]),
             let signature = Base64URL.decode(parts[2]),
             case .object(let header)? = try? JSONDecoder().decode(JSONValue.self, from: Data(headerBytes)),
-            header["alg"]?.stringValue == "RS256", header["kid"]?.stringValue == key.kid,
+            Exact.equals(header["alg"]?.stringValue, "RS256"), Exact.equals(header["kid"]?.stringValue, key.kid),
             key.isValidSignature(signingInput: token[parts[0].startIndex..<parts[1].endIndex], signature: signature),
             case .object(let claims)? = try? JSONDecoder().decode(JSONValue.self, from: Data(payloadBytes)),
-            claims["iss"]?.stringValue == issuer,
-            claims["token_use"]?.stringValue == "access",
-            claims["client_id"]?.stringValue == clientId,
+            Exact.equals(claims["iss"]?.stringValue, issuer),
+            Exact.equals(claims["token_use"]?.stringValue, "access"),
+            Exact.equals(claims["client_id"]?.stringValue, clientId),
             let username = claims["username"]?.stringValue,
             let originJti = claims["origin_jti"]?.stringValue,
             let exp = claims["exp"]?.int64Value

@@ -17,7 +17,7 @@ struct TokenMinter: Sendable {
 
     /// - Parameter hostedUI: tokens from `/oauth2/token` carry the requested scopes; tokens from
     ///   InitiateAuth carry only `aws.cognito.signin.user.admin`, as in Cognito.
-    func mint(user: UserRecord, session: SessionRecord, now: Int64, includeIdToken: Bool, nonce: String?, includeRefreshToken: Bool) throws -> MintedTokens {
+    func mint(user: UserRecord, session: SessionRecord, now: Int64, includeIdToken: Bool, nonce: String?, refreshToken: String?) throws -> MintedTokens {
         let eventId = UUIDString.random()
         let exp = now + Int64(lifetime)
         var access: [(String, OrderedJSON)] = [("sub", .string(user.sub))]
@@ -77,7 +77,7 @@ struct TokenMinter: Sendable {
         return MintedTokens(
             accessToken: accessToken,
             idToken: idToken,
-            refreshToken: includeRefreshToken ? session.refreshToken : nil,
+            refreshToken: refreshToken,
             expiresIn: lifetime
         )
     }

@@ -77,9 +77,12 @@ struct FormParameters: Sendable {
 
     init(_ pairs: [(name: String, value: String)] = []) { self.pairs = pairs }
 
+    /// Names match byte-exactly (`Exact`): a canonically equivalent spelling is another name.
     subscript(name: String) -> String? {
-        pairs.first(where: { $0.name == name })?.value
+        pairs.first(where: { Exact.equals($0.name, name) })?.value
     }
+
+    func has(_ name: String) -> Bool { self[name] != nil }
 
     /// Later sources override earlier ones (query, then form body).
     func merged(with other: FormParameters) -> FormParameters {
