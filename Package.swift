@@ -162,8 +162,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CognitoEmulatorTests",
+            // The executable is a dependency so its CLI test always has the binary to run.
             dependencies: [
                 "CognitoEmulator",
+                "cognito-emulator",
                 "JSONValue",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

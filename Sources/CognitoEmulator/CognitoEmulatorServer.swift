@@ -91,6 +91,19 @@ public final class CognitoEmulatorServer: Sendable {
         Dictionary(uniqueKeysWithValues: environmentPairs)
     }
 
+    /// `scheme://host[:port]` of each http(s) URL, in order, without repeats.
+    static func origins(of urls: [String]) -> [String] {
+        var origins: [String] = []
+        for url in urls {
+            guard let components = URLComponents(string: url), let scheme = components.scheme, scheme == "http" || scheme == "https",
+                let host = components.host
+            else { continue }
+            let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+            if !origins.contains(origin) { origins.append(origin) }
+        }
+        return origins
+    }
+
     /// The same variables in a stable order.
     public var environmentPairs: [(String, String)] {
         var pairs: [(String, String)] = [
@@ -103,6 +116,8 @@ public final class CognitoEmulatorServer: Sendable {
             ("COGNITO_IDP_ENDPOINT", baseURL),
             ("COGNITO_REGION", options.region),
             ("COGNITO_REDIRECT_URI", options.redirectURIs.joined(separator: ",")),
+            // The web apps behind the redirect URIs may use the refresh cookie.
+            ("AUTH_ALLOWED_ORIGINS", Self.origins(of: options.redirectURIs).joined(separator: ",")),
         ]
         return pairs
     }

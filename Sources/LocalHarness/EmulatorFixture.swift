@@ -18,24 +18,7 @@ public final class EmulatorFixture: Sendable {
 
     public var options: EmulatorOptions { server.options }
     public var baseURL: String { server.baseURL }
-    /// The functions' environment against this emulator: its `COGNITO_*` variables, and the
-    /// origins of its redirect URIs as the web apps allowed to use the refresh cookie.
-    public var environment: [String: String] {
-        var environment = server.environment
-        environment["AUTH_ALLOWED_ORIGINS"] = Self.origins(of: server.options.redirectURIs).joined(separator: ",")
-        return environment
-    }
-
-    /// `scheme://host[:port]` of each URL, in order, without repeats.
-    static func origins(of urls: [String]) -> [String] {
-        var origins: [String] = []
-        for url in urls {
-            guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { continue }
-            let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
-            if !origins.contains(origin) { origins.append(origin) }
-        }
-        return origins
-    }
+    public var environment: [String: String] { server.environment }
     public var redirectURI: String { server.options.redirectURIs[0] }
 
     private init(server: CognitoEmulatorServer, http: HTTPClient, clockOffset: ClockOffset) {
@@ -47,11 +30,18 @@ public final class EmulatorFixture: Sendable {
     /// With a `clientSecret` the app client is confidential (then `signIn()`, which sends no
     /// SECRET_HASH, is refused; the hosted-UI flow still works).
     /// `signingKeysPEM`: the emulator's keys (one or two PEM RSA private keys); nil generates two.
-    public static func start(port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil) async throws -> EmulatorFixture {
+    /// `refreshTokenRotation`: each refresh returns a new refresh token; the old one works for
+    /// `rotationGraceSeconds` more (on the emulator's clock, which `advanceClock` moves).
+    public static func start(
+        port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil,
+        refreshTokenRotation: Bool = false, rotationGraceSeconds: Int = 0
+    ) async throws -> EmulatorFixture {
         let offset = ClockOffset()
         var options = EmulatorOptions()
         options.port = port
         options.clientSecret = clientSecret
+        options.refreshTokenRotation = refreshTokenRotation
+        options.rotationGraceSeconds = rotationGraceSeconds
         options.signingKeysPEM = signingKeysPEM
         options.logger.logLevel = .warning
         options.now = { Date().timeIntervalSince1970 + offset.seconds }
@@ -93,6 +83,11 @@ public final class EmulatorFixture: Sendable {
         clockOffset.seconds = -7200
         defer { clockOffset.seconds = 0 }
         return try await signIn().accessToken
+    }
+
+    /// Moves the emulator's clock by `seconds` (tokens and grace periods age; real time does not pass).
+    public func advanceClock(by seconds: Double) {
+        clockOffset.seconds += seconds
     }
 
     /// A token already revoked by `GlobalSignOut`.

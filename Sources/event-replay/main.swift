@@ -181,14 +181,42 @@ guard !cases.isEmpty else {
     exit(2)
 }
 
-let fixture = try await EmulatorFixture.start()
+/// The emulator a case runs against: the default one, or (set-up `"emulator": {"refreshTokenRotation": true}`)
+/// one with refresh-token rotation on, started once when a case first needs it.
+@MainActor final class Emulators {
+    let standard: EmulatorFixture
+    private var rotating: EmulatorFixture?
+
+    init(standard: EmulatorFixture) { self.standard = standard }
+
+    func fixture(for replay: ReplayCase) async throws -> EmulatorFixture {
+        guard let setup = replay.setup,
+            let object = try JSONSerialization.jsonObject(with: Data(try text(setup).utf8)) as? [String: Any],
+            let emulator = object["emulator"] as? [String: Any]
+        else { return standard }
+        guard emulator.keys.allSatisfy({ $0 == "refreshTokenRotation" }), emulator["refreshTokenRotation"] as? Bool == true else {
+            throw HarnessError("unknown emulator set-up \(emulator)")
+        }
+        if let rotating { return rotating }
+        let started = try await EmulatorFixture.start(refreshTokenRotation: true)
+        rotating = started
+        return started
+    }
+
+    func shutdown() async {
+        await standard.shutdown()
+        await rotating?.shutdown()
+    }
+}
+
+let emulators = Emulators(standard: try await EmulatorFixture.start())
 var passed = 0
 var failed = 0
 for replay in cases {
     for mode in modes {
         let problems: [String]
         do {
-            problems = try await run(replay, mode: mode, fixture: fixture)
+            problems = try await run(replay, mode: mode, fixture: try await emulators.fixture(for: replay))
         } catch {
             problems = ["harness error: \(error)"]
         }
@@ -202,6 +230,6 @@ for replay in cases {
         }
     }
 }
-await fixture.shutdown()
+await emulators.shutdown()
 print("\(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)

@@ -85,6 +85,58 @@ import Testing
         await fixture.shutdown()
     }
 
+    /// Refresh-token rotation on: every refresh sets a new cookie; the rotated-away one is refused
+    /// once the grace period is over, and refusing it clears the cookie.
+    @Test(arguments: [0, 30])
+    func rotationReplacesTheCookieAndTheOldOneDiesAfterTheGracePeriod(graceSeconds: Int) async throws {
+        let fixture = try await EmulatorFixture.start(
+            signingKeysPEM: TestSigningKeys.pem, refreshTokenRotation: true, rotationGraceSeconds: graceSeconds)
+        do {
+            let environment = fixture.environment
+            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+            let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
+            let first = try #require(sessionCookie(signedIn))
+
+            let rotated = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
+            #expect(rotated.status == 200)
+            let second = try #require(sessionCookie(rotated), "rotation: a new cookie")
+            #expect(second != first)
+            #expect(Set(try json(rotated).keys) == ["access_token", "token_type", "expires_in"], "the refresh token never reaches the body")
+
+            if graceSeconds > 0 {
+                let withinGrace = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
+                #expect(withinGrace.status == 200, "the old cookie still works within the grace period")
+                fixture.advanceClock(by: Double(graceSeconds + 1))
+            }
+            let old = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
+            #expect(old.status == 401)
+            #expect(try json(old)["code"] == .string("invalid_grant"))
+            #expect(isClearing(old))
+
+            let third = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [second]), context())
+            #expect(third.status == 200)
+            #expect(sessionCookie(third) != nil && sessionCookie(third) != second)
+        }
+        await fixture.shutdown()
+    }
+
+    @Test func rotationInBodyDeliveryReturnsTheNewRefreshToken() async throws {
+        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem, refreshTokenRotation: true)
+        do {
+            var environment = fixture.environment
+            environment["AUTH_REFRESH_TOKEN_DELIVERY"] = "body"
+            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+            let token = try await fixture.signIn().refreshToken
+            let refreshed = try await refresh(
+                post("/auth/refresh", headers: [("Content-Type", "application/json")], body: #"{"refresh_token":"\#(token)"}"#), context())
+            #expect(refreshed.status == 200)
+            let next = try #require(try json(refreshed)["refresh_token"]?.stringValue)
+            #expect(next != token)
+            #expect(refreshed.headers["Set-Cookie"].isEmpty)
+        }
+        await fixture.shutdown()
+    }
+
     @Test func logoutWithOnlyTheCookieRevokesTheRefreshTokenAndTheAccessTokensFromIt() async throws {
         let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
         do {
