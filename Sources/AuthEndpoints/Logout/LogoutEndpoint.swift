@@ -15,18 +15,14 @@ import LambdaKit
 public struct LogoutEndpoint: Sendable {
     let guardian: BearerGuard
     let client: CognitoClient
-    let session: SessionConfig
-    let cookie: RefreshCookie
-    let csrf: CSRFGuard
+    let delivery: SessionDelivery
     /// `{COGNITO_DOMAIN}/logout?client_id=…&logout_uri=…`, built once.
     let logoutURL: String?
 
     public init(guardian: BearerGuard, client: CognitoClient, session: SessionConfig = SessionConfig(), logoutURL: String? = nil) {
         self.guardian = guardian
         self.client = client
-        self.session = session
-        self.cookie = RefreshCookie(config: session)
-        self.csrf = CSRFGuard(allowedOrigins: session.allowedOrigins)
+        self.delivery = SessionDelivery(config: session)
         self.logoutURL = logoutURL
     }
 
@@ -52,7 +48,7 @@ public struct LogoutEndpoint: Sendable {
         let deadline = UpstreamDeadline.forInvocation(context)
         let refreshToken: String?
         do {
-            refreshToken = try self.refreshToken(of: request)
+            refreshToken = try delivery.refreshToken(of: request)
         } catch {
             context.logger.info("logout refused", metadata: error.logMetadata)
             return error.response
@@ -90,7 +86,7 @@ public struct LogoutEndpoint: Sendable {
                 }
             }
         }
-        var clearCookie = false
+        var clearing: (name: String, value: String)? = nil
         if let refreshToken {
             do {
                 try await client.revoke(refreshToken: refreshToken, deadline: deadline)
@@ -106,23 +102,11 @@ public struct LogoutEndpoint: Sendable {
                     return problem.response
                 }
             }
-            clearCookie = session.delivery == .cookie
+            clearing = delivery.clearing
         }
         context.logger.info("logout succeeded", metadata: ["global_sign_out": "\(credentials != nil)", "refresh_token_revoked": "\(refreshToken != nil)"])
         var response = JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL))
-        if clearCookie { response.headers.add(name: "Set-Cookie", value: cookie.clearing) }
+        if let clearing { response.headers.add(name: clearing.name, value: clearing.value) }
         return response
-    }
-
-    /// The refresh token the request carries, if any, after the checks of its delivery.
-    func refreshToken(of request: HTTPRequest) throws(Problem) -> String? {
-        switch session.delivery {
-        case .cookie:
-            guard case .present(let token) = try RefreshCookie.read(request) else { return nil }
-            try csrf.checkCookieRequest(request)
-            return token
-        case .body:
-            return try RefreshRequestBody.optionalToken(request)
-        }
     }
 }

@@ -10,15 +10,11 @@ import LambdaKit
 /// cookie is left alone. Every refusal before the exchange costs no Cognito call.
 public struct RefreshEndpoint: Sendable {
     let client: CognitoClient
-    let session: SessionConfig
-    let cookie: RefreshCookie
-    let csrf: CSRFGuard
+    let delivery: SessionDelivery
 
     public init(client: CognitoClient, session: SessionConfig) {
         self.client = client
-        self.session = session
-        self.cookie = RefreshCookie(config: session)
-        self.csrf = CSRFGuard(allowedOrigins: session.allowedOrigins)
+        self.delivery = SessionDelivery(config: session)
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
@@ -35,24 +31,14 @@ public struct RefreshEndpoint: Sendable {
         do {
             let tokens = try await client.refresh(refreshToken, deadline: UpstreamDeadline.forInvocation(context))
             context.logger.info("refresh succeeded", metadata: ["rotated": "\(tokens.refreshToken != nil)"])
-            var body = AccessTokenBody(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn)
-            var response: HTTPResponse
-            switch session.delivery {
-            case .cookie:
-                response = JSONResponse.make(status: 200, body: body)
-                if let rotated = tokens.refreshToken { response.headers.add(name: "Set-Cookie", value: cookie.setting(rotated)) }
-            case .body:
-                body.refreshToken = tokens.refreshToken
-                response = JSONResponse.make(status: 200, body: body)
-            }
-            return response
+            return delivery.tokenResponse(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
         } catch {
             var problem = ErrorTable.refresh(error)
             context.logger.warning("refresh failed", metadata: problem.logMetadata)
             // Expired, revoked or rotated away: the cookie is dead, so it is cleared. Any other
             // failure (Cognito down, throttling) leaves it: an outage must not sign anyone out.
-            if case .invalidGrant = error, session.delivery == .cookie {
-                problem.headers.append(("Set-Cookie", cookie.clearing))
+            if case .invalidGrant = error, let clearing = delivery.clearing {
+                problem.headers.append(clearing)
             }
             return problem.response
         }
@@ -60,13 +46,7 @@ public struct RefreshEndpoint: Sendable {
 
     /// The refresh token the request carries, after the checks of its delivery.
     func token(of request: HTTPRequest) throws(Problem) -> String {
-        switch session.delivery {
-        case .cookie:
-            try csrf.checkCookieRequest(request)
-            guard case .present(let token) = try RefreshCookie.read(request) else { throw ErrorTable.missingRefreshToken }
-            return token
-        case .body:
-            return try RefreshRequestBody.parse(request)
-        }
+        guard let token = try delivery.refreshToken(of: request) else { throw ErrorTable.missingRefreshToken }
+        return token
     }
 }

@@ -9,17 +9,13 @@ public struct SignInEndpoint: Sendable {
     /// `COGNITO_REQUIRE_PKCE`: refuse an exchange without `code_verifier` (OAuth 2.1, RFC 9700 §2.1.1).
     let requirePKCE: Bool
     /// Where Cognito's refresh token goes: an HttpOnly cookie (the default) or the body.
-    let session: SessionConfig
-    let cookie: RefreshCookie
-    let csrf: CSRFGuard
+    let delivery: SessionDelivery
 
     public init(client: CognitoClient, redirectURIs: [String], requirePKCE: Bool = true, session: SessionConfig = SessionConfig()) {
         self.client = client
         self.redirectURIs = redirectURIs
         self.requirePKCE = requirePKCE
-        self.session = session
-        self.cookie = RefreshCookie(config: session)
-        self.csrf = CSRFGuard(allowedOrigins: session.allowedOrigins)
+        self.delivery = SessionDelivery(config: session)
     }
 
     public func handle(_ request: HTTPRequest, context: LambdaContext) async -> HTTPResponse {
@@ -29,9 +25,7 @@ public struct SignInEndpoint: Sendable {
         let body: SignInRequest
         let redirectURI: String
         do {
-            // A foreign page must not be able to plant a session cookie of its choosing (login
-            // CSRF): with cookie delivery, a request from another origin is refused before Cognito.
-            if session.delivery == .cookie { try csrf.checkOrigin(request) }
+            try delivery.checkSignInOrigin(request)
             body = try SignInRequest.parse(request, requirePKCE: requirePKCE)
             redirectURI = try resolveRedirectURI(body.redirectURI)
         } catch {
@@ -43,16 +37,7 @@ public struct SignInEndpoint: Sendable {
                 body.code, redirectURI: redirectURI, codeVerifier: body.codeVerifier,
                 deadline: UpstreamDeadline.forInvocation(context))
             context.logger.info("sign-in succeeded")
-            var tokenBody = AccessTokenBody(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn)
-            switch session.delivery {
-            case .cookie:
-                var response = JSONResponse.make(status: 200, body: tokenBody)
-                if let refreshToken = tokens.refreshToken { response.headers.add(name: "Set-Cookie", value: cookie.setting(refreshToken)) }
-                return response
-            case .body:
-                tokenBody.refreshToken = tokens.refreshToken
-                return JSONResponse.make(status: 200, body: tokenBody)
-            }
+            return delivery.tokenResponse(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
         } catch {
             let problem = ErrorTable.signIn(error)
             if case .invalidClient = error {
