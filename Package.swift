@@ -65,7 +65,8 @@ let package = Package(
         .executableTarget(name: "lambda-runtime-api", dependencies: ["LambdaRuntimeAPIServer"]),
         // Tiny LambdaKit handler that echoes the request; used by LambdaKitTests and scripts/bench-runtime.
         .executableTarget(name: "lambdakit-echo", dependencies: ["LambdaKit"]),
-        // Runtime loop benchmark: LambdaMain through the loopback server vs. the raw client pattern.
+        // Runtime loop benchmark: LambdaMain through the loopback server vs. the raw client pattern;
+        // `soak`: the handler's RSS over many invocations with distinct trace ids.
         .executableTarget(
             name: "lambda-runtime-bench",
             dependencies: [

@@ -2,6 +2,8 @@
 // loopback server, and the same server driven by the bare client pattern (GET next + POST
 // response, no decoding, no handler) as the baseline. Release builds: see scripts/bench-runtime.
 //   lambda-runtime-bench --handler PATH [--invocations N] [--warmup N] [--rounds N]
+// `soak` measures the handler's memory instead (Soak.swift, scripts/bench-soak):
+//   lambda-runtime-bench soak --handler PATH [--invocations N] [--checkpoint N]
 import Foundation
 @_spi(RuntimeAPI) import LambdaKit
 import LambdaRuntimeAPIServer
@@ -26,6 +28,10 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+if arguments.first == "soak" {
+    await Soak.run(arguments: Array(arguments.dropFirst()), event: event)
+}
 
 // Child mode: the baseline client loop.
 if arguments.first == "--raw-client" {

@@ -83,7 +83,13 @@ struct RuntimeLoopTests {
         let (server, child) = try await Self.start()
         defer { child.kill9IfRunning() }
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + 5_000
-        let traceIds = ["Root=1-aaaaaaaa-111111111111111111111111;Sampled=1", "Root=1-bbbbbbbb-222222222222222222222222;Sampled=0", nil]
+        // A shorter id after a longer one, an invocation without one, then one longer than any before.
+        let long = "Root=1-cccccccc-333333333333333333333333;Parent=53995c3f42cd8ad8;Sampled=1;Lineage="
+            + String(repeating: "a87bd80c:1|", count: 40)
+        let traceIds = [
+            "Root=1-aaaaaaaa-111111111111111111111111;Sampled=1", "Root=1-b;Sampled=0", nil,
+            "Root=1-bbbbbbbb-222222222222222222222222;Sampled=0", long, "Root=1-dddddddd-444444444444444444444444",
+        ]
         for (index, traceId) in traceIds.enumerated() {
             let outcome = try await server.invoke(
                 RuntimeAPIInvocation(

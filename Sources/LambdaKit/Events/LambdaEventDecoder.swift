@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JSONValue
 import NIOHTTP1
 
@@ -121,10 +120,11 @@ public enum LambdaEventDecoder {
     private static func body(_ raw: RawEvent) throws(LambdaEventError) -> [UInt8] {
         guard let text = raw.body, !text.isEmpty else { return [] }
         guard raw.isBase64Encoded == true else { return Array(text.utf8) }
-        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
-            throw .malformed("isBase64Encoded body is not valid base64")
+        // Security: canonical base64 or a malformed event, never a lenient guess (see Base64Body).
+        guard let bytes = Base64Body.decode(text) else {
+            throw .malformed("isBase64Encoded body is not canonical base64 (RFC 4648, padded)")
         }
-        return Array(data)
+        return bytes
     }
 
     /// v1/ALB: `multiValueHeaders` holds every value, `headers` the last one of each; a name may be

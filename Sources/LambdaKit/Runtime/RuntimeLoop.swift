@@ -23,6 +23,7 @@ enum RuntimeLoop {
             fatal("\(error)")
         }
         let termination = TerminationGuard()
+        let traceEnvironment = TraceIDEnvironment()
 
         let handler: HTTPHandler
         do {
@@ -46,21 +47,21 @@ enum RuntimeLoop {
                 fatal("\(error)")
             }
             termination.invocationStarted()
-            await serve(invocation, client: client, handler: handler, logger: logger)
+            await serve(
+                invocation, client: client, handler: handler, traceEnvironment: traceEnvironment, logger: logger
+            )
             termination.invocationFinished()
         }
     }
 
     private static func serve(
-        _ invocation: RuntimeAPIClient.Invocation, client: RuntimeAPIClient, handler: HTTPHandler, logger: Logger
+        _ invocation: RuntimeAPIClient.Invocation, client: RuntimeAPIClient, handler: HTTPHandler,
+        traceEnvironment: TraceIDEnvironment, logger: Logger
     ) async {
         let headers = invocation.headers
         let traceId = headers.first(name: "lambda-runtime-trace-id")
-        if let traceId {
-            setenv("_X_AMZN_TRACE_ID", traceId, 1)
-        } else {
-            unsetenv("_X_AMZN_TRACE_ID")
-        }
+        // Not setenv: it keeps a copy of every value for good, one per invocation (TraceIDEnvironment).
+        traceEnvironment.set(traceId)
         var requestLogger = logger
         requestLogger[metadataKey: "requestId"] = .string(invocation.requestId)
         let deadlineMs = headers.first(name: "lambda-runtime-deadline-ms").flatMap { Int64($0) }
