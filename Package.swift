@@ -73,7 +73,12 @@ let package = Package(
                 "LambdaKit", "LambdaRuntimeAPIServer", .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "AuthEndpoints", dependencies: ["AuthCore", "JSONValue", "LambdaKit"]),
+        .target(
+            name: "AuthEndpoints", dependencies: ["AuthCore", "JSONValue", "LambdaKit"],
+            // The OpenAPI document of the HTTP API lives beside the handlers it describes; it is data
+            // for the contract tests and scripts/serve, never compiled into a handler.
+            exclude: ["OpenAPI"]
+        ),
         // Lets the handler binaries start on provided.al2023 (glibc 2.34): routes hypot/hypotf,
         // which carry a GLIBC_2.35 symbol version on newer glibc, to wrappers with no versioned
         // reference (see Sources/GlibcCompat/GlibcCompat.c). Linux only: ld64 has no --wrap.

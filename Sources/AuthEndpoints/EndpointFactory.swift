@@ -21,7 +21,7 @@ public enum EndpointFactory {
         let endpoint = SignInEndpoint(
             client: CognitoClient(config: config, logger: logger), redirectURIs: config.redirectURIs, requirePKCE: requirePKCE,
             session: session)
-        return { request, context in await endpoint.handle(request, context: context) }
+        return refusingMalformedBodies { request, context in await endpoint.handle(request, context: context) }
     }
 
     public static func refresh(environment: [String: String], logger: Logger) throws(ConfigurationError) -> HTTPHandler {
@@ -33,13 +33,13 @@ public enum EndpointFactory {
         let session = sessionConfig(environment, problems: &problems)
         guard problems.isEmpty, let session else { throw ConfigurationError(problems: problems) }
         let endpoint = RefreshEndpoint(client: CognitoClient(config: config, logger: logger), session: session)
-        return { request, context in await endpoint.handle(request, context: context) }
+        return refusingMalformedBodies { request, context in await endpoint.handle(request, context: context) }
     }
 
     public static func me(environment: [String: String], logger: Logger) throws(ConfigurationError) -> HTTPHandler {
         let config = try CognitoConfig.fromEnvironment(environment)
         let endpoint = MeEndpoint(guardian: guardian(config), client: CognitoClient(config: config, logger: logger))
-        return { request, context in await endpoint.handle(request, context: context) }
+        return refusingMalformedBodies { request, context in await endpoint.handle(request, context: context) }
     }
 
     public static func logout(environment: [String: String], logger: Logger) throws(ConfigurationError) -> HTTPHandler {
@@ -56,7 +56,7 @@ public enum EndpointFactory {
         }
         let endpoint = LogoutEndpoint(
             guardian: guardian(config), client: CognitoClient(config: config, logger: logger), session: session, logoutURL: logoutURL)
-        return { request, context in await endpoint.handle(request, context: context) }
+        return refusingMalformedBodies { request, context in await endpoint.handle(request, context: context) }
     }
 
     /// The session settings, or nil with their problems added to `problems`.
@@ -66,6 +66,20 @@ public enum EndpointFactory {
         } catch {
             problems += error.problems
             return nil
+        }
+    }
+
+    /// Every endpoint answers a body the event decoder could not read (non-canonical base64) with
+    /// 400 `invalid_request`, before its own logic: a corrupted body is never handled as an
+    /// empty one or as some other request.
+    static func refusingMalformedBodies(_ handler: @escaping HTTPHandler) -> HTTPHandler {
+        { request, context in
+            if let why = request.malformedBody {
+                let problem = ErrorTable.malformedBody
+                context.logger.info("request refused", metadata: problem.logMetadata.merging(["check": .string(why)]) { _, new in new })
+                return problem.response
+            }
+            return try await handler(request, context)
         }
     }
 

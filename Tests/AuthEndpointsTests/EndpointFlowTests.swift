@@ -100,8 +100,9 @@ import Testing
         let elapsed = ContinuousClock.now - start
         #expect(response.status == 502)
         #expect(try json(response)["code"] == .string("upstream_timeout"))
-        // The upstream deadline is the invocation's minus the answer margin: 1.25 s, plus slack.
-        #expect(elapsed < .milliseconds(1500))
+        // The upstream deadline is the invocation's minus the answer margin: 1.25 s. The bound
+        // leaves a loaded 2-core machine slack and is still under the 5 s of injected latency.
+        #expect(elapsed < .milliseconds(4000))
         await fixture.shutdown()
     }
 

@@ -90,6 +90,8 @@ enum ErrorTable {
         }
     }
 
+    static let malformedBody = Problem(status: 400, code: "invalid_request", detail: "Malformed request body", logReason: "body_not_canonical_base64")
+
     static let missingRefreshToken = Problem(status: 401, code: "missing_refresh_token", detail: "No refresh token")
 
     static func refresh(_ error: CognitoError) -> Problem {

@@ -18,6 +18,10 @@ public struct HTTPRequest: Sendable {
     public var cookies: [String]
     /// Body bytes, base64-decoded when the event said `isBase64Encoded`.
     public var body: [UInt8]
+    /// Why the event's body could not be read (an `isBase64Encoded` body that is not canonical
+    /// base64); `body` is then empty. A handler answers such a request 400, as for any malformed
+    /// body: never as if it had no body.
+    public var malformedBody: String?
     public var pathParameters: [String: String]
     public var origin: EventOrigin
     public var requestContext: RequestContextInfo
@@ -27,7 +31,7 @@ public struct HTTPRequest: Sendable {
     public init(
         method: String = "GET", rawPath: String = "/", rawQueryString: String = "",
         queryParameters: [(name: String, value: String)] = [], headers: HTTPHeaders = [:],
-        cookies: [String] = [], body: [UInt8] = [], pathParameters: [String: String] = [:],
+        cookies: [String] = [], body: [UInt8] = [], malformedBody: String? = nil, pathParameters: [String: String] = [:],
         origin: EventOrigin = .httpV2, requestContext: RequestContextInfo = RequestContextInfo(),
         albMultiValueHeaders: Bool = false
     ) {
@@ -38,6 +42,7 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.cookies = cookies
         self.body = body
+        self.malformedBody = malformedBody
         self.pathParameters = pathParameters
         self.origin = origin
         self.requestContext = requestContext

@@ -33,6 +33,7 @@ public enum LambdaEventDecoder {
         let query = mergedQuery(single: raw.queryStringParameters, multi: raw.multiValueQueryStringParameters)
         let headers = mergedHeaders(single: raw.headers, multi: raw.multiValueHeaders)
         let claims = authorizerClaims(context?.authorizer)
+        let body = body(raw)
         return HTTPRequest(
             method: raw.httpMethod ?? "GET",
             rawPath: raw.path ?? context?.resourcePath ?? "/",
@@ -40,7 +41,7 @@ public enum LambdaEventDecoder {
             queryParameters: query,
             headers: headers,
             cookies: cookiesFromHeaders(headers),
-            body: try body(raw),
+            body: body.bytes, malformedBody: body.problem,
             pathParameters: dictionary(raw.pathParameters),
             origin: .restV1,
             requestContext: RequestContextInfo(
@@ -68,6 +69,7 @@ public enum LambdaEventDecoder {
         // Performance: a UTF-8 byte search; `String.contains(String)` costs more than the whole parse.
         let origin: EventOrigin = (context.domainName.map { containsBytes($0, ".lambda-url.") } ?? false) ? .functionURL : .httpV2
         let claims = authorizerClaims(context.authorizer)
+        let body = body(raw)
         return HTTPRequest(
             method: method,
             rawPath: raw.rawPath ?? context.http?.path ?? "/",
@@ -75,7 +77,7 @@ public enum LambdaEventDecoder {
             queryParameters: QueryString.parse(rawQuery),
             headers: headers,
             cookies: cookies.isEmpty ? cookiesFromHeaders(headers) : cookies,
-            body: try body(raw),
+            body: body.bytes, malformedBody: body.problem,
             pathParameters: dictionary(raw.pathParameters),
             origin: origin,
             requestContext: RequestContextInfo(
@@ -100,6 +102,7 @@ public enum LambdaEventDecoder {
         // balancer appends itself; only that one is the peer address.
         let sourceIP = headers["x-forwarded-for"].last?
             .split(separator: ",").last.map { trimSpaces($0) }
+        let body = body(raw)
         return HTTPRequest(
             method: method,
             rawPath: raw.path ?? "/",
@@ -107,7 +110,7 @@ public enum LambdaEventDecoder {
             queryParameters: QueryString.parse(rawQuery),
             headers: headers,
             cookies: cookiesFromHeaders(headers),
-            body: try body(raw),
+            body: body.bytes, malformedBody: body.problem,
             pathParameters: [:],
             origin: .alb,
             requestContext: RequestContextInfo(sourceIP: sourceIP),
@@ -117,14 +120,17 @@ public enum LambdaEventDecoder {
 
     // MARK: - parts
 
-    private static func body(_ raw: RawEvent) throws(LambdaEventError) -> [UInt8] {
-        guard let text = raw.body, !text.isEmpty else { return [] }
-        guard raw.isBase64Encoded == true else { return Array(text.utf8) }
-        // Security: canonical base64 or a malformed event, never a lenient guess (see Base64Body).
+    /// The body bytes, or (empty bytes and) why the body cannot be read.
+    private static func body(_ raw: RawEvent) -> (bytes: [UInt8], problem: String?) {
+        guard let text = raw.body, !text.isEmpty else { return ([], nil) }
+        guard raw.isBase64Encoded == true else { return (Array(text.utf8), nil) }
+        // Security: canonical base64 or nothing, never a lenient guess (see Base64Body). The event
+        // itself is well formed, so this is the client's bad body: the request is still handed
+        // to the handler, marked, for it to answer 400 like any other malformed body.
         guard let bytes = Base64Body.decode(text) else {
-            throw .malformed("isBase64Encoded body is not canonical base64 (RFC 4648, padded)")
+            return ([], "isBase64Encoded body is not canonical base64 (RFC 4648, padded)")
         }
-        return bytes
+        return (bytes, nil)
     }
 
     /// v1/ALB: `multiValueHeaders` holds every value, `headers` the last one of each; a name may be
