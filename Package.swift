@@ -149,6 +149,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
+        .testTarget(name: "GlibcCompatTests", dependencies: ["GlibcCompat"]),
         .testTarget(
             name: "LambdaKitTests",
             // The executables are dependencies so `swift build --build-tests` always builds them:

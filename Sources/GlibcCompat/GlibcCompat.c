@@ -18,8 +18,8 @@
 //   of the exact value, no overflow or underflow of the squares for any finite double.
 // - hypotf: in double, where the squares of floats are exact (glibc's own hypotf does the same).
 // Both follow C Annex F: an infinite argument gives +inf even if the other is NaN; a NaN gives
-// NaN; overflow of the result sets errno to ERANGE. scripts/package runs a numeric self-test
-// against the system libm before every build.
+// NaN; overflow of the result sets errno to ERANGE. Tests/GlibcCompatTests checks them against
+// the system libm (within 1 ulp on random pairs, and the special cases).
 
 #if defined(__linux__)
 
