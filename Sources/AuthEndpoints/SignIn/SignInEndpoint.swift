@@ -2,7 +2,8 @@ import AuthCore
 import JSONValue
 import LambdaKit
 
-/// `POST /auth/sign-in`: exchanges an authorization code (plus optional PKCE verifier) for tokens.
+/// `POST /auth/sign-in`: exchanges an authorization code and its PKCE verifier for tokens; the
+/// refresh token goes to the session delivery (an HttpOnly cookie, or the body).
 public struct SignInEndpoint: Sendable {
     let client: CognitoClient
     let redirectURIs: [String]
