@@ -28,6 +28,10 @@ public struct StackReader {
         "Runtime", "Handler", "Architectures", "MemorySize", "Timeout", "Environment", "Events", "CodeUri", "Description",
         "FunctionName", "Tags",
     ]
+    /// The `$context` variables the local API can supply as identity sources.
+    static let contextIdentityNames: Set<String> = [
+        "httpMethod", "path", "routeKey", "stage", "apiId", "accountId", "requestId", "identity.sourceIp", "domainName",
+    ]
     static let httpApiProperties: Set<String> = ["CorsConfiguration", "Auth", "Description", "StageName", "Tags"]
 
     public func read() throws -> StackDescription {
@@ -365,7 +369,14 @@ public struct StackReader {
         sources += (identity?["Headers"]?.strings ?? []).map { .header($0) }
         sources += (identity?["QueryStrings"]?.strings ?? []).map { .queryString($0) }
         sources += (identity?["StageVariables"]?.strings ?? []).map { .stageVariable($0) }
-        sources += (identity?["Context"]?.strings ?? []).map { .context($0) }
+        let contextNames = identity?["Context"]?.strings ?? []
+        for name in contextNames where !Self.contextIdentityNames.contains(name) {
+            warnings.append("\(label): identity source $context.\(name) has no local value; every request to its routes answers 401")
+        }
+        if !(identity?["StageVariables"]?.strings ?? []).isEmpty {
+            warnings.append("\(label): stage variables are not served locally; every request to its routes answers 401")
+        }
+        sources += contextNames.map { .context($0) }
         // SAM's default TTL is 300 s when an identity source is given; without one there is no cache.
         let ttl = identity?["ReauthorizeEvery"]?.string.flatMap { Int($0) } ?? 300
         return StackDescription.Authorizer(
