@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LambdaKit", targets: ["LambdaKit"]),
         .library(name: "LambdaRuntimeAPIServer", targets: ["LambdaRuntimeAPIServer"]),
         .executable(name: "lambda-runtime-api", targets: ["lambda-runtime-api"]),
+        .executable(name: "local-api", targets: ["local-api"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         // Already in the graph through Hummingbird; named so the emulator can shut down gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Dev only (scripts/serve reads template.yaml); never linked into a handler.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // A small JSON value type shared by AuthCore (raw claims) and LambdaKit (authorizer claims).
@@ -124,6 +127,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "event-replay", dependencies: ["LocalHarness"]),
+        // Dev only (scripts/serve): template.yaml served as API Gateway HTTP API would, through the
+        // handler executables running warm in Lambda mode. Never linked into handlers.
+        .target(
+            name: "LocalAPI",
+            dependencies: [
+                "CognitoEmulator",
+                "JSONValue",
+                "LambdaRuntimeAPIServer",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "local-api", dependencies: ["LocalAPI"]),
         .executableTarget(name: "auth-demo", dependencies: ["LocalHarness"]),
         // Benchmark (scripts/bench verify): full verification vs raw RSA verify, release build.
         .executableTarget(
@@ -166,6 +185,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "LocalAPITests",
+            // The handler executables are dependencies so `swift build --build-tests` builds what
+            // the tests serve. Fixtures: test-only functions (an authorizer, a misbehaving function).
+            dependencies: [
+                "LocalAPI", "sign-in", "me", "logout", "refresh", "local-api",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CognitoEmulatorTests",

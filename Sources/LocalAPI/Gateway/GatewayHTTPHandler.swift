@@ -1,0 +1,81 @@
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: collects a request (refusing bodies over API Gateway's 10 MB payload
+/// limit with 413), hands it to the dispatcher and writes the answer on the connection's loop.
+final class GatewayHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let maxBodyBytes = 10 * 1024 * 1024
+
+    private let dispatcher: RequestDispatcher
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var tooLarge = false
+
+    init(dispatcher: RequestDispatcher) {
+        self.dispatcher = dispatcher
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = nil
+            tooLarge = false
+        case .body(var part):
+            guard !tooLarge else { return }
+            if (body?.readableBytes ?? 0) + part.readableBytes > Self.maxBodyBytes {
+                tooLarge = true
+                body = nil
+                return
+            }
+            if body == nil { body = part } else { body!.writeBuffer(&part) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            if tooLarge {
+                write(context, head, GatewayResponse.tooLarge, close: true)
+                return
+            }
+            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            body = nil
+            let peer = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+            let request = GatewayRequest(
+                method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+                body: bytes, sourceIp: peer, httpVersion: "HTTP/\(head.version.major).\(head.version.minor)")
+            let dispatcher = self.dispatcher
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            Task {
+                let response = await dispatcher.handle(request)
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.write(context, head, response, close: !head.isKeepAlive)
+                }
+            }
+        }
+    }
+
+    private func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: GatewayResponse, close: Bool) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers
+        where name.lowercased() != "content-length" && name.lowercased() != "transfer-encoding" && name.lowercased() != "connection" {
+            headers.add(name: name, value: value)
+        }
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        if close { headers.add(name: "Connection", value: "close") }
+        var responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: response.status))
+        responseHead.headers = headers
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if !response.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if close {
+            done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+}

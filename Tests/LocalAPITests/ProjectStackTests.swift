@@ -1,0 +1,139 @@
+import Foundation
+import LocalAPI
+import NIOHTTP1
+import Testing
+
+/// The project's own template.yaml and Makefile served through the real executables.
+@Suite("Local API: the project's template", .serialized)
+struct ProjectStackTests {
+    @Test func everyRouteOfTheTemplateRunsItsFunction() async throws {
+        try await LocalAPIFixture.with { fixture in
+            let routes = fixture.api.stack.routes
+            #expect(routes.count >= 5)
+            for route in routes {
+                let method = HTTPMethod(rawValue: route.method)
+                let answer = try await fixture.send(method, route.path, headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+                // Each handler answers (a refusal for this empty request), never API Gateway's 404.
+                #expect(answer.status != 404, "\(route.routeKey)")
+                #expect(answer.headers.first(name: "Cache-Control") == "no-store", "\(route.routeKey) answered by \(route.functionId)")
+                #expect(answer.headers.first(name: "apigw-requestid") != nil)
+                #expect(fixture.logLines.all.contains { $0.hasPrefix("\(route.method) \(route.path) \(answer.status) \(route.functionId) ") })
+            }
+        }
+    }
+
+    @Test func signInMeRefreshLogoutWithTheCookie() async throws {
+        try await LocalAPIFixture.with { fixture in
+            let origin = "http://localhost:\(fixture.api.port)"
+            let verifier = String(repeating: "v", count: 43)
+            let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
+            let signIn = try await fixture.send(
+                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
+                body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
+            #expect(signIn.status == 200, "\(signIn.text)")
+            #expect(signIn.headers.first(name: "Access-Control-Allow-Origin") == origin)
+            #expect(signIn.headers.first(name: "Access-Control-Allow-Credentials") == "true")
+            let token = try #require(try signIn.json()["access_token"] as? String)
+            let setCookie = try #require(signIn.headers["Set-Cookie"].first { $0.hasPrefix("__Host-refresh_token=") })
+            #expect(setCookie.contains("HttpOnly"))
+            let cookie = String(setCookie.split(separator: ";")[0])
+
+            let me = try await fixture.send(.GET, "/auth/me", headers: [("Authorization", "Bearer \(token)")])
+            #expect(me.status == 200)
+            #expect(try me.json()["username"] as? String == "demo")
+
+            let refresh = try await fixture.send(
+                .POST, "/auth/refresh", headers: [("Cookie", cookie), ("Origin", origin), ("X-Requested-With", "fetch")])
+            #expect(refresh.status == 200, "\(refresh.text)")
+            let refreshed = try #require(try refresh.json()["access_token"] as? String)
+            #expect(refreshed != token)
+
+            let foreign = try await fixture.send(
+                .POST, "/auth/refresh", headers: [("Cookie", cookie), ("Origin", "https://evil.example"), ("X-Requested-With", "fetch")])
+            #expect(foreign.status == 403)
+            #expect(foreign.headers.first(name: "Access-Control-Allow-Origin") == nil)
+
+            let logout = try await fixture.send(
+                .POST, "/auth/logout",
+                headers: [("Authorization", "Bearer \(refreshed)"), ("Cookie", cookie), ("Origin", origin), ("X-Requested-With", "fetch")])
+            #expect(logout.status == 200, "\(logout.text)")
+            let after = try await fixture.send(.GET, "/auth/me", headers: [("Authorization", "Bearer \(refreshed)")])
+            #expect(after.status == 403)
+        }
+    }
+
+    @Test func corsPreflightAndActualRequests() async throws {
+        try await LocalAPIFixture.with { fixture in
+            let allowed = "http://127.0.0.1:\(fixture.api.port)"
+            let preflight = try await fixture.send(
+                .OPTIONS, "/auth/refresh",
+                headers: [("Origin", allowed), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "x-requested-with")])
+            #expect(preflight.status == 204)
+            #expect(preflight.headers.first(name: "Access-Control-Allow-Origin") == allowed)
+            #expect(preflight.headers.first(name: "Access-Control-Allow-Credentials") == "true")
+            #expect(preflight.headers.first(name: "Access-Control-Allow-Methods") == "GET,POST,OPTIONS")
+            #expect(preflight.headers.first(name: "Access-Control-Allow-Headers") == "authorization,content-type,x-requested-with")
+            #expect(preflight.headers.first(name: "Access-Control-Max-Age") == "600")
+            // No function ran for the preflight.
+            #expect(fixture.logLines.all.last?.contains("(preflight)") == true)
+
+            let foreign = try await fixture.send(
+                .OPTIONS, "/auth/refresh", headers: [("Origin", "http://localhost:1"), ("Access-Control-Request-Method", "POST")])
+            #expect(foreign.status == 204)
+            #expect(foreign.headers.first(name: "Access-Control-Allow-Origin") == nil)
+            // Byte-exact: a differently cased origin is another origin.
+            let cased = try await fixture.send(
+                .OPTIONS, "/auth/me", headers: [("Origin", allowed.uppercased()), ("Access-Control-Request-Method", "GET")])
+            #expect(cased.headers.first(name: "Access-Control-Allow-Origin") == nil)
+
+            let actual = try await fixture.send(.GET, "/auth/me", headers: [("Origin", allowed)])
+            #expect(actual.status == 403)
+            #expect(actual.headers.first(name: "Access-Control-Allow-Origin") == allowed)
+            let actualForeign = try await fixture.send(.GET, "/auth/me", headers: [("Origin", "https://evil.example")])
+            #expect(actualForeign.headers.first(name: "Access-Control-Allow-Origin") == nil)
+            #expect(actualForeign.headers.first(name: "Access-Control-Allow-Credentials") == nil)
+        }
+    }
+
+    @Test func unknownRoutesAndOversizedBodies() async throws {
+        try await LocalAPIFixture.with { fixture in
+            let missing = try await fixture.send(.GET, "/nope")
+            #expect(missing.status == 404)
+            #expect(missing.text == #"{"message":"Not Found"}"#)
+            let wrongMethod = try await fixture.send(.DELETE, "/auth/me")
+            #expect(wrongMethod.status == 404)
+            let big = try await fixture.send(
+                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json")], body: [UInt8](repeating: 0x20, count: 10 * 1024 * 1024 + 1))
+            #expect(big.status == 413)
+            #expect(big.text == #"{"message":"Request Entity Too Large"}"#)
+        }
+    }
+
+    @Test func aRouteAddedToACopyOfTheTemplateIsServed() async throws {
+        let root = LocalAPIFixture.packageRoot
+        var text = try String(contentsOf: root.appendingPathComponent("template.yaml"), encoding: .utf8)
+        let anchor = "      Events:\n        Me:\n"
+        #expect(text.contains(anchor))
+        text = text.replacingOccurrences(of: anchor, with: """
+                  Events:
+                    MeAgain:
+                      Type: HttpApi
+                      Properties:
+                        ApiId: !Ref HttpApi
+                        Path: /auth/me-too
+                        Method: GET
+                    Me:
+
+            """)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("template-\(UUID().uuidString).yaml")
+        try text.write(to: copy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try await LocalAPIFixture.with(template: copy.path) { fixture in
+            let token = try await fixture.accessToken()
+            let answer = try await fixture.send(.GET, "/auth/me-too", headers: [("Authorization", "Bearer \(token)")])
+            #expect(answer.status == 200)
+            #expect(try answer.json()["username"] as? String == "demo")
+            #expect(fixture.logLines.all.contains { $0.hasPrefix("GET /auth/me-too 200 MeFunction ") })
+        }
+    }
+}
