@@ -71,7 +71,7 @@ public enum EndpointFactory {
         let settings: AuthorizerConfig
         switch AuthorizerConfig.fromEnvironment(environment) {
         case .success(let parsed): settings = parsed
-        case .failure(let problems): throw ConfigurationError(problems: problems)
+        case .failure(let error): throw error
         }
         let keys = JWKSCache(url: config.jwksURL, preloaded: config.preloadedJWKS)
         return AuthorizerEndpoint(

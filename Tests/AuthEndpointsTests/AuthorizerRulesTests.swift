@@ -1,3 +1,4 @@
+import AuthCore
 import Testing
 
 @testable import AuthEndpoints
@@ -62,16 +63,18 @@ import Testing
         let implied = #"[{"route":"GET /reports/public","scopes":["reports/read","x"]},{"route":"ANY /reports/*","scopes":["reports/read"]}]"#
         _ = try AuthorizerRules.parse(implied, defaultAllows: true).get()
         let config = AuthorizerConfig.fromEnvironment(["AUTHORIZER_RULES": conflict])
-        guard case .failure(let problems) = config else { Issue.record("accepted"); return }
+        guard case .failure(let error) = config else { Issue.record("accepted"); return }
+        let problems = error.problems
         #expect(problems.count == 1)
         #expect(problems[0].contains("AUTHORIZER_RULES[1]"))
     }
 
     @Test func settingsTakeExactValuesOnly() {
         for (name, value) in [("AUTHORIZER_DEFAULT", "Deny"), ("AUTHORIZER_RESPONSE", "iam"), ("AUTHORIZER_CHECK_REVOCATION", "yes")] {
-            guard case .failure(let problems) = AuthorizerConfig.fromEnvironment([name: value]) else {
+            guard case .failure(let error) = AuthorizerConfig.fromEnvironment([name: value]) else {
                 Issue.record("\(name)=\(value) accepted"); continue
             }
+            let problems = error.problems
             #expect(problems == ["\(name) must be " + (name == "AUTHORIZER_DEFAULT" ? "allow or deny" : name == "AUTHORIZER_RESPONSE" ? "simple or policy" : "true or false")])
         }
         #expect((try? AuthorizerConfig.fromEnvironment(["AUTHORIZER_DEFAULT": "deny", "AUTHORIZER_RESPONSE": "policy", "AUTHORIZER_CHECK_REVOCATION": "true"]).get())

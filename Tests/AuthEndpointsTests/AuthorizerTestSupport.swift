@@ -3,6 +3,8 @@ import Crypto
 import Foundation
 import LambdaKit
 import Logging
+import NIOCore
+import Testing
 import _CryptoExtras
 
 @testable import AuthEndpoints
@@ -39,9 +41,12 @@ enum AuthorizerTestSupport {
         groups: [String] = ["users"], scope: String = "aws.cognito.signin.user.admin", tokenUse: String = "access",
         exp: Double = Date().timeIntervalSince1970 + 3600, key: Int = 0
     ) -> String {
-        let groupsJSON = "[" + groups.map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        let audience = tokenUse == "access" ? #""client_id":"\#(clientId)""# : #""aud":"\#(clientId)""#
-        let payload = #"{"sub":"sub-1234","cognito:groups":\#(groupsJSON),"iss":"\#(issuer)",\#(audience),"token_use":"\#(tokenUse)","scope":"\#(scope)","exp":\#(Int(exp)),"iat":\#(Int(exp) - 3600),"username":"alice","jti":"j-1"}"#
+        let groupsJSON: String = "[" + groups.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let audience: String = tokenUse == "access" ? "\"client_id\":\"\(clientId)\"" : "\"aud\":\"\(clientId)\""
+        let expiry = Int(exp)
+        var payload = "{\"sub\":\"sub-1234\",\"cognito:groups\":" + groupsJSON + ",\"iss\":\"" + issuer + "\","
+        payload += audience + ",\"token_use\":\"" + tokenUse + "\",\"scope\":\"" + scope + "\","
+        payload += "\"exp\":\(expiry),\"iat\":\(expiry - 3600),\"username\":\"alice\",\"jti\":\"j-1\"}"
         let input = base64url(Array(#"{"kid":"\#(kid)","alg":"RS256"}"#.utf8)) + "." + base64url(Array(payload.utf8))
         let signature = try! keys[key].signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
         return input + "." + base64url(Array(signature.rawRepresentation))
@@ -52,7 +57,7 @@ enum AuthorizerTestSupport {
     }
 
     static func context() -> LambdaContext {
-        LambdaContext(requestId: "test", deadline: .now() + .seconds(10), logger: Logger(label: "authz-tests"))
+        LambdaContext(requestId: "test", deadline: NIODeadline.now() + .seconds(10), logger: Logger(label: "authz-tests"))
     }
 
     static let base = "arn:aws:execute-api:us-east-1:123456789012:api1/prod/"

@@ -1,3 +1,5 @@
+import AuthCore
+
 /// The authorizer's own settings, from the environment, validated at init.
 struct AuthorizerConfig: Sendable, Equatable {
     enum ResponseFormat: Sendable, Equatable {
@@ -15,7 +17,7 @@ struct AuthorizerConfig: Sendable, Equatable {
 
     /// `AUTHORIZER_RULES`, `AUTHORIZER_DEFAULT` (allow|deny), `AUTHORIZER_RESPONSE`
     /// (simple|policy), `AUTHORIZER_CHECK_REVOCATION` (true|false). Every problem is one line.
-    static func fromEnvironment(_ environment: [String: String]) -> Result<AuthorizerConfig, [String]> {
+    static func fromEnvironment(_ environment: [String: String]) -> Result<AuthorizerConfig, ConfigurationError> {
         var problems: [String] = []
         // Exact values only: `Deny` or `DENY` is refused rather than read as the default "allow".
         var defaultAllows = true
@@ -46,7 +48,7 @@ struct AuthorizerConfig: Sendable, Equatable {
             case .failure(let error): problems.append(error.description)
             }
         }
-        guard problems.isEmpty else { return .failure(problems) }
+        guard problems.isEmpty else { return .failure(ConfigurationError(problems: problems)) }
         return .success(AuthorizerConfig(rules: rules, responseFormat: responseFormat, checkRevocation: checkRevocation))
     }
 }

@@ -129,7 +129,8 @@ struct AuthorizerEvent: Sendable {
             // Merged as LambdaKit merges REST headers: every multi value, then each single value
             // only when it is not among them (API Gateway repeats the last value in `headers`).
             var authorization = multiAuthorization
-            for value in singleAuthorization where !authorization.contains(where: { $0.utf8.elementsEqual(value.utf8) }) {
+            // Two spellings of the name in `headers` are two headers, even with one value.
+            for value in singleAuthorization where !multiAuthorization.contains(where: { $0.utf8.elementsEqual(value.utf8) }) {
                 authorization.append(value)
             }
             let isToken = type.map { ExactText.equal($0, "TOKEN") } ?? false
