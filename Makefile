@@ -9,7 +9,7 @@
 
 PACKAGE := ./scripts/package
 
-.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction build-RefreshFunction package
+.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction build-RefreshFunction build-AuthorizerFunction build-ProtectedExampleFunction package
 
 build-SignInFunction:
 	$(PACKAGE) --function sign-in --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
@@ -23,6 +23,12 @@ build-LogoutFunction:
 build-RefreshFunction:
 	$(PACKAGE) --function refresh --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
 
-# The four zips in .build/lambda/, outside SAM.
+build-AuthorizerFunction:
+	$(PACKAGE) --function authorizer --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+build-ProtectedExampleFunction:
+	$(PACKAGE) --function protected-example --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+# The zips in .build/lambda/, outside SAM.
 package:
 	$(PACKAGE)

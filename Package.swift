@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "me", targets: ["me"]),
         .executable(name: "logout", targets: ["logout"]),
         .executable(name: "refresh", targets: ["refresh"]),
+        .executable(name: "authorizer", targets: ["authorizer"]),
+        .executable(name: "protected-example", targets: ["protected-example"]),
         .executable(name: "cognito-emulator", targets: ["cognito-emulator"]),
         .library(name: "AuthCore", targets: ["AuthCore"]),
         .library(name: "LambdaKit", targets: ["LambdaKit"]),
@@ -98,6 +100,10 @@ let package = Package(
         .executableTarget(name: "me", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
         .executableTarget(name: "logout", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
         .executableTarget(name: "refresh", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
+        // API Gateway Lambda authorizer (issue 12): the same verifier in front of a team's own routes.
+        .executableTarget(name: "authorizer", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
+        // The template's example route behind the authorizer: echoes the authorizer context it receives.
+        .executableTarget(name: "protected-example", dependencies: ["LambdaKit", "JSONValue", "GlibcCompat"]),
         .target(
             name: "CognitoEmulator",
             dependencies: [
@@ -149,9 +155,12 @@ let package = Package(
             name: "auth-bench",
             dependencies: [
                 "AuthCore",
+                "AuthEndpoints",
+                "LambdaKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -181,6 +190,11 @@ let package = Package(
                 "AuthEndpoints",
                 "LocalHarness",
                 "JSONValue",
+                "LambdaRuntimeAPIServer",
+                // Built with the tests: the authorizer tests run it as a real process.
+                "authorizer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

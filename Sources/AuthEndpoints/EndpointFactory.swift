@@ -59,6 +59,27 @@ public enum EndpointFactory {
         return refusingMalformedBodies { request, context in await endpoint.handle(request, context: context) }
     }
 
+    /// The API Gateway Lambda authorizer (`AUTHORIZER_*` on top of the `COGNITO_*` settings).
+    /// The Cognito client is built only with `AUTHORIZER_CHECK_REVOCATION=true`.
+    public static func authorizer(environment: [String: String], logger: Logger) throws(ConfigurationError) -> EventHandler {
+        let endpoint = try authorizerEndpoint(environment: environment, logger: logger)
+        return { payload, context in try await endpoint.handle(payload, context: context) }
+    }
+
+    public static func authorizerEndpoint(environment: [String: String], logger: Logger) throws(ConfigurationError) -> AuthorizerEndpoint {
+        let config = try CognitoConfig.fromEnvironment(environment)
+        let settings: AuthorizerConfig
+        switch AuthorizerConfig.fromEnvironment(environment) {
+        case .success(let parsed): settings = parsed
+        case .failure(let error): throw error
+        }
+        let keys = JWKSCache(url: config.jwksURL, preloaded: config.preloadedJWKS)
+        return AuthorizerEndpoint(
+            verifier: AccessTokenVerifier(config: config, keys: keys),
+            client: settings.checkRevocation ? CognitoClient(config: config, logger: logger) : nil,
+            config: settings)
+    }
+
     /// The session settings, or nil with their problems added to `problems`.
     static func sessionConfig(_ environment: [String: String], problems: inout [String]) -> SessionConfig? {
         do {

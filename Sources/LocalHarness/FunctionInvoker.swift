@@ -13,6 +13,16 @@ public struct InvocationResult: Sendable {
     public var payload: [UInt8]?
     public var failure: String?
     public var logs: [UInt8]
+    /// A deliberate function error (Lambda mode: the body posted to `/error`; stdin mode: the
+    /// error object on stdout with exit code 3).
+    public var functionError: [UInt8]?
+
+    public init(payload: [UInt8]?, failure: String?, logs: [UInt8], functionError: [UInt8]? = nil) {
+        self.payload = payload
+        self.failure = failure
+        self.logs = logs
+        self.functionError = functionError
+    }
 }
 
 /// Runs one handler executable (`sign-in`, `me`, `logout`) on one event, in either mode.
@@ -35,6 +45,9 @@ public struct FunctionInvoker: Sendable {
         if result.timedOut {
             return InvocationResult(payload: nil, failure: "timed out", logs: result.stderr)
         }
+        if result.exitCode == 3 {
+            return InvocationResult(payload: nil, failure: "function error (exit code 3)", logs: result.stderr, functionError: result.stdout)
+        }
         guard result.exitCode == 0 else {
             return InvocationResult(payload: nil, failure: "exit code \(result.exitCode)", logs: result.stderr)
         }
@@ -51,11 +64,14 @@ public struct FunctionInvoker: Sendable {
         let process = try ProcessRunner(executable: executable).start(environment: environment, stderr: logURL)
         var payload: [UInt8]?
         var failure: String?
+        var functionError: [UInt8]?
         do {
             let outcome = try await server.invoke(RuntimeAPIInvocation(event: event), timeout: .seconds(30))
             switch outcome.kind {
             case .response: payload = outcome.body
-            case .error: failure = "invocation error \(outcome.errorType ?? "?"): \(outcome.bodyString)"
+            case .error:
+                failure = "invocation error \(outcome.errorType ?? "?"): \(outcome.bodyString)"
+                functionError = outcome.body
             case .abandoned: failure = "the function exited without answering"
             }
         } catch {
@@ -69,6 +85,7 @@ public struct FunctionInvoker: Sendable {
             failure = "exit code \(process.terminationStatus) after SIGTERM"
         }
         try? await server.shutdown()
-        return InvocationResult(payload: payload, failure: failure, logs: Array((try? Data(contentsOf: logURL)) ?? Data()))
+        return InvocationResult(
+            payload: payload, failure: failure, logs: Array((try? Data(contentsOf: logURL)) ?? Data()), functionError: functionError)
     }
 }

@@ -17,6 +17,36 @@ public enum ResponseComparison {
         return lines
     }
 
+    /// Differences between two JSON documents compared as they are (authorizer answers: no
+    /// headers or body to normalise), `{{ANY}}` on the expected side matching any value.
+    public static func jsonDifferences(expected: [UInt8], actual: [UInt8]) -> [String] {
+        guard let expectedJSON = try? JSONSerialization.jsonObject(with: Data(expected), options: [.fragmentsAllowed]) else {
+            return ["the expected answer is not JSON"]
+        }
+        guard let actualJSON = try? JSONSerialization.jsonObject(with: Data(actual), options: [.fragmentsAllowed]) else {
+            return ["the answer is not JSON: \(String(decoding: actual.prefix(200), as: UTF8.self))"]
+        }
+        var lines: [String] = []
+        compare(expectedJSON, actualJSON, path: "", into: &lines)
+        return lines
+    }
+
+    /// Checks an expected `{"functionError": {...}}` against what the invocation produced: a
+    /// function error whose error object has those members (its `stackTrace` is not compared).
+    public static func functionErrorDifferences(expected: [String: Any], functionError: [UInt8]?, payload: [UInt8]?) -> [String] {
+        guard let functionError else {
+            let answer = payload.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? "nothing"
+            return ["expected a function error, got the answer \(answer)"]
+        }
+        guard var actual = try? JSONSerialization.jsonObject(with: Data(functionError)) as? [String: Any] else {
+            return ["the function error is not a JSON object: \(String(decoding: functionError.prefix(200), as: UTF8.self))"]
+        }
+        actual["stackTrace"] = nil
+        var lines: [String] = []
+        compare(expected, actual, path: "functionError", into: &lines)
+        return lines
+    }
+
     static func normalise(_ response: [String: Any]) -> [String: Any] {
         var headers: [String: [String]] = [:]
         for (name, value) in (response["headers"] as? [String: Any]) ?? [:] {

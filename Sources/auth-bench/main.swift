@@ -1,5 +1,8 @@
 import AuthCore
+import AuthEndpoints
 import Crypto
+import LambdaKit
+import Logging
 import NIOCore
 import _CryptoExtras
 
@@ -18,6 +21,13 @@ import Darwin
 //            (SHA-256 + RSA PKCS#1 v1.5) with the same key,
 // back to back in alternating order, and prints the median slice rate of each and the median
 // of the per-pair ratios. The last line is `verify/raw ratio: 0.NN`.
+//
+// auth-bench authorizer [seconds]
+//
+// The same slice pairs for the authorizer's whole path: the bytes of an HTTP API 2.0 authorizer
+// event → strict event read → bearer parsing → full verification → AUTHORIZER_RULES → the
+// answer's bytes (the handler EndpointFactory builds for the executable, JWKS preloaded, no
+// revocation check), against raw RSA verify. Last line: `authorizer/raw ratio: 0.NN`.
 
 func base64url(_ bytes: some Sequence<UInt8>) -> String {
     let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -42,8 +52,8 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "verify" || arguments.first == "loop" else {
-    fail("usage: auth-bench verify [seconds] | auth-bench loop <full|raw> <count>")
+guard arguments.first == "verify" || arguments.first == "loop" || arguments.first == "authorizer" else {
+    fail("usage: auth-bench verify [seconds] | auth-bench authorizer [seconds] | auth-bench loop <full|raw> <count>")
 }
 let roundSeconds = arguments.dropFirst().first.flatMap(Double.init) ?? 8
 
@@ -202,6 +212,94 @@ if arguments.first == "loop" {
 }
 
 let callsPerSlice = 200
+if arguments.first == "authorizer" {
+    await benchAuthorizer()
+    exit(0)
+}
+
+func benchAuthorizer() async {
+    // The authorizer's verifier reads the wall clock: a token valid now.
+    let wallNow = Int(AccessTokenVerifier.wallClockSeconds())
+    let livePayload = payload.replacing("\"exp\":\(Int(now) + 3600)", with: "\"exp\":\(wallNow + 3600)")
+        .replacing("\"iat\":\(Int(now) - 60)", with: "\"iat\":\(wallNow - 60)")
+    let liveInput = base64url(header.utf8) + "." + base64url(livePayload.utf8)
+    guard let liveSignature = try? privateKey.signature(for: SHA256.hash(data: Array(liveInput.utf8)), padding: .insecurePKCS1v1_5) else {
+        fail("signing failed")
+    }
+    let liveToken = liveInput + "." + base64url(liveSignature.rawRepresentation)
+    let environment = [
+        "COGNITO_USER_POOL_ID": poolId, "COGNITO_CLIENT_ID": clientId, "COGNITO_REGION": region,
+        "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9", "COGNITO_JWKS": jwks,
+        "AUTHORIZER_RULES": #"[{"route":"GET /admin/*","groups":["admins"]},{"route":"ANY /reports/*","scopes":["reports/read"]}]"#,
+    ]
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let endpoint: AuthorizerEndpoint
+    do {
+        endpoint = try EndpointFactory.authorizerEndpoint(environment: environment, logger: logger)
+    } catch {
+        fail("authorizer configuration: \(error)")
+    }
+    let event = Array("""
+        {"version":"2.0","type":"REQUEST","routeArn":"arn:aws:execute-api:us-east-1:123456789012:abc123defg/$default/GET/admin/users","identitySource":["Bearer \(liveToken)"],"routeKey":"GET /admin/{proxy+}","rawPath":"/admin/users","rawQueryString":"","headers":{"accept":"application/json","authorization":"Bearer \(liveToken)","host":"abc123defg.execute-api.us-east-1.amazonaws.com","user-agent":"Mozilla/5.0","x-amzn-trace-id":"Root=1-5e6f7a8b-1234567890abcdef12345678","x-forwarded-for":"203.0.113.10","x-forwarded-port":"443","x-forwarded-proto":"https"},"requestContext":{"accountId":"123456789012","apiId":"abc123defg","domainName":"abc123defg.execute-api.us-east-1.amazonaws.com","domainPrefix":"abc123defg","http":{"method":"GET","path":"/admin/users","protocol":"HTTP/1.1","sourceIp":"203.0.113.10","userAgent":"Mozilla/5.0"},"requestId":"bench","routeKey":"GET /admin/{proxy+}","stage":"$default","time":"27/Nov/2026:00:00:00 +0000","timeEpoch":1764201600000},"pathParameters":{"proxy":"users"},"stageVariables":{}}
+        """.utf8)
+    let context = LambdaContext(requestId: "bench", deadline: .now() + .hours(1), logger: logger)
+    do {
+        let answer = String(decoding: try await endpoint.handle(event, context: context), as: UTF8.self)
+        guard answer.hasPrefix(#"{"isAuthorized":true"#) else { fail("the benchmark event is not allowed: \(answer)") }
+    } catch {
+        fail("the benchmark event failed: \(error)")
+    }
+    let forged = Array(String(decoding: event, as: UTF8.self).replacing(liveToken, with: liveToken.replacingLastCharacter()).utf8)
+    if let answer = try? await endpoint.handle(forged, context: context), !String(decoding: answer, as: UTF8.self).hasPrefix(#"{"isAuthorized":false"#) {
+        fail("a tampered token was allowed")
+    }
+
+    func slice(_ calls: Int) async -> Double {
+        let clock = ContinuousClock()
+        var failures = 0
+        let start = clock.now
+        for _ in 0..<calls {
+            do {
+                let answer = try await endpoint.handle(event, context: context)
+                if answer.count < 20 { failures += 1 }
+            } catch {
+                failures += 1
+            }
+        }
+        let elapsed = clock.now - start
+        if failures > 0 { fail("\(failures) decisions failed") }
+        return seconds(elapsed)
+    }
+    let budget = roundSeconds
+    let pairs: [Pair] = await Task.detached { () async -> [Pair] in
+        var pairs: [Pair] = []
+        let clock = ContinuousClock()
+        _ = await slice(callsPerSlice * 2)
+        let end = clock.now + .milliseconds(Int64(budget * 1000))
+        while clock.now < end {
+            let full: Double
+            let raw: Double
+            if pairs.count % 2 == 0 {
+                full = await slice(callsPerSlice)
+                raw = rawSlice(calls: callsPerSlice)
+            } else {
+                raw = rawSlice(calls: callsPerSlice)
+                full = await slice(callsPerSlice)
+            }
+            pairs.append(Pair(full: Double(callsPerSlice) / full, raw: Double(callsPerSlice) / raw))
+        }
+        return pairs
+    }.value
+    let ratios = pairs.map { $0.full / $0.raw }
+    print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(liveToken.utf8.count) bytes; 2 rules; simple response; JWKS preloaded (warm)")
+    print("single thread; slices of \(callsPerSlice) decisions, authorizer and raw back to back in alternating order, for \(budget) s")
+    print("\(pairs.count) pairs; pair ratios: lowest \(String(format2: ratios.min()!)), median \(String(format2: median(ratios))), highest \(String(format2: ratios.max()!))")
+    print("authorizer (event bytes -> verify -> rules -> answer bytes): \(formatted(median(pairs.map(\.full)))) decisions/s (median slice; best \(formatted(pairs.map(\.full).max()!)))")
+    print("raw RSA-2048 PKCS#1 v1.5 verify: \(formatted(median(pairs.map(\.raw)))) verifications/s (median slice; best \(formatted(pairs.map(\.raw).max()!)))")
+    print("authorizer/raw ratio: \(String(format2: median(ratios)))")
+}
+
 print("token: \(token.utf8.count) bytes, RSA-2048, RS256, Cognito access-token claims; JWKS preloaded (warm)")
 print("single thread; slices of \(callsPerSlice) calls, full and raw back to back in alternating order, for \(roundSeconds) s")
 _ = await measurePairs(seconds: 0.3, callsPerSlice: callsPerSlice)

@@ -50,9 +50,15 @@ struct ReplayCase {
     var event: URL
     var expected: URL
     var setup: URL?
+    /// `<case>.<tag>.setup.json`: set-up for this event family only, on top of `setup`.
+    var tagSetup: URL?
 
     var label: String { "\(function)/\(name) \(version)" }
 }
+
+/// Event file tags: REST (`v1`) and HTTP API (`v2`) proxy events, and the authorizer's families
+/// (HTTP API 2.0 with simple or policy answers; REST REQUEST and TOKEN; `v1` there is payload 1.0).
+let eventTags: Set<String> = ["v1", "v2", "v2-simple", "v2-policy", "rest-request", "rest-token"]
 
 @MainActor func loadCases() throws -> [ReplayCase] {
     let root = URL(fileURLWithPath: eventsDirectory)
@@ -63,13 +69,15 @@ struct ReplayCase {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
         for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
             let parts = file.split(separator: ".").map(String.init)
-            guard parts.count == 3, parts[2] == "json", parts[1] == "v1" || parts[1] == "v2" else { continue }
+            guard parts.count == 3, parts[2] == "json", eventTags.contains(parts[1]) else { continue }
             let setup = directory.appendingPathComponent("\(parts[0]).setup.json")
+            let tagSetup = directory.appendingPathComponent("\(parts[0]).\(parts[1]).setup.json")
             cases.append(ReplayCase(
                 function: function, name: parts[0], version: parts[1],
                 event: directory.appendingPathComponent(file),
                 expected: directory.appendingPathComponent("\(parts[0]).\(parts[1]).expected.json"),
-                setup: FileManager.default.fileExists(atPath: setup.path) ? setup : nil))
+                setup: FileManager.default.fileExists(atPath: setup.path) ? setup : nil,
+                tagSetup: FileManager.default.fileExists(atPath: tagSetup.path) ? tagSetup : nil))
         }
     }
     return cases.filter { filter == nil || $0.label.contains(filter!) }
@@ -87,13 +95,20 @@ func secrets(_ placeholders: Placeholders) -> [String] {
     let eventText = try text(replay.event)
     let expectedText = try text(replay.expected)
     let setupText = try replay.setup.map(text) ?? "{}"
+    let tagSetupText = try replay.tagSetup.map(text) ?? "{}"
     let placeholders = Placeholders(fixture: fixture)
     try await placeholders.prepare(
-        Placeholders.names(inEvent: eventText).union(Placeholders.names(in: expectedText)).union(Placeholders.names(in: setupText)))
+        Placeholders.names(inEvent: eventText).union(Placeholders.names(in: expectedText)).union(Placeholders.names(in: setupText))
+            .union(Placeholders.names(in: tagSetupText)))
 
     let event = try JSONSerialization.data(
         withJSONObject: placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(eventText.utf8))))
-    let setup = placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(setupText.utf8))) as? [String: Any] ?? [:]
+    var setup = placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(setupText.utf8))) as? [String: Any] ?? [:]
+    let tagSetup = placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(tagSetupText.utf8))) as? [String: Any] ?? [:]
+    if let tagEnv = tagSetup["env"] as? [String: String] {
+        setup["env"] = ((setup["env"] as? [String: String]) ?? [:]).merging(tagEnv) { $1 }
+    }
+    if let tagFaults = tagSetup["faults"] { setup["faults"] = tagFaults }
 
     var environment = fixture.environment
     environment["LOG_LEVEL"] = "debug"
@@ -110,11 +125,27 @@ func secrets(_ placeholders: Placeholders) -> [String] {
     let result = try await FunctionInvoker(executable: executable).invoke(
         event: Array(event), environment: environment, mode: mode)
     try await fixture.clearFaults()
-    guard let payload = result.payload else {
-        return ["no response: \(result.failure ?? "?")", "logs: \(String(decoding: result.logs.suffix(600), as: UTF8.self))"]
+    let expectedFilled = placeholders.fill(expectedText)
+    let expectedObject = try? JSONSerialization.jsonObject(with: Data(expectedFilled.utf8)) as? [String: Any]
+    var problems: [String] = []
+    let payload: [UInt8]
+    if let expectedError = expectedObject?["functionError"] as? [String: Any] {
+        // An expected function error (an authorizer's Unauthorized) must be one, in both modes.
+        problems += ResponseComparison.functionErrorDifferences(
+            expected: expectedError, functionError: result.functionError, payload: result.payload)
+        payload = result.functionError ?? result.payload ?? []
+    } else {
+        guard let answer = result.payload else {
+            return ["no response: \(result.failure ?? "?")", "logs: \(String(decoding: result.logs.suffix(600), as: UTF8.self))"]
+        }
+        payload = answer
+        problems += result.failure.map { [$0] } ?? []
+        if expectedObject?["statusCode"] != nil {
+            problems += ResponseComparison.differences(expected: Array(expectedFilled.utf8), actual: payload)
+        } else {
+            problems += ResponseComparison.jsonDifferences(expected: Array(expectedFilled.utf8), actual: payload)
+        }
     }
-    var problems = result.failure.map { [$0] } ?? []
-    problems += ResponseComparison.differences(expected: Array(placeholders.fill(expectedText).utf8), actual: payload)
 
     // Security: nothing the client presented, and no token Cognito issued, may be logged; nothing
     // the client presented may be echoed back.
@@ -157,10 +188,19 @@ if let invocation {
     let event = try JSONSerialization.data(
         withJSONObject: placeholders.fill(json: try JSONSerialization.jsonObject(with: Data(eventText.utf8))))
     let executable = URL(fileURLWithPath: binDirectory).appendingPathComponent(invocation.function).path
+    var environment = fixture.environment
+    for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("AUTHORIZER_") {
+        environment[name] = value
+    }
     let result = try await FunctionInvoker(executable: executable).invoke(
-        event: Array(event), environment: fixture.environment, mode: modes.count == 1 ? modes[0] : .stdin)
+        event: Array(event), environment: environment, mode: modes.count == 1 ? modes[0] : .stdin)
     FileHandle.standardError.write(Data(result.logs))
     await fixture.shutdown()
+    if let functionError = result.functionError {
+        FileHandle.standardOutput.write(Data(functionError + [UInt8(ascii: "\n")]))
+        FileHandle.standardError.write(Data("event-replay: function error\n".utf8))
+        exit(3)
+    }
     guard let payload = result.payload else {
         FileHandle.standardError.write(Data("event-replay: no response: \(result.failure ?? "?")\n".utf8))
         exit(1)

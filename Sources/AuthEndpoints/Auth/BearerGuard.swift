@@ -34,7 +34,12 @@ public struct BearerGuard: Sendable {
 
     /// The token of `Authorization: Bearer <token>`, or the problem the request has.
     static func bearerToken(in request: HTTPRequest) throws(Problem) -> String {
-        let values = request.headers["Authorization"]
+        try bearerToken(headerValues: request.headers["Authorization"])
+    }
+
+    /// The same rules over the values of every Authorization header of a request (any spelling
+    /// of the name), for callers that read headers from something other than an `HTTPRequest`.
+    static func bearerToken(headerValues values: [String]) throws(Problem) -> String {
         guard let value = values.first else { throw ErrorTable.missingCredentials }
         // Two Authorization headers are ambiguous: refuse rather than pick one.
         guard values.count == 1 else { throw ErrorTable.invalidToken("Malformed Authorization header") }

@@ -9,7 +9,18 @@ public enum LambdaMain {
     /// `makeHandler` once (init; a thrown error is an init error: Lambda → `/runtime/init/error` +
     /// exit 1; stdin → one stderr line + exit 2), then serves events. Never returns.
     /// Do not bootstrap `LoggingSystem` yourself before calling this.
-    public static func run(_ makeHandler: @Sendable (Logger) async throws -> HTTPHandler) async -> Never {
+    public static func run(_ makeHandler: @Sendable @escaping (Logger) async throws -> HTTPHandler) async -> Never {
+        await serve { logger in .http(try await makeHandler(logger)) }
+    }
+
+    /// The same for a handler of another event family (e.g. API Gateway Lambda authorizer events):
+    /// the payload bytes go to the handler undecoded and its bytes are the answer. A thrown
+    /// `FunctionError` is a function error with that exact message (stdin mode: exit 3).
+    public static func run(events makeHandler: @Sendable @escaping (Logger) async throws -> EventHandler) async -> Never {
+        await serve { logger in .event(try await makeHandler(logger)) }
+    }
+
+    private static func serve(_ makeHandler: @Sendable (Logger) async throws -> InvocationHandler) async -> Never {
         if Environment.get("LAMBDAKIT_NIO_EXECUTOR") != "0" {
             // Performance: Swift concurrency jobs run on NIO's event loops, so an `await` on a Runtime
             // API response resumes on the loop thread that read it instead of switching threads

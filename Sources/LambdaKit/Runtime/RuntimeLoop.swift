@@ -14,7 +14,7 @@ enum RuntimeLoop {
     static let maxResponseBytes = 6 * 1024 * 1024
 
     static func run(
-        address: String, logger: Logger, makeHandler: @Sendable (Logger) async throws -> HTTPHandler
+        address: String, logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
     ) async -> Never {
         let client: RuntimeAPIClient
         do {
@@ -25,7 +25,7 @@ enum RuntimeLoop {
         let termination = TerminationGuard()
         let traceEnvironment = TraceIDEnvironment()
 
-        let handler: HTTPHandler
+        let handler: InvocationHandler
         do {
             handler = try await makeHandler(logger)
         } catch {
@@ -55,7 +55,7 @@ enum RuntimeLoop {
     }
 
     private static func serve(
-        _ invocation: RuntimeAPIClient.Invocation, client: RuntimeAPIClient, handler: HTTPHandler,
+        _ invocation: RuntimeAPIClient.Invocation, client: RuntimeAPIClient, handler: InvocationHandler,
         traceEnvironment: TraceIDEnvironment, logger: Logger
     ) async {
         let headers = invocation.headers
@@ -82,6 +82,12 @@ enum RuntimeLoop {
             switch outcome {
             case .response(let body):
                 status = try await client.postResponse(requestId: invocation.requestId, body: body)
+            case .functionError(let report):
+                // Deliberate (e.g. an authorizer's Unauthorized): not a failure of the function.
+                requestLogger.info("function error", metadata: ["errorType": .string(report.errorType)])
+                status = try await client.postError(
+                    requestId: invocation.requestId, errorType: report.errorType, body: report.json
+                )
             case .failure(let report):
                 requestLogger.error(
                     "invocation failed",

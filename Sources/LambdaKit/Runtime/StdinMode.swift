@@ -11,12 +11,13 @@ import NIOCore
 
 /// Local mode: one event from stdin or `--event FILE`, the response JSON on stdout.
 /// Exit 0 answered; 1 the event is unreadable / not JSON / not an HTTP event / the handler threw;
-/// 2 init (configuration) failed or bad arguments. Stdout holds only the response.
+/// 2 init (configuration) failed or bad arguments; 3 the handler threw a `FunctionError` (its
+/// error object, as Lambda would post it to `/error`, is on stdout). Stdout holds only the answer.
 enum StdinMode {
     static let usage = "usage: <handler> [--event FILE]   (no --event: the event is read from stdin)"
 
     static func run(
-        arguments: [String], logger: Logger, makeHandler: @Sendable (Logger) async throws -> HTTPHandler
+        arguments: [String], logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
     ) async -> Never {
         var eventFile: String?
         var index = 0
@@ -36,7 +37,7 @@ enum StdinMode {
             }
         }
 
-        let handler: HTTPHandler
+        let handler: InvocationHandler
         do {
             handler = try await makeHandler(logger)
         } catch {
@@ -62,6 +63,10 @@ enum StdinMode {
         case .response(let body):
             StandardStreams.write(body + [UInt8(ascii: "\n")], to: 1)
             exit(0)
+        case .functionError(let report):
+            // The error object Lambda would post to /error, on stdout; exit 3 tells it from a crash.
+            StandardStreams.write(report.json + [UInt8(ascii: "\n")], to: 1)
+            exit(3)
         case .failure(let report):
             fail("\(report.errorType): \(report.errorMessage)", code: 1)
         }

@@ -1,0 +1,111 @@
+import AuthCore
+import JSONValue
+import LambdaKit
+import Logging
+
+/// The API Gateway Lambda authorizer: the bearer guard's token rules and the same verifier as
+/// `me`, then `AUTHORIZER_RULES`, answered in the wire format of the event's family.
+///
+/// Refusals: a missing or invalid token is the function error `Unauthorized` (API Gateway's 401)
+/// for policy answers and `isAuthorized: false` for simple ones; a valid token the rules refuse
+/// gets a policy whose Deny covers the route (a 403), or `isAuthorized: false`.
+public struct AuthorizerEndpoint: Sendable {
+    let verifier: AccessTokenVerifier
+    let client: CognitoClient?
+    let config: AuthorizerConfig
+
+    init(verifier: AccessTokenVerifier, client: CognitoClient?, config: AuthorizerConfig) {
+        self.verifier = verifier
+        self.client = client
+        self.config = config
+    }
+
+    /// Why a request is refused, for the log line (never anything of the token).
+    private struct Refusal: Error {
+        var reason: String
+        var detail: String?
+    }
+
+    public func handle(_ payload: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        let event: AuthorizerEvent
+        do {
+            event = try AuthorizerEvent.read(payload)
+        } catch {
+            // Security: an event that cannot be read exactly is never decided on.
+            context.logger.warning("authorizer refused", metadata: ["reason": "unreadable_event", "detail": .string(error.description)])
+            throw FunctionError.unauthorized
+        }
+        let simple = event.family == .httpV2 && config.responseFormat == .simple
+        do {
+            return try await decide(event, simple: simple, context: context)
+        } catch let refusal as Refusal {
+            var metadata: Logger.Metadata = ["reason": .string(refusal.reason), "family": .string("\(event.family)")]
+            if let detail = refusal.detail { metadata["detail"] = .string(detail) }
+            context.logger.info("authorizer refused", metadata: metadata)
+            if simple { return AuthorizerAnswer.simple(allowed: false, context: nil) }
+            throw FunctionError.unauthorized
+        }
+    }
+
+    private func decide(_ event: AuthorizerEvent, simple: Bool, context: LambdaContext) async throws -> [UInt8] {
+        let token: String
+        do {
+            // The same rules as `me`: one Authorization value, scheme Bearer (ASCII case-insensitive),
+            // exactly one token, size cap. A TOKEN event carries the header's value as authorizationToken.
+            token = try BearerGuard.bearerToken(
+                headerValues: event.family == .restToken ? event.authorizationToken.map { [$0] } ?? [] : event.authorization)
+        } catch {
+            throw Refusal(reason: error.code)
+        }
+        guard let arn = ExecuteAPIArn.parse(event.arn) else { throw Refusal(reason: "malformed_arn") }
+        let deadline = UpstreamDeadline.forInvocation(context)
+        let claims: VerifiedAccessToken
+        do {
+            claims = try await verifier.verify(token, deadline: deadline)
+        } catch .keysUnavailable(let why) {
+            context.logger.error("authorizer cannot verify", metadata: ["reason": "jwks_unavailable", "detail": .string(why)])
+            throw AuthorizerUpstreamError(reason: "jwks_unavailable")
+        } catch {
+            // Forged, expired, ID tokens, other pools or clients: never past this point.
+            throw Refusal(reason: error.reason, detail: error.logDetail)
+        }
+        if config.checkRevocation, let client {
+            do {
+                _ = try await client.getUser(accessToken: token, deadline: deadline)
+            } catch .notAuthorized(let message) {
+                throw Refusal(reason: ErrorTable.notAuthorizedDetail(message).code)
+            } catch .userNotFound {
+                throw Refusal(reason: "user_not_found")
+            } catch {
+                let problem = ErrorTable.upstream(error)
+                context.logger.error("authorizer revocation check failed", metadata: ["reason": .string(problem.code)])
+                throw AuthorizerUpstreamError(reason: problem.code)
+            }
+        }
+        let groups = claims.groups
+        let scopes = claims.scopes
+        let answerContext = AuthorizerAnswer.Context(
+            sub: claims.sub, username: claims.username, clientId: claims.clientId,
+            scope: scopes.joined(separator: " "), groups: groups.joined(separator: ","), tokenUse: "access")
+        if simple {
+            let decision = config.rules.decide(method: event.method ?? [], path: event.rawPath ?? [], groups: groups, scopes: scopes)
+            log(decision, context: context)
+            return AuthorizerAnswer.simple(allowed: decision.allowed, context: answerContext)
+        }
+        // The policy depends on the token only (API Gateway caches it per token for every
+        // route); the decision for this request is logged, and IAM reaches the same one.
+        let decision = config.rules.decide(method: arn.method, path: arn.path, groups: groups, scopes: scopes)
+        log(decision, context: context)
+        let statements = config.rules.policy(base: arn.base, groups: groups, scopes: scopes)
+        return AuthorizerAnswer.policy(principalId: claims.sub, allow: statements.allow, deny: statements.deny, context: answerContext)
+    }
+
+    private func log(_ decision: (allowed: Bool, rule: Int?), context: LambdaContext) {
+        let rule: Logger.MetadataValue = decision.rule.map { .string("\($0)") } ?? "default"
+        if decision.allowed {
+            context.logger.debug("authorizer allowed", metadata: ["rule": rule])
+        } else {
+            context.logger.info("authorizer refused", metadata: ["reason": "rule_refused", "rule": rule])
+        }
+    }
+}

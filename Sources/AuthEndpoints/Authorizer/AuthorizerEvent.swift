@@ -1,0 +1,181 @@
+import AuthCore
+import JSONValue
+
+/// An API Gateway Lambda authorizer event, read strictly in one streaming pass: only the fields a
+/// decision needs are kept, repeated member names anywhere are refused (`JSONReader`), and a field
+/// of the wrong type makes the event unreadable.
+struct AuthorizerEvent: Sendable {
+    enum Family: Sendable, Equatable {
+        /// HTTP API, payload format 2.0 (`version` "2.0", `routeArn`).
+        case httpV2
+        /// HTTP API, payload format 1.0 (`version` "1.0", `methodArn`).
+        case httpV1
+        /// REST API REQUEST authorizer (`methodArn`, no `version`).
+        case restRequest
+        /// REST API TOKEN authorizer (`authorizationToken`, `methodArn`).
+        case restToken
+    }
+
+    var family: Family
+    /// `routeArn` (2.0) or `methodArn`.
+    var arn: String
+    /// 2.0: `requestContext.http.method` and `rawPath`; else nil (the ARN's are used).
+    var method: [UInt8]?
+    var rawPath: [UInt8]?
+    /// Every value of every header named Authorization in any case (headers and
+    /// multiValueHeaders merged as API Gateway fills them: a value in both counts once).
+    var authorization: [String]
+    /// TOKEN: `authorizationToken`.
+    var authorizationToken: String?
+
+    /// Why the event cannot be decided on. Never quotes a value of the event.
+    struct Unreadable: Error, Sendable, CustomStringConvertible {
+        var description: String
+    }
+
+    static func read(_ payload: [UInt8]) throws(Unreadable) -> AuthorizerEvent {
+        var fields = Fields()
+        do {
+            try JSONValue.read(payload) { (json) throws(JSONParseError) in
+                try json.object { (key, json) throws(JSONParseError) in
+                    try fields.topLevel(key, &json)
+                }
+            }
+        } catch {
+            throw Unreadable(description: "not a JSON object without repeated members (\(error.reason))")
+        }
+        if let problem = fields.problem { throw Unreadable(description: problem) }
+        return try fields.event()
+    }
+
+    private struct Fields {
+        var type: String?
+        var version: String?
+        var methodArn: String?
+        var routeArn: String?
+        var authorizationToken: String?
+        var rawPath: String?
+        var httpMethod: String?
+        var singleAuthorization: [String] = []
+        var multiAuthorization: [String] = []
+        var problem: String?
+
+        mutating func topLevel(_ key: String, _ json: inout JSONReader) throws(JSONParseError) {
+            // Member names and the values that pick the event's family compare as bytes: Swift's
+            // `==` would take "TO\u{212A}EN" (KELVIN SIGN) for "TOKEN".
+            switch Name(key) {
+            case .type: type = try string(key, &json)
+            case .version: version = try string(key, &json)
+            case .methodArn: methodArn = try string(key, &json)
+            case .routeArn: routeArn = try string(key, &json)
+            case .authorizationToken: authorizationToken = try string(key, &json)
+            case .rawPath: rawPath = try string(key, &json)
+            case .headers:
+                guard try json.kind() != .null else { return try json.skip() }
+                guard try json.kind() == .object else { return mark("headers is not an object", &json) }
+                try json.object { (name, json) throws(JSONParseError) in
+                    guard isAuthorization(name) else { return try json.skip() }
+                    guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
+                    singleAuthorization.append(try json.string())
+                }
+            case .multiValueHeaders:
+                guard try json.kind() != .null else { return try json.skip() }
+                guard try json.kind() == .object else { return mark("multiValueHeaders is not an object", &json) }
+                try json.object { (name, json) throws(JSONParseError) in
+                    guard isAuthorization(name) else { return try json.skip() }
+                    guard try json.kind() == .array else { return mark("a multiValueHeaders value is not an array", &json) }
+                    try json.array { (_, json) throws(JSONParseError) in
+                        guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
+                        multiAuthorization.append(try json.string())
+                    }
+                }
+            case .requestContext:
+                guard try json.kind() == .object else { return try json.skip() }
+                try json.object { (key, json) throws(JSONParseError) in
+                    guard ExactText.equal(key, "http"), try json.kind() == .object else { return try json.skip() }
+                    try json.object { (key, json) throws(JSONParseError) in
+                        guard ExactText.equal(key, "method") else { return try json.skip() }
+                        httpMethod = try string("requestContext.http.method", &json)
+                    }
+                }
+            case nil:
+                try json.skip()
+            }
+        }
+
+        mutating func string(_ key: String, _ json: inout JSONReader) throws(JSONParseError) -> String? {
+            switch try json.kind() {
+            case .string: return try json.string()
+            case .null:
+                try json.skip()
+                return nil
+            default:
+                mark("\(key) is not a string", &json)
+                return nil
+            }
+        }
+
+        mutating func mark(_ why: String, _ json: inout JSONReader) {
+            if problem == nil { problem = why }
+            // The value is skipped by JSONReader (the callback did not read it).
+        }
+
+        /// ASCII case-insensitive, as HTTP header names are (RFC 9110 §5.1).
+        func isAuthorization(_ name: String) -> Bool {
+            ExactText.equalIgnoringASCIICase(name, "authorization")
+        }
+
+        func event() throws(Unreadable) -> AuthorizerEvent {
+            // Merged as LambdaKit merges REST headers: every multi value, then each single value
+            // only when it is not among them (API Gateway repeats the last value in `headers`).
+            var authorization = multiAuthorization
+            // Two spellings of the name in `headers` are two headers, even with one value.
+            for value in singleAuthorization where !multiAuthorization.contains(where: { $0.utf8.elementsEqual(value.utf8) }) {
+                authorization.append(value)
+            }
+            let isToken = type.map { ExactText.equal($0, "TOKEN") } ?? false
+            let isRequest = type.map { ExactText.equal($0, "REQUEST") } ?? false
+            if isToken, version == nil {
+                guard let methodArn, let authorizationToken else {
+                    throw Unreadable(description: "TOKEN event without methodArn or authorizationToken")
+                }
+                return AuthorizerEvent(
+                    family: .restToken, arn: methodArn, method: nil, rawPath: nil, authorization: [], authorizationToken: authorizationToken)
+            }
+            if isRequest, let version, ExactText.equal(version, "2.0") {
+                guard let routeArn, let httpMethod, let rawPath else {
+                    throw Unreadable(description: "2.0 REQUEST event without routeArn, rawPath or requestContext.http.method")
+                }
+                return AuthorizerEvent(
+                    family: .httpV2, arn: routeArn, method: Array(httpMethod.utf8), rawPath: Array(rawPath.utf8),
+                    authorization: authorization, authorizationToken: nil)
+            }
+            if isRequest {
+                let isV1 = version.map { ExactText.equal($0, "1.0") } ?? false
+                guard version == nil || isV1, let methodArn else {
+                    throw Unreadable(description: "REQUEST event without methodArn, or of an unknown version")
+                }
+                return AuthorizerEvent(
+                    family: isV1 ? .httpV1 : .restRequest, arn: methodArn, method: nil, rawPath: nil,
+                    authorization: authorization, authorizationToken: nil)
+            }
+            throw Unreadable(description: "not an API Gateway Lambda authorizer event (type TOKEN or REQUEST)")
+        }
+    }
+
+    /// The top-level members the reader keeps, recognised by their exact bytes.
+    private enum Name {
+        case type, version, methodArn, routeArn, authorizationToken, rawPath, headers, multiValueHeaders, requestContext
+
+        static let all: [(String, Name)] = [
+            ("type", .type), ("version", .version), ("methodArn", .methodArn), ("routeArn", .routeArn),
+            ("authorizationToken", .authorizationToken), ("rawPath", .rawPath), ("headers", .headers),
+            ("multiValueHeaders", .multiValueHeaders), ("requestContext", .requestContext),
+        ]
+
+        init?(_ key: String) {
+            guard let found = Self.all.first(where: { ExactText.equal($0.0, key) }) else { return nil }
+            self = found.1
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import JSONValue
+
+/// `AUTHORIZER_RULES` (first match wins) and `AUTHORIZER_DEFAULT`, plus the IAM policy a token gets
+/// under them.
+struct AuthorizerRules: Sendable, Equatable {
+    var rules: [AuthorizerRule]
+    /// What a valid token gets on a route no rule matches.
+    var defaultAllows: Bool
+
+    init(rules: [AuthorizerRule] = [], defaultAllows: Bool = true) {
+        self.rules = rules
+        self.defaultAllows = defaultAllows
+    }
+
+    /// The decision for one request: whether it is allowed, and the index of the rule that decided
+    /// (nil: the default).
+    func decide(method: [UInt8], path: [UInt8], groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+        // Security: an ambiguous path (escapes, empty or dot segments) could be routed by API
+        // Gateway to a route whose rule it does not match here; it is refused outright.
+        guard RequestPath.isUnambiguous(path) else { return (false, nil) }
+        for (index, rule) in rules.enumerated() where rule.route.matches(method: method, path: path) {
+            return (rule.admits(groups: groups, scopes: scopes), index)
+        }
+        return (defaultAllows, nil)
+    }
+
+    /// What a token may do on every route of the API, as IAM statements under `base`
+    /// (`arn:…:apiId/stage/`): the answer API Gateway caches per token and reuses for every
+    /// method of the API, so it must not depend on the request that happened to ask.
+    ///
+    /// Allow: everything (`base*`) when the default allows, else every admitted rule's routes.
+    /// Deny: every refused rule's routes, and every ambiguous path. IAM lets an explicit Deny win
+    /// over any Allow, which is first-match-wins exactly because `parse` refuses rule lists where
+    /// an earlier rule could admit a token that a later, overlapping rule refuses.
+    func policy(base: String, groups: [String], scopes: [String]) -> (allow: [String], deny: [String]) {
+        var allow: [String] = defaultAllows ? [base + "*"] : []
+        var deny: [String] = []
+        for rule in rules {
+            if rule.admits(groups: groups, scopes: scopes) {
+                if !defaultAllows { allow += rule.route.resources(base: base) }
+            } else {
+                deny += rule.route.resources(base: base)
+            }
+        }
+        if allow.isEmpty {
+            // Nothing admitted: one explicit Deny of the whole API says so plainly.
+            return ([], [base + "*"])
+        }
+        // The paths `decide` refuses as ambiguous, refused by IAM too (resources carry no leading
+        // `/` after the method: `GET//x` is an empty segment right after it).
+        deny += Self.ambiguousPathResources(base: base)
+        return (allow, deny)
+    }
+
+    static func ambiguousPathResources(base: String) -> [String] {
+        [base + "*%*", base + "*//*", base + "*/./*", base + "*/../*", base + "*/.", base + "*/.."]
+    }
+
+    /// Parses `AUTHORIZER_RULES` (a JSON array; repeated member names refused) and checks that
+    /// every token's answer can be written as one cache-safe IAM policy.
+    static func parse(_ text: String, defaultAllows: Bool) -> Result<AuthorizerRules, RuleError> {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(text)
+        } catch {
+            return .failure(RuleError("AUTHORIZER_RULES is not valid JSON (\(error.description))"))
+        }
+        guard case .array(let items) = value else {
+            return .failure(RuleError("AUTHORIZER_RULES must be a JSON array of rules"))
+        }
+        var rules: [AuthorizerRule] = []
+        for (index, item) in items.enumerated() {
+            switch AuthorizerRule.parse(item, index: index) {
+            case .success(let rule): rules.append(rule)
+            case .failure(let error): return .failure(error)
+            }
+        }
+        for (later, rule) in rules.enumerated() {
+            for earlier in 0..<later where rules[earlier].route.overlaps(rule.route) && !rules[earlier].implies(rule) {
+                // First match wins, but a cached IAM policy has no order: Deny of the later rule's
+                // routes would also refuse the overlap the earlier rule admits.
+                return .failure(RuleError(
+                    "AUTHORIZER_RULES[\(later)] (\(rule.route)) overlaps AUTHORIZER_RULES[\(earlier)] (\(rules[earlier].route)) and can refuse a token that rule admits; no cache-safe IAM policy says that. Give the earlier rule at least the later rule's conditions, or make the routes disjoint"))
+            }
+        }
+        return .success(AuthorizerRules(rules: rules, defaultAllows: defaultAllows))
+    }
+}

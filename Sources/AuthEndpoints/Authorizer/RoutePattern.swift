@@ -1,0 +1,91 @@
+/// The `route` of an authorizer rule: `METHOD /path`, the method one of API Gateway's or `ANY`, the
+/// path literal except for an optional trailing `*` that matches the rest of the path.
+///
+/// Compared as bytes: a path or method spelled another way (canonically equivalent Unicode, other
+/// case) is another route, as it is for API Gateway.
+struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
+    /// API Gateway's methods. `ANY` stands for all of them; in a policy it is written out method
+    /// by method, because IAM's `*` also matches `/` and `*/admin/*` would match `GET/x/admin/y`.
+    static let methods = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+
+    /// The methods this route covers (all of `methods` for `ANY`), and their bytes.
+    var methods: [String]
+    var methodBytes: [[UInt8]]
+    var isAnyMethod: Bool
+    /// The path without the trailing `*`, starting with `/`.
+    var path: [UInt8]
+    var isPrefix: Bool
+
+    var description: String {
+        (isAnyMethod ? "ANY" : methods[0]) + " " + String(decoding: path, as: UTF8.self) + (isPrefix ? "*" : "")
+    }
+
+    /// Parses `METHOD /path`; nil with the reason otherwise.
+    static func parse(_ text: String) -> Result<RoutePattern, RuleError> {
+        let parts = text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return .failure(RuleError("route \"\(text)\" is not METHOD /path (one space)")) }
+        var path = Array(parts[1])
+        let methods: [String]
+        // Byte comparisons ([UInt8] ==): `get` or a look-alike spelling is not GET.
+        let isAny = Array(parts[0]) == Array("ANY".utf8)
+        if isAny {
+            methods = Self.methods
+        } else if let known = Self.methods.first(where: { Array($0.utf8) == Array(parts[0]) }) {
+            methods = [known]
+        } else {
+            return .failure(RuleError("route \"\(text)\": method must be one of \(Self.methods.joined(separator: ", ")) or ANY"))
+        }
+        guard path.first == UInt8(ascii: "/") else { return .failure(RuleError("route \"\(text)\": the path must start with /")) }
+        var isPrefix = false
+        if path.last == UInt8(ascii: "*") {
+            isPrefix = true
+            path.removeLast()
+        }
+        for byte in path {
+            // `*` and `?` are IAM wildcards in a policy's Resource: only the trailing `*` may be one.
+            // `%` and non-ASCII would compare differently from API Gateway's own path handling.
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "*"), byte != UInt8(ascii: "?"), byte != UInt8(ascii: "%"),
+                byte != UInt8(ascii: "#")
+            else {
+                return .failure(RuleError("route \"\(text)\": the path may hold printable ASCII only, without %, ?, # or a * before its end"))
+            }
+        }
+        guard RequestPath.isUnambiguous(path) else {
+            return .failure(RuleError("route \"\(text)\": the path has an empty, . or .. segment"))
+        }
+        return .success(
+            RoutePattern(methods: methods, methodBytes: methods.map { Array($0.utf8) }, isAnyMethod: isAny, path: path, isPrefix: isPrefix))
+    }
+
+    func matches(method: [UInt8], path requestPath: [UInt8]) -> Bool {
+        guard methodBytes.contains(method) else { return false }
+        if isPrefix {
+            return requestPath.count >= path.count && requestPath[..<path.count].elementsEqual(path)
+        }
+        return requestPath == path
+    }
+
+    /// Whether some request matches both routes.
+    func overlaps(_ other: RoutePattern) -> Bool {
+        guard methods.contains(where: { method in other.methods.contains(method) }) else { return false }
+        switch (isPrefix, other.isPrefix) {
+        case (false, false): return path == other.path
+        case (true, false): return other.path.starts(with: path)
+        case (false, true): return path.starts(with: other.path)
+        case (true, true): return path.starts(with: other.path) || other.path.starts(with: path)
+        }
+    }
+
+    /// The IAM `Resource` patterns of this route under `base` (`arn:…:apiId/stage/`): one per
+    /// method, the path without its leading `/` (as API Gateway writes method ARNs).
+    func resources(base: String) -> [String] {
+        let tail = String(decoding: path.dropFirst(), as: UTF8.self) + (isPrefix ? "*" : "")
+        return methods.map { base + $0 + "/" + tail }
+    }
+}
+
+/// One problem with `AUTHORIZER_RULES` (or another authorizer setting), as one clear line.
+struct RuleError: Error, Sendable, Equatable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

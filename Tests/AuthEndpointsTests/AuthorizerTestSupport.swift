@@ -1,0 +1,108 @@
+import AuthCore
+import Crypto
+import Foundation
+import LambdaKit
+import Logging
+import NIOCore
+import Testing
+import _CryptoExtras
+
+@testable import AuthEndpoints
+
+/// Tokens signed by the fixed test keys, a verifier that trusts the first of them, and a tiny
+/// IAM evaluator (Allow needed, explicit Deny wins, `*` and `?` wildcards) to check the policies
+/// the way API Gateway applies a cached one.
+enum AuthorizerTestSupport {
+    static let keys: [_RSA.Signing.PrivateKey] = TestSigningKeys.pem
+        .components(separatedBy: "-----END PRIVATE KEY-----")
+        .filter { $0.contains("BEGIN") }
+        .map { try! _RSA.Signing.PrivateKey(pemRepresentation: $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n-----END PRIVATE KEY-----") }
+    static let poolId = "us-east-1_AuthzTest"
+    static let clientId = "authzclient000000000000001"
+    static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AuthzTest"
+    static let kid = "authz-kid"
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static var jwks: String {
+        let primitives = try! keys[0].publicKey.getKeyPrimitives()
+        return #"{"keys":[{"kty":"RSA","kid":"\#(kid)","alg":"RS256","use":"sig","n":"\#(base64url(Array(primitives.modulus)))","e":"\#(base64url(Array(primitives.publicExponent)))"}]}"#
+    }
+
+    static var environment: [String: String] {
+        ["COGNITO_USER_POOL_ID": poolId, "COGNITO_CLIENT_ID": clientId, "COGNITO_REGION": "us-east-1",
+         "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9", "COGNITO_JWKS": jwks]
+    }
+
+    static func token(
+        groups: [String] = ["users"], scope: String = "aws.cognito.signin.user.admin", tokenUse: String = "access",
+        exp: Double = Date().timeIntervalSince1970 + 3600, key: Int = 0
+    ) -> String {
+        let groupsJSON: String = "[" + groups.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let audience: String = tokenUse == "access" ? "\"client_id\":\"\(clientId)\"" : "\"aud\":\"\(clientId)\""
+        let expiry = Int(exp)
+        var payload = "{\"sub\":\"sub-1234\",\"cognito:groups\":" + groupsJSON + ",\"iss\":\"" + issuer + "\","
+        payload += audience + ",\"token_use\":\"" + tokenUse + "\",\"scope\":\"" + scope + "\","
+        payload += "\"exp\":\(expiry),\"iat\":\(expiry - 3600),\"username\":\"alice\",\"jti\":\"j-1\"}"
+        let input = base64url(Array(#"{"kid":"\#(kid)","alg":"RS256"}"#.utf8)) + "." + base64url(Array(payload.utf8))
+        let signature = try! keys[key].signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
+        return input + "." + base64url(Array(signature.rawRepresentation))
+    }
+
+    static func endpoint(_ extra: [String: String] = [:]) throws -> AuthorizerEndpoint {
+        try EndpointFactory.authorizerEndpoint(environment: environment.merging(extra) { $1 }, logger: Logger(label: "authz-tests"))
+    }
+
+    static func context() -> LambdaContext {
+        LambdaContext(requestId: "test", deadline: NIODeadline.now() + .seconds(10), logger: Logger(label: "authz-tests"))
+    }
+
+    static let base = "arn:aws:execute-api:us-east-1:123456789012:api1/prod/"
+
+    static func tokenEvent(_ token: String?, method: String, path: String) -> [UInt8] {
+        let value = token.map { "Bearer \($0)" } ?? ""
+        return Array(#"{"type":"TOKEN","authorizationToken":"\#(value)","methodArn":"\#(base)\#(method)\#(path)"}"#.utf8)
+    }
+
+    static func v2Event(_ token: String?, method: String, path: String) -> [UInt8] {
+        let header = token.map { #","authorization":"Bearer \#($0)""# } ?? ""
+        return Array(#"{"version":"2.0","type":"REQUEST","routeArn":"arn:aws:execute-api:us-east-1:123456789012:api1/$default/\#(method)\#(path)","rawPath":"\#(path)","headers":{"host":"x"\#(header)},"requestContext":{"http":{"method":"\#(method)","path":"\#(path)"},"stage":"$default"}}"#.utf8)
+    }
+
+    /// IAM's evaluation of an authorizer policy for one method ARN.
+    static func iamAllows(_ answer: [UInt8], arn: String) throws -> Bool {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any])
+        let document = try #require(object["policyDocument"] as? [String: Any])
+        let statements = try #require(document["Statement"] as? [[String: Any]])
+        var allowed = false
+        for statement in statements {
+            let resources = try #require(statement["Resource"] as? [String])
+            guard resources.contains(where: { wildcardMatch($0, arn) }) else { continue }
+            if statement["Effect"] as? String == "Deny" { return false }
+            allowed = true
+        }
+        return allowed
+    }
+
+    static func wildcardMatch(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.utf8), t = Array(text.utf8)
+        var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: t.count + 1), count: p.count + 1)
+        func match(_ i: Int, _ j: Int) -> Bool {
+            if let known = memo[i][j] { return known }
+            let result: Bool
+            if i == p.count {
+                result = j == t.count
+            } else if p[i] == UInt8(ascii: "*") {
+                result = match(i + 1, j) || (j < t.count && match(i, j + 1))
+            } else {
+                result = j < t.count && (p[i] == UInt8(ascii: "?") || p[i] == t[j]) && match(i + 1, j + 1)
+            }
+            memo[i][j] = result
+            return result
+        }
+        return match(0, 0)
+    }
+}
