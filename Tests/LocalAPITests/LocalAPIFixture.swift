@@ -72,7 +72,8 @@ struct LocalAPIFixture {
 
     /// The project's own template and Makefile, or the fixture stack (`fixture: true`).
     static func with(
-        fixture: Bool = false, template: String? = nil, concurrency: Int = 4, _ body: (LocalAPIFixture) async throws -> Void
+        fixture: Bool = false, template: String? = nil, concurrency: Int = 4, parameterOverrides: [String: String] = [:],
+        _ body: (LocalAPIFixture) async throws -> Void
     ) async throws {
         let bin = fixture ? try fixtureBinDirectory() : binDirectory
         var options = LocalAPIOptions(
@@ -82,6 +83,7 @@ struct LocalAPIFixture {
         options.port = 0
         options.cognitoPort = 0
         options.concurrency = concurrency
+        options.parameterOverrides = parameterOverrides
         options.functionOutput = FileHandle.nullDevice
         let lines = LogLines()
         options.log = { lines.append($0) }

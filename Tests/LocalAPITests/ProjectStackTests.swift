@@ -13,6 +13,12 @@ struct ProjectStackTests {
             for route in routes {
                 let method = HTTPMethod(rawValue: route.method)
                 let answer = try await fixture.send(method, route.path, headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+                if route.authorizer != nil {
+                    // Without a token the authorizer refuses, and API Gateway answers itself.
+                    #expect(answer.status == 401, "\(route.routeKey)")
+                    #expect(answer.text == #"{"message":"Unauthorized"}"#, "\(route.routeKey)")
+                    continue
+                }
                 // Each handler answers (a refusal for this empty request), never API Gateway's 404.
                 #expect(answer.status != 404, "\(route.routeKey)")
                 #expect(answer.headers.first(name: "Cache-Control") == "no-store", "\(route.routeKey) answered by \(route.functionId)")
@@ -59,6 +65,55 @@ struct ProjectStackTests {
             #expect(logout.status == 200, "\(logout.text)")
             let after = try await fixture.send(.GET, "/auth/me", headers: [("Authorization", "Bearer \(refreshed)")])
             #expect(after.status == 403)
+        }
+    }
+
+    /// The template's protected example route through the real authorizer executable.
+    @Test func theProtectedRouteRunsTheAuthorizerFirst() async throws {
+        let rules = #"[{"route":"GET /example/admin/*","groups":["admins"]}]"#
+        try await LocalAPIFixture.with(parameterOverrides: ["AuthorizerRules": rules]) { fixture in
+            let origin = "http://localhost:\(fixture.api.port)"
+            let verifier = String(repeating: "w", count: 43)
+            let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
+            let signIn = try await fixture.send(
+                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
+                body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
+            let token = try #require(try signIn.json()["access_token"] as? String)
+            guard let route = fixture.api.stack.routes.first(where: { $0.authorizer != nil }) else {
+                Issue.record("the template has no route behind the authorizer")
+                return
+            }
+            let allowed = try await fixture.send(HTTPMethod(rawValue: route.method), route.path, headers: [("Authorization", "Bearer \(token)")])
+            #expect(allowed.status == 200, "\(allowed.text)")
+            let caller = try #require(try allowed.json()["caller"] as? [String: Any])
+            #expect(caller["username"] as? String == "demo")
+            #expect(caller["groups"] as? String == "users")
+            #expect(caller["token_use"] as? String == "access")
+
+            // A forged token: the signature of another payload.
+            let parts = token.split(separator: ".")
+            let forged = parts[0] + "." + parts[1].dropLast(2) + "AA." + parts[2]
+            let refused = try await fixture.send(HTTPMethod(rawValue: route.method), route.path, headers: [("Authorization", "Bearer \(forged)")])
+            // Simple responses: the authorizer says isAuthorized false, which API Gateway answers
+            // 403 (a missing identity source is its 401, checked in the first test).
+            #expect(refused.status == 403)
+            #expect(refused.text == #"{"message":"Forbidden"}"#)
+        }
+    }
+
+    @Test func aGroupRuleRefusesAValidTokenOutsideTheGroup() async throws {
+        let rules = #"[{"route":"ANY /example/*","groups":["admins"]}]"#
+        try await LocalAPIFixture.with(parameterOverrides: ["AuthorizerRules": rules]) { fixture in
+            let origin = "http://localhost:\(fixture.api.port)"
+            let verifier = String(repeating: "g", count: 43)
+            let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
+            let signIn = try await fixture.send(
+                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
+                body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
+            let token = try #require(try signIn.json()["access_token"] as? String)
+            let route = try #require(fixture.api.stack.routes.first(where: { $0.authorizer != nil }))
+            let refused = try await fixture.send(HTTPMethod(rawValue: route.method), route.path, headers: [("Authorization", "Bearer \(token)")])
+            #expect(refused.status == 403, "the demo user is in users, not admins: \(refused.text)")
         }
     }
 
