@@ -162,6 +162,105 @@ struct JSONParser {
         }
     }
 
+    /// Checks the next value with the same rules as `parseValue` (grammar, depth, UTF-8, escapes,
+    /// numbers, repeated member names) without building it: what a streaming reader does with the
+    /// members it does not read (most of an API Gateway event).
+    mutating func skipValue() throws(JSONParseError) {
+        guard index < input.count else { throw fail("unexpected end of input") }
+        switch input[index] {
+        case UInt8(ascii: "{"): try skipObject()
+        case UInt8(ascii: "["): try skipArray()
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw fail("unexpected character")
+        }
+    }
+
+    private mutating func skipObject() throws(JSONParseError) {
+        try enter()
+        index += 1
+        skipWhitespace()
+        if index < input.count, input[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return
+        }
+        // The same refusal of repeated names as `parseObject`.
+        var names = MemberNames()
+        while true {
+            skipWhitespace()
+            guard index < input.count, input[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            guard names.insert(try parseString()) else { throw fail("duplicate member name") }
+            skipWhitespace()
+            guard index < input.count, input[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < input.count else { throw fail("unexpected end of input") }
+            if input[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if input[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return
+            } else {
+                throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func skipArray() throws(JSONParseError) {
+        try enter()
+        index += 1
+        skipWhitespace()
+        if index < input.count, input[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < input.count else { throw fail("unexpected end of input") }
+            if input[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if input[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return
+            } else {
+                throw fail("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// At the opening quote: a plain ASCII string (the usual case) is only scanned; escapes and
+    /// non-ASCII take the full path, so their rules are the ones `parseString` applies.
+    private mutating func skipString() throws(JSONParseError) {
+        let start = index
+        index += 1
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") || byte >= 0x80 {
+                index = start
+                _ = try parseString()
+                return
+            }
+            if byte < 0x20 { throw fail("control character in a string") }
+            index += 1
+        }
+        throw fail("unterminated string")
+    }
+
     /// At the opening quote. Unescaped runs are validated as UTF-8 and copied once.
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1

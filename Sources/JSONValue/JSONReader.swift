@@ -30,9 +30,10 @@ public struct JSONReader {
         return value
     }
 
-    /// Reads and discards the next value (it is still checked).
+    /// Reads and discards the next value: checked with every rule, but not built.
     public mutating func skip() throws(JSONParseError) {
-        _ = try value()
+        try parser.skipValue()
+        parser.skipWhitespace()
     }
 
     /// Reads the next value, which must be a string (check `kind()` first).
@@ -61,14 +62,14 @@ public struct JSONReader {
         // Repeated names are refused, as `JSONValue.parse` does: which one a reader would act on
         // is not defined, so an event with two `headers` (or two `authorization` headers) is not
         // an event to make a decision on.
-        var names = Set<String>()
+        var names = MemberNames()
         while true {
             parser.skipWhitespace()
             guard parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: "\"") else {
                 throw parser.fail("expected a member name")
             }
             let key = try parser.parseString()
-            guard names.insert(key).inserted else { throw parser.fail("duplicate member name") }
+            guard names.insert(key) else { throw parser.fail("duplicate member name") }
             parser.skipWhitespace()
             guard parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: ":") else {
                 throw parser.fail("expected ':'")

@@ -67,6 +67,50 @@ import JSONValue
         }
     }
 
+    /// The streaming reader's `skip` checks without building: it must accept exactly what the tree
+    /// parser accepts, at the top level and nested, for valid documents and every refusal.
+    @Test(arguments: [
+        #"{"a":[1,2.5,-0,1e3,true,false,null,"x\u00e9\n",{"b":{}}],"c":"café"}"#, "[]", "{}", #""\ud83d\ude00""#, "-12.5e-3",
+        "", " ", "{", "[1,]", "{\"a\":1,}", "{'a':1}", "01", "1.", ".5", "-", "+1", "1e", "tru", "nul",
+        "\"unterminated", "\"bad \\x escape\"", "\"\\ud800\"", "\"tab\there\"", "{\"a\" 1}", "[1 2]", "{} {}", "NaN",
+        #"{"a":1,"a":2}"#, #"[{"x":{"a":1,"\u0061":2}}]"#, "\"\u{01}\"",
+    ])
+    func skipAcceptsExactlyWhatParseAccepts(_ text: String) {
+        let parsed = (try? JSONValue.parse(text)) != nil
+        let skipped = (try? JSONValue.read(Array(text.utf8)) { (reader: inout JSONReader) throws(JSONParseError) in try reader.skip() }) != nil
+        #expect(parsed == skipped, "\(text.debugDescription): parse \(parsed), skip \(skipped)")
+        let nested = "{\"k\":" + text + "}"
+        let parsedNested = (try? JSONValue.parse(nested)) != nil
+        let skippedNested = (try? JSONValue.read(Array(nested.utf8)) { (reader: inout JSONReader) throws(JSONParseError) in
+            try reader.object { (_: String, inner: inout JSONReader) throws(JSONParseError) in try inner.skip() }
+        }) != nil
+        #expect(parsedNested == skippedNested, "nested \(text.debugDescription)")
+    }
+
+    @Test func skipRefusesInvalidUTF8AndDeepNesting() {
+        for bytes: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            #expect(throws: JSONParseError.self) { try JSONValue.read(bytes) { (reader: inout JSONReader) throws(JSONParseError) in try reader.skip() } }
+        }
+        let deep = Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
+        #expect(throws: JSONParseError.self) { try JSONValue.read(deep) { (reader: inout JSONReader) throws(JSONParseError) in try reader.skip() } }
+    }
+
+    /// Repeats are caught on both sides of the 16-name boundary of the streaming reader's name list.
+    @Test func repeatedNamesPastSixteenMembers() throws {
+        let distinct = "{" + (0..<20).map { "\"m\($0)\":\($0)" }.joined(separator: ",") + "}"
+        let repeatedLate = "{" + (0..<20).map { "\"m\($0)\":\($0)" }.joined(separator: ",") + ",\"m18\":0}"
+        let repeatedEarly = "{" + (0..<20).map { "\"m\($0)\":\($0)" }.joined(separator: ",") + ",\"m3\":0}"
+        let walk: (inout JSONReader) throws(JSONParseError) -> Void = { reader throws(JSONParseError) in try Self.walk(&reader) }
+        let skip: (inout JSONReader) throws(JSONParseError) -> Void = { reader throws(JSONParseError) in try reader.skip() }
+        try JSONValue.read(Array(distinct.utf8), walk)
+        try JSONValue.read(Array(distinct.utf8), skip)
+        for text in [repeatedLate, repeatedEarly] {
+            #expect(throws: JSONParseError.self) { try JSONValue.read(Array(text.utf8), walk) }
+            #expect(throws: JSONParseError.self) { try JSONValue.read(Array(text.utf8), skip) }
+            #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        }
+    }
+
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xED, 0xA0, 0x80, 0x22]) }
