@@ -146,7 +146,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The dev web app's page and script: served from the source tree by scripts/serve,
+            // not compiled, and never part of a handler executable.
+            exclude: ["WebApp/index.html", "WebApp/app.js"]
         ),
         .executableTarget(name: "local-api", dependencies: ["LocalAPI"]),
         .executableTarget(name: "auth-demo", dependencies: ["LocalHarness"]),

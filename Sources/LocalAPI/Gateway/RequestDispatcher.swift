@@ -9,10 +9,13 @@ public final class RequestDispatcher: Sendable {
     static let maxResponsePayload = 6 * 1024 * 1024
     private let current: Mutex<ServingGeneration>
     let log: @Sendable (String) -> Void
+    /// The dev web app and /openapi.json, answered for paths no template route has.
+    let webApp: DevWebApp?
 
-    init(_ generation: ServingGeneration, log: @escaping @Sendable (String) -> Void) {
+    init(_ generation: ServingGeneration, log: @escaping @Sendable (String) -> Void, webApp: DevWebApp? = nil) {
         self.current = Mutex(generation)
         self.log = log
+        self.webApp = webApp
     }
 
     var generation: ServingGeneration { current.withLock { $0 } }
@@ -55,6 +58,10 @@ public final class RequestDispatcher: Sendable {
             }
         }
         guard let match = generation.routes.match(method: request.method, path: path) else {
+            if let page = webApp?.response(request) {
+                functionLabel = "(web app)"
+                return page
+            }
             var response = GatewayResponse.notFound
             if stack.apis.count == 1, let cors = stack.apis.values.first?.cors { CORSPolicy(cors).decorate(&response, for: request) }
             return response

@@ -48,7 +48,8 @@ public final class LocalAPI: Sendable {
         let empty = ServingGeneration(
             number: 0, stack: StackDescription(), binDirectory: options.binDirectory, concurrency: options.concurrency,
             output: options.functionOutput, counter: counter)
-        let dispatcher = RequestDispatcher(empty, log: options.log)
+        let webApp = DevWebApp()
+        let dispatcher = RequestDispatcher(empty, log: options.log, webApp: webApp)
         let server = try await GatewayServer.bind(port: options.port, dispatcher: dispatcher)
         var emulator: CognitoEmulatorServer?
         do {
@@ -60,6 +61,13 @@ public final class LocalAPI: Sendable {
                 emulatorOptions.logoutURIs = origins.map { $0 + "/" }
                 emulatorOptions.logger.logLevel = .warning
                 emulator = try await CognitoEmulatorServer.start(emulatorOptions)
+            }
+            let environment = Self.cognitoEnvironment(options.cognito, emulator: emulator, port: server.port)
+            if let domain = environment["COGNITO_DOMAIN"], let clientId = environment["COGNITO_CLIENT_ID"] {
+                webApp.configure(
+                    DevWebApp.Config(
+                        authorizeURL: domain + "/oauth2/authorize", clientId: clientId,
+                        scope: "openid email aws.cognito.signin.user.admin"))
             }
             let api = LocalAPI(
                 options: options, port: server.port, emulator: emulator, server: server, dispatcher: dispatcher,
@@ -73,10 +81,19 @@ public final class LocalAPI: Sendable {
         }
     }
 
-    var cognitoEnvironment: [String: String] {
-        switch options.cognito {
+    var cognitoEnvironment: [String: String] { Self.cognitoEnvironment(options.cognito, emulator: emulator, port: port) }
+
+    static func cognitoEnvironment(_ cognito: LocalAPIOptions.Cognito, emulator: CognitoEmulatorServer?, port: Int)
+        -> [String: String]
+    {
+        switch cognito {
         case .emulator:
-            return (emulator?.environment ?? [:]).filter { $0.key.hasPrefix("COGNITO_") }
+            var environment = (emulator?.environment ?? [:]).filter { $0.key.hasPrefix("COGNITO_") }
+            // The dev web app's own URL is a registered sign-out URL of the emulator's client
+            // (logoutURIs above): logout then answers logout_url, which ends the managed-login
+            // session and comes back to the page.
+            environment["COGNITO_LOGOUT_URI"] = localOrigins(port: port)[0] + "/"
+            return environment
         case .real(let environment):
             return environment.filter { $0.key.hasPrefix("COGNITO_") }
         }
@@ -138,6 +155,7 @@ public final class LocalAPI: Sendable {
         let stack = self.stack
         var lines: [String] = []
         lines.append("Local API: \(baseURL)  (also http://localhost:\(port); loopback only)")
+        lines.append("Demo web app: http://localhost:\(port)/   OpenAPI document: http://localhost:\(port)/openapi.json")
         if let emulator {
             lines.append("Cognito emulator: \(emulator.baseURL)  pool \(emulator.options.userPoolId), client \(emulator.options.clientId)")
             if let user = emulator.options.users.first {
