@@ -73,6 +73,7 @@ public final class LocalAPI: Sendable {
                 options: options, port: server.port, emulator: emulator, server: server, dispatcher: dispatcher,
                 counter: counter)
             try api.reload()
+            webApp.configure(protectedPath: api.stack.routes.first { $0.authorizer != nil && $0.method == "GET" && !$0.path.contains("{") }?.path)
             return api
         } catch {
             try? await emulator?.shutdown()

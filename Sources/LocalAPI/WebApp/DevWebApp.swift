@@ -21,6 +21,8 @@ public final class DevWebApp: Sendable {
     }
 
     private let config = Mutex<Config?>(nil)
+    /// A GET route of the template behind an authorizer, for the page's "Call protected route".
+    private let protectedPath = Mutex<String?>(nil)
     /// Where index.html and app.js are (this file's folder).
     let directory: URL
     /// Sources/AuthEndpoints/OpenAPI/openapi.json: the document is kept beside the code it describes.
@@ -35,6 +37,8 @@ public final class DevWebApp: Sendable {
     }
 
     func configure(_ value: Config) { config.withLock { $0 = value } }
+
+    func configure(protectedPath path: String?) { protectedPath.withLock { $0 = path } }
 
     /// Security headers of the dev page. The page keeps the access token in memory, so script
     /// injection is the one way to steal it: the CSP allows only this origin's own script (no
@@ -85,9 +89,10 @@ public final class DevWebApp: Sendable {
         guard let config = config.withLock({ $0 }) else { return .message(503, "Service Unavailable") }
         // apiBase "" = this origin. The redirect URI is the page's own URL (origin + /callback),
         // which the page derives itself: the emulator registers both local origins' /callback.
-        let object: [String: String] = [
+        var object: [String: String] = [
             "authorizeUrl": config.authorizeURL, "clientId": config.clientId, "scope": config.scope, "apiBase": "",
         ]
+        if let path = protectedPath.withLock({ $0 }) { object["protectedPath"] = path }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return GatewayResponse(status: 200, headers: [("Content-Type", "application/json")] + Self.pageHeaders, body: Array(data))
     }

@@ -40,6 +40,7 @@ function render(user) {
   $("signin").disabled = signedIn || config === null;
   $("refresh").disabled = config === null;
   $("signout").disabled = !signedIn;
+  $("protected").disabled = !signedIn || !(config && config.protectedPath);
   if (user !== undefined) $("user").textContent = user ? JSON.stringify(user, null, 2) : "—";
   if (!signedIn) $("expires").textContent = "";
 }
@@ -171,6 +172,15 @@ async function refresh({ silent = false } = {}) {
   await loadUser();
 }
 
+// A route of the team's own API behind the Lambda authorizer: the bearer token is all it needs.
+async function callProtected() {
+  clearError();
+  const response = await call(config.protectedPath, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const body = await readAnswer(response);
+  $("protected-answer").textContent = JSON.stringify(body, null, 2);
+  log(`GET ${config.protectedPath}: ${response.status} as ${body.caller && body.caller.username}`);
+}
+
 async function signOut() {
   clearError();
   const headers = { "X-Requested-With": "XMLHttpRequest" };
@@ -197,6 +207,7 @@ async function start() {
   $("signin").addEventListener("click", guarded(signIn));
   $("refresh").addEventListener("click", guarded(() => refresh()));
   $("signout").addEventListener("click", guarded(signOut));
+  $("protected").addEventListener("click", guarded(callProtected));
   render(null);
   const params = new URLSearchParams(location.search);
   if (params.has("code") || params.has("error") || params.has("state")) {
