@@ -151,7 +151,7 @@ let package = Package(
             // not compiled, and never part of a handler executable.
             exclude: ["WebApp/index.html", "WebApp/app.js"]
         ),
-        .executableTarget(name: "local-api", dependencies: ["LocalAPI"]),
+        .executableTarget(name: "local-api", dependencies: ["LocalAPI", "CognitoEmulator"]),
         .executableTarget(name: "auth-demo", dependencies: ["LocalHarness"]),
         // Benchmark (scripts/bench verify): full verification vs raw RSA verify, release build.
         .executableTarget(

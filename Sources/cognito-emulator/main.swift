@@ -43,22 +43,6 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-/// SIGINT/SIGTERM as an async stream. A plain type so the handlers are not main-actor
-/// isolated (they run on a Dispatch queue).
-enum TerminationSignals {
-    static func stream() -> (AsyncStream<Int32>, [any DispatchSourceSignal]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        return (stream, sources)
-    }
-}
-
 enum FileHandleStderr {
     static func emit(_ text: String) {
         var bytes = Array(text.utf8)

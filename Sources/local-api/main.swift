@@ -1,5 +1,6 @@
 // local-api (scripts/serve): template.yaml served on 127.0.0.1 as API Gateway HTTP API would,
 // through the function executables running warm in Lambda mode, with the Cognito emulator.
+import CognitoEmulator
 import Dispatch
 import Foundation
 import LocalAPI
@@ -159,21 +160,6 @@ if cognitoReal {
         fail("--cognito real needs \(required) in the environment")
     }
     options.cognito = .real(environment)
-}
-
-/// SIGINT/SIGTERM as an async stream (handlers run on a Dispatch queue).
-enum TerminationSignals {
-    static func stream() -> (AsyncStream<Int32>, [any DispatchSourceSignal]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        return (stream, sources)
-    }
 }
 
 let finalOptions = options

@@ -141,6 +141,19 @@ struct LocalAPIFixture {
         return try #require(result["AccessToken"] as? String)
     }
 
+    /// `POST /auth/sign-in` from the page origin `http://localhost:P` with a fresh code from the
+    /// hosted-UI login: the answer and its access token.
+    func signIn() async throws -> (answer: Answer, accessToken: String) {
+        let origin = "http://localhost:\(api.port)"
+        let verifier = PKCEVerifier.make()
+        let code = try await authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
+        let answer = try await send(
+            .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
+            body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
+        #expect(answer.status == 200, "\(answer.text)")
+        return (answer, try #require(try answer.json()["access_token"] as? String))
+    }
+
     /// The hosted-UI login by URL (username/password query on loopback) with PKCE S256: the code.
     func authorizationCode(verifier: String, redirectURI: String) async throws -> String {
         let emulator = try #require(api.emulator)
@@ -159,5 +172,12 @@ struct LocalAPIFixture {
         let location = try #require(answer.headers.first(name: "Location"))
         #expect(location.hasPrefix(redirectURI + "?"))
         return try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
+    }
+}
+
+/// A PKCE verifier: 43 unreserved characters, fresh each time.
+enum PKCEVerifier {
+    static func make() -> String {
+        String((0..<43).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".randomElement()! })
     }
 }

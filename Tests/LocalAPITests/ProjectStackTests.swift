@@ -72,13 +72,7 @@ struct ProjectStackTests {
     @Test func theProtectedRouteRunsTheAuthorizerFirst() async throws {
         let rules = #"[{"route":"GET /example/admin/*","groups":["admins"]}]"#
         try await LocalAPIFixture.with(parameterOverrides: ["AuthorizerRules": rules]) { fixture in
-            let origin = "http://localhost:\(fixture.api.port)"
-            let verifier = String(repeating: "w", count: 43)
-            let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
-            let signIn = try await fixture.send(
-                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
-                body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
-            let token = try #require(try signIn.json()["access_token"] as? String)
+            let token = try await fixture.signIn().accessToken
             guard let route = fixture.api.stack.routes.first(where: { $0.authorizer != nil }) else {
                 Issue.record("the template has no route behind the authorizer")
                 return
@@ -104,13 +98,7 @@ struct ProjectStackTests {
     @Test func aGroupRuleRefusesAValidTokenOutsideTheGroup() async throws {
         let rules = #"[{"route":"ANY /example/*","groups":["admins"]}]"#
         try await LocalAPIFixture.with(parameterOverrides: ["AuthorizerRules": rules]) { fixture in
-            let origin = "http://localhost:\(fixture.api.port)"
-            let verifier = String(repeating: "g", count: 43)
-            let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
-            let signIn = try await fixture.send(
-                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
-                body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
-            let token = try #require(try signIn.json()["access_token"] as? String)
+            let token = try await fixture.signIn().accessToken
             let route = try #require(fixture.api.stack.routes.first(where: { $0.authorizer != nil }))
             let refused = try await fixture.send(HTTPMethod(rawValue: route.method), route.path, headers: [("Authorization", "Bearer \(token)")])
             #expect(refused.status == 403, "the demo user is in users, not admins: \(refused.text)")

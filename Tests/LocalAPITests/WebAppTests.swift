@@ -44,12 +44,7 @@ struct WebAppTests {
     @Test func logoutReturnsTheLogoutURLOfThePage() async throws {
         try await LocalAPIFixture.with { fixture in
             let origin = "http://localhost:\(fixture.api.port)"
-            let verifier = String(repeating: "w", count: 43)
-            let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
-            let signIn = try await fixture.send(
-                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
-                body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
-            let token = try #require(try signIn.json()["access_token"] as? String)
+            let token = try await fixture.signIn().accessToken
             let logout = try await fixture.send(.POST, "/auth/logout", headers: [("Authorization", "Bearer \(token)")])
             #expect(logout.status == 200, "\(logout.text)")
             let url = try #require(try logout.json()["logout_url"] as? String)

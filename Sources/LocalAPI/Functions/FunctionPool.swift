@@ -58,7 +58,7 @@ actor FunctionPool {
         case .start:
             do {
                 process = try await FunctionProcess.start(
-                    id: counter.next(), function: function, executable: executable, region: region, accountId: accountId,
+                    id: counter.next(), function: function, executable: executable, region: region,
                     output: output)
                 started += 1
                 live[process.id] = process
@@ -141,10 +141,5 @@ actor FunctionPool {
         }
     }
 
-    nonisolated func killAllNow(_ processes: [FunctionProcess]) {
-        for process in processes { process.killNow() }
-    }
-
-    var liveProcesses: [FunctionProcess] { Array(live.values) }
     var liveCount: Int { live.count }
 }

@@ -35,7 +35,7 @@ final class FunctionProcess: Sendable {
     var pid: Int32 { process.processIdentifier }
 
     static func start(
-        id: Int, function: StackDescription.Function, executable: String, region: String, accountId: String,
+        id: Int, function: StackDescription.Function, executable: String, region: String,
         output: FileHandle
     ) async throws -> FunctionProcess {
         let server = try await LambdaRuntimeAPIServer.start()
@@ -64,7 +64,6 @@ final class FunctionProcess: Sendable {
             try? await server.shutdown()
             throw LocalAPIError("cannot start \(executable): \(error)")
         }
-        _ = accountId
         return instance
     }
 
@@ -135,11 +134,6 @@ final class FunctionProcess: Sendable {
             }
         }
         try? await server.shutdown()
-    }
-
-    /// Synchronous last resort on exit paths (signal handlers): SIGKILL without waiting.
-    func killNow() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 
