@@ -32,8 +32,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
+        // ---- The product (Sources/Product): the libraries and handler executables that ship in a
+        // Lambda zip. Nothing here depends on a Tooling target.
         // A small JSON value type shared by AuthCore (raw claims) and LambdaKit (authorizer claims).
-        .target(name: "JSONValue"),
+        .target(name: "JSONValue", path: "Sources/Product/JSONValue"),
         .target(
             name: "AuthCore",
             dependencies: [
@@ -44,7 +46,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Sources/Product/AuthCore"
         ),
         .target(
             name: "LambdaKit",
@@ -54,8 +57,46 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Product/LambdaKit"
+        ),
+        .target(
+            name: "AuthEndpoints",
+            dependencies: [
+                "AuthCore",
+                "JSONValue",
+                "LambdaKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The OpenAPI document of the HTTP API lives beside the handlers it describes; it is data
+            // for the contract tests and scripts/serve, never compiled into a handler.
+            path: "Sources/Product/AuthEndpoints",
+            exclude: ["OpenAPI"]
+        ),
+        // Lets the handler binaries start on provided.al2023 (glibc 2.34): routes hypot/hypotf,
+        // which carry a GLIBC_2.35 symbol version on newer glibc, to wrappers with no versioned
+        // reference (see Sources/Product/GlibcCompat/GlibcCompat.c). Linux only: ld64 has no --wrap.
+        .target(
+            name: "GlibcCompat",
+            path: "Sources/Product/GlibcCompat",
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"],
+                    .when(platforms: [.linux])
+                )
             ]
         ),
+        .executableTarget(name: "sign-in", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/sign-in"),
+        .executableTarget(name: "me", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/me"),
+        .executableTarget(name: "logout", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/logout"),
+        .executableTarget(name: "refresh", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/refresh"),
+        // API Gateway Lambda authorizer (issue 12): the same verifier in front of a team's own routes.
+        .executableTarget(name: "authorizer", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/authorizer"),
+        // The template's example route behind the authorizer: echoes the authorizer context it receives.
+        .executableTarget(name: "protected-example", dependencies: ["LambdaKit", "JSONValue", "GlibcCompat"], path: "Sources/Product/protected-example"),
+        // ---- Tooling (Sources/Tooling): dev servers, the local harness, benchmarks. Never in a zip.
         // Dev/test only: a loopback Lambda Runtime API (2018-06-01) server. Never linked into handlers.
         .target(
             name: "LambdaRuntimeAPIServer",
@@ -64,46 +105,28 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            path: "Sources/Tooling/LambdaRuntimeAPIServer"
         ),
         // CLI around the server: feeds event files to a handler binary and prints the answers.
-        .executableTarget(name: "lambda-runtime-api", dependencies: ["LambdaRuntimeAPIServer"]),
+        .executableTarget(name: "lambda-runtime-api", dependencies: ["LambdaRuntimeAPIServer"], path: "Sources/Tooling/lambda-runtime-api"),
         // Tiny LambdaKit handler that echoes the request; used by LambdaKitTests and scripts/bench-runtime.
-        .executableTarget(name: "lambdakit-echo", dependencies: ["LambdaKit"]),
+        .executableTarget(
+            name: "lambdakit-echo",
+            dependencies: ["LambdaKit", "JSONValue", .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Sources/Tooling/lambdakit-echo"
+        ),
         // Runtime loop benchmark: LambdaMain through the loopback server vs. the raw client pattern;
         // `soak`: the handler's RSS over many invocations with distinct trace ids.
         .executableTarget(
             name: "lambda-runtime-bench",
             dependencies: [
-                "LambdaKit", "LambdaRuntimeAPIServer", .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+                "LambdaKit", "LambdaRuntimeAPIServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Tooling/lambda-runtime-bench"
         ),
-        .target(
-            name: "AuthEndpoints", dependencies: ["AuthCore", "JSONValue", "LambdaKit"],
-            // The OpenAPI document of the HTTP API lives beside the handlers it describes; it is data
-            // for the contract tests and scripts/serve, never compiled into a handler.
-            exclude: ["OpenAPI"]
-        ),
-        // Lets the handler binaries start on provided.al2023 (glibc 2.34): routes hypot/hypotf,
-        // which carry a GLIBC_2.35 symbol version on newer glibc, to wrappers with no versioned
-        // reference (see Sources/GlibcCompat/GlibcCompat.c). Linux only: ld64 has no --wrap.
-        .target(
-            name: "GlibcCompat",
-            linkerSettings: [
-                .unsafeFlags(
-                    ["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"],
-                    .when(platforms: [.linux])
-                )
-            ]
-        ),
-        .executableTarget(name: "sign-in", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
-        .executableTarget(name: "me", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
-        .executableTarget(name: "logout", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
-        .executableTarget(name: "refresh", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
-        // API Gateway Lambda authorizer (issue 12): the same verifier in front of a team's own routes.
-        .executableTarget(name: "authorizer", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"]),
-        // The template's example route behind the authorizer: echoes the authorizer context it receives.
-        .executableTarget(name: "protected-example", dependencies: ["LambdaKit", "JSONValue", "GlibcCompat"]),
         .target(
             name: "CognitoEmulator",
             dependencies: [
@@ -115,9 +138,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            path: "Sources/Tooling/CognitoEmulator"
         ),
-        .executableTarget(name: "cognito-emulator", dependencies: ["CognitoEmulator"]),
+        .executableTarget(
+            name: "cognito-emulator",
+            dependencies: ["CognitoEmulator", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Tooling/cognito-emulator"
+        ),
         // Dev only: the emulator in-process plus the executables driven in both modes, for the
         // demo, event replay and the endpoint tests. May use Foundation; never linked into handlers.
         .target(
@@ -130,9 +158,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Sources/Tooling/LocalHarness"
         ),
-        .executableTarget(name: "event-replay", dependencies: ["LocalHarness"]),
+        .executableTarget(name: "event-replay", dependencies: ["LocalHarness"], path: "Sources/Tooling/event-replay"),
         // Dev only (scripts/serve): template.yaml served as API Gateway HTTP API would, through the
         // handler executables running warm in Lambda mode. Never linked into handlers.
         .target(
@@ -149,10 +178,11 @@ let package = Package(
             ],
             // The dev web app's page and script: served from the source tree by scripts/serve,
             // not compiled, and never part of a handler executable.
+            path: "Sources/Tooling/LocalAPI",
             exclude: ["WebApp/index.html", "WebApp/app.js"]
         ),
-        .executableTarget(name: "local-api", dependencies: ["LocalAPI", "CognitoEmulator"]),
-        .executableTarget(name: "auth-demo", dependencies: ["LocalHarness"]),
+        .executableTarget(name: "local-api", dependencies: ["LocalAPI", "CognitoEmulator"], path: "Sources/Tooling/local-api"),
+        .executableTarget(name: "auth-demo", dependencies: ["LocalHarness"], path: "Sources/Tooling/auth-demo"),
         // Benchmark (scripts/bench verify): full verification vs raw RSA verify, release build.
         .executableTarget(
             name: "auth-bench",
@@ -164,7 +194,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Sources/Tooling/auth-bench"
         ),
         .testTarget(
             name: "AuthCoreTests",
@@ -185,12 +216,18 @@ let package = Package(
             name: "LambdaKitTests",
             // The executables are dependencies so `swift build --build-tests` always builds them:
             // the tests run them as real processes.
-            dependencies: ["LambdaKit", "LambdaRuntimeAPIServer", "lambdakit-echo", "lambda-runtime-api"]
+            dependencies: [
+                "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "lambdakit-echo", "lambda-runtime-api",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "AuthEndpointsTests",
             dependencies: [
                 "AuthEndpoints",
+                "AuthCore",
+                "LambdaKit",
                 "LocalHarness",
                 "JSONValue",
                 "LambdaRuntimeAPIServer",

@@ -42,9 +42,7 @@ struct Echo: Encodable {
     var context: Context?
 }
 
-let environment = Environment.current()
-
-await LambdaMain.run { logger in
+await LambdaMain.run { environment, _ in
     if environment["ECHO_INIT_FAIL"] == "1" { throw EchoConfigError() }
     if environment["ECHO_MODE"] == "noop" {
         return { _, _ in HTTPResponse(status: 204) }

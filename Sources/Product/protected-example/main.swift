@@ -5,7 +5,7 @@ import FoundationEssentials
 import JSONValue
 import LambdaKit
 
-await LambdaMain.run { _ in
+await LambdaMain.run { _, _ in
     { request, _ in
         var caller: [String: JSONValue] = [:]
         if case .object(let members)? = request.requestContext.authorizerClaims {

@@ -25,15 +25,15 @@ public final class DevWebApp: Sendable {
     private let protectedPath = Mutex<String?>(nil)
     /// Where index.html and app.js are (this file's folder).
     let directory: URL
-    /// Sources/AuthEndpoints/OpenAPI/openapi.json: the document is kept beside the code it describes.
+    /// Sources/Product/AuthEndpoints/OpenAPI/openapi.json: the document is kept beside the code it describes.
     let openAPIFile: URL
 
     init(directory: URL? = nil, openAPIFile: URL? = nil) {
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         self.directory = directory ?? here
         self.openAPIFile = openAPIFile
-            ?? here.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("AuthEndpoints/OpenAPI/openapi.json")
+            ?? here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Product/AuthEndpoints/OpenAPI/openapi.json")
     }
 
     func configure(_ value: Config) { config.withLock { $0 = value } }

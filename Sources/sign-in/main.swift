@@ -1,7 +1,0 @@
-import AuthEndpoints
-import FoundationEssentials
-import LambdaKit
-
-await LambdaMain.run { logger in
-    try EndpointFactory.signIn(environment: ProcessInfo.processInfo.environment, logger: logger)
-}
