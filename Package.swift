@@ -36,6 +36,9 @@ let package = Package(
         // Lambda zip. Nothing here depends on a Tooling target.
         // A small JSON value type shared by AuthCore (raw claims) and LambdaKit (authorizer claims).
         .target(name: "JSONValue", path: "Sources/Product/JSONValue"),
+        // The one home of the wire codecs every layer shares: strict base64 and base64url, form and
+        // query-string percent coding. No dependencies.
+        .target(name: "WireCoding", path: "Sources/Product/WireCoding"),
         .target(
             name: "AuthCore",
             dependencies: [
@@ -211,6 +214,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
+        .testTarget(name: "WireCodingTests", dependencies: ["WireCoding"]),
         .testTarget(name: "GlibcCompatTests", dependencies: ["GlibcCompat"]),
         .testTarget(
             name: "LambdaKitTests",
