@@ -43,6 +43,7 @@ let package = Package(
             name: "AuthCore",
             dependencies: [
                 "JSONValue",
+                "WireCoding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -56,6 +57,7 @@ let package = Package(
             name: "LambdaKit",
             dependencies: [
                 "JSONValue",
+                "WireCoding",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -69,6 +71,7 @@ let package = Package(
                 "AuthCore",
                 "JSONValue",
                 "LambdaKit",
+                "WireCoding",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +119,7 @@ let package = Package(
         // Tiny LambdaKit handler that echoes the request; used by LambdaKitTests and scripts/bench-runtime.
         .executableTarget(
             name: "lambdakit-echo",
-            dependencies: ["LambdaKit", "JSONValue", .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["LambdaKit", "JSONValue", "WireCoding", .product(name: "NIOHTTP1", package: "swift-nio")],
             path: "Sources/Tooling/lambdakit-echo"
         ),
         // Runtime loop benchmark: LambdaMain through the loopback server vs. the raw client pattern;
@@ -134,6 +137,7 @@ let package = Package(
             name: "CognitoEmulator",
             dependencies: [
                 "JSONValue",
+                "WireCoding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -156,6 +160,7 @@ let package = Package(
             dependencies: [
                 "CognitoEmulator",
                 "LambdaRuntimeAPIServer",
+                "WireCoding",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -173,6 +178,7 @@ let package = Package(
                 "CognitoEmulator",
                 "JSONValue",
                 "LambdaRuntimeAPIServer",
+                "WireCoding",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -193,6 +199,7 @@ let package = Package(
                 "AuthCore",
                 "AuthEndpoints",
                 "LambdaKit",
+                "WireCoding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -205,6 +212,7 @@ let package = Package(
             dependencies: [
                 "AuthCore",
                 "JSONValue",
+                "WireCoding",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -221,7 +229,7 @@ let package = Package(
             // The executables are dependencies so `swift build --build-tests` always builds them:
             // the tests run them as real processes.
             dependencies: [
-                "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "lambdakit-echo", "lambda-runtime-api",
+                "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "WireCoding", "lambdakit-echo", "lambda-runtime-api",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -264,6 +272,7 @@ let package = Package(
                 "CognitoEmulator",
                 "cognito-emulator",
                 "JSONValue",
+                "WireCoding",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

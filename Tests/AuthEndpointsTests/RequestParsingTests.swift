@@ -5,19 +5,6 @@ import Testing
 
 @testable import AuthEndpoints
 
-@Suite struct FormURLEncodedBodyTests {
-    @Test func decodesPairsPlusAndPercentEscapes() throws {
-        let pairs = try #require(FormURLEncodedBody.parse(Array("code=a%2Bb&redirect_uri=https%3A%2F%2Fx.example%2Fcb&n=one+two&empty=".utf8)))
-        #expect(pairs.map(\.name) == ["code", "redirect_uri", "n", "empty"])
-        #expect(pairs.map(\.value) == ["a+b", "https://x.example/cb", "one two", ""])
-    }
-
-    @Test(arguments: ["code=%", "code=%4", "code=%zz", "code=%FF"])
-    func refusesBrokenEscapesAndInvalidUTF8(_ body: String) {
-        #expect(FormURLEncodedBody.parse(Array(body.utf8)) == nil)
-    }
-}
-
 @Suite struct SignInRequestTests {
     static let verifier = String(repeating: "v", count: 43)
 

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import WireCoding
 
 /// The local Cognito emulator, started in-process, plus what a harness needs from it: real
 /// tokens and authorization codes minted over its real HTTP endpoints, faults, a movable clock.
@@ -173,20 +174,6 @@ final class ClockOffset: Sendable {
     var seconds: Double {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }
-    }
-}
-
-enum Base64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).map(Array.init)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import WireCoding
 
 /// Fills `{{NAME}}` placeholders in events, set-ups and expected responses with values minted
 /// from the emulator for this one run, so recorded events stay replayable forever.
@@ -42,7 +43,7 @@ public final class Placeholders {
         var found = names(in: text)
         if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
             (object["isBase64Encoded"] as? Bool) == true, let body = object["body"] as? String,
-            let decoded = Data(base64Encoded: body), let bodyText = String(data: decoded, encoding: .utf8) {
+            let decoded = Base64.decode(body), let bodyText = String(validating: decoded, as: UTF8.self) {
             found.formUnion(names(in: bodyText))
         }
         return found
@@ -107,8 +108,8 @@ public final class Placeholders {
             let base64 = (object["isBase64Encoded"] as? Bool) == true
             for (key, value) in object {
                 if key == "body", base64, let encoded = value as? String,
-                    let decoded = Data(base64Encoded: encoded), let text = String(data: decoded, encoding: .utf8) {
-                    object[key] = Data(fill(text).utf8).base64EncodedString()
+                    let decoded = Base64.decode(encoded), let text = String(validating: decoded, as: UTF8.self) {
+                    object[key] = Base64.encode(fill(text).utf8)
                 } else {
                     object[key] = fill(json: value)
                 }

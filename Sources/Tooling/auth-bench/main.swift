@@ -4,6 +4,7 @@ import Crypto
 import LambdaKit
 import Logging
 import NIOCore
+import WireCoding
 import _CryptoExtras
 
 #if canImport(Glibc)
@@ -29,22 +30,6 @@ import Darwin
 // answer's bytes (the handler EndpointFactory builds for the executable, JWKS preloaded, no
 // revocation check), against raw RSA verify. Last line: `authorizer/raw ratio: 0.NN`.
 
-func base64url(_ bytes: some Sequence<UInt8>) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    let input = Array(bytes)
-    var out: [UInt8] = []
-    var i = 0
-    while i < input.count {
-        let chunk = input[i..<min(i + 3, input.count)]
-        var word: UInt32 = 0
-        for (k, byte) in chunk.enumerated() { word |= UInt32(byte) << (16 - 8 * UInt32(k)) }
-        let characters = chunk.count + 1
-        for k in 0..<characters { out.append(alphabet[Int(word >> (18 - 6 * UInt32(k)) & 63)]) }
-        i += 3
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
 func fail(_ message: String) -> Never {
     var line = "auth-bench: \(message)\n"
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
@@ -65,7 +50,7 @@ let kid = "q1Rz9XK+3sZ0YpN2mWc8dLvT7hGfE4bJaU6oIyS5nQk="
 let privateKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)
 let primitives = try privateKey.publicKey.getKeyPrimitives()
 let jwks = """
-    {"keys":[{"kid":"\(kid)","alg":"RS256","kty":"RSA","use":"sig","e":"\(base64url(primitives.publicExponent))","n":"\(base64url(primitives.modulus))"}]}
+    {"keys":[{"kid":"\(kid)","alg":"RS256","kty":"RSA","use":"sig","e":"\(Base64URL.encode(primitives.publicExponent))","n":"\(Base64URL.encode(primitives.modulus))"}]}
     """
 let now = 1_780_000_000.0
 let issuer = "https://cognito-idp.\(region).amazonaws.com/\(poolId)"
@@ -73,9 +58,9 @@ let header = #"{"kid":"\#(kid)","alg":"RS256"}"#
 let payload = """
     {"sub":"7c5a8f2e-3b1d-4e6f-9a0b-1c2d3e4f5a6b","cognito:groups":["admins","readers"],"iss":"\(issuer)","version":2,"client_id":"\(clientId)","origin_jti":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","event_id":"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d","token_use":"access","scope":"aws.cognito.signin.user.admin openid profile","auth_time":\(Int(now) - 60),"exp":\(Int(now) + 3600),"iat":\(Int(now) - 60),"jti":"5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a","username":"bench-user"}
     """
-let signingInput = base64url(header.utf8) + "." + base64url(payload.utf8)
+let signingInput = Base64URL.encode(header.utf8) + "." + Base64URL.encode(payload.utf8)
 let signature = try privateKey.signature(for: SHA256.hash(data: Array(signingInput.utf8)), padding: .insecurePKCS1v1_5)
-let token = signingInput + "." + base64url(signature.rawRepresentation)
+let token = signingInput + "." + Base64URL.encode(signature.rawRepresentation)
 
 let config = CognitoConfig(region: region, userPoolId: poolId, clientId: clientId, preloadedJWKS: Array(jwks.utf8))
 // The URL is never fetched: the JWKS is preloaded and the token's kid is in it.
@@ -222,11 +207,11 @@ func benchAuthorizer() async {
     let wallNow = Int(AccessTokenVerifier.wallClockSeconds())
     let livePayload = payload.replacing("\"exp\":\(Int(now) + 3600)", with: "\"exp\":\(wallNow + 3600)")
         .replacing("\"iat\":\(Int(now) - 60)", with: "\"iat\":\(wallNow - 60)")
-    let liveInput = base64url(header.utf8) + "." + base64url(livePayload.utf8)
+    let liveInput = Base64URL.encode(header.utf8) + "." + Base64URL.encode(livePayload.utf8)
     guard let liveSignature = try? privateKey.signature(for: SHA256.hash(data: Array(liveInput.utf8)), padding: .insecurePKCS1v1_5) else {
         fail("signing failed")
     }
-    let liveToken = liveInput + "." + base64url(liveSignature.rawRepresentation)
+    let liveToken = liveInput + "." + Base64URL.encode(liveSignature.rawRepresentation)
     let environment = [
         "COGNITO_USER_POOL_ID": poolId, "COGNITO_CLIENT_ID": clientId, "COGNITO_REGION": region,
         "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9", "COGNITO_JWKS": jwks,

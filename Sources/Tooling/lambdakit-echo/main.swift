@@ -6,6 +6,7 @@ import FoundationEssentials
 import JSONValue
 import LambdaKit
 import NIOHTTP1
+import WireCoding
 
 struct EchoConfigError: Error, CustomStringConvertible {
     var description: String { "ECHO_INIT_FAIL is set" }
@@ -75,7 +76,7 @@ await LambdaMain.run { environment, _ in
             query: request.queryParameters.map { [$0.name, $0.value] },
             headers: request.headers.map { [$0.name, $0.value] },
             cookies: request.cookies,
-            bodyBase64: Data(request.body).base64EncodedString(),
+            bodyBase64: Base64.encode(request.body),
             origin: request.origin.rawValue,
             requestId: request.requestContext.requestId, stage: request.requestContext.stage,
             sourceIP: request.requestContext.sourceIP, claims: request.requestContext.authorizerClaims

@@ -2,7 +2,7 @@
 import NIOHTTP1
 import Testing
 
-@Suite("Cognito values: redaction, form encoding, error-type parsing")
+@Suite("Cognito values: redaction, error-type parsing")
 struct CognitoValueTests {
     @Test("TokenSet's description, debugDescription and dump never show a token")
     func tokenSetRedacts() {
@@ -15,14 +15,6 @@ struct CognitoValueTests {
         #expect(tokens.description.contains("expiresIn: 3600"))
         let partial = TokenSet(accessToken: "A", idToken: nil, refreshToken: nil, expiresIn: 1, tokenType: "Bearer")
         #expect(partial.description.contains("idToken: nil"))
-    }
-
-    @Test("form escaping keeps only the unreserved set")
-    func formEscape() {
-        #expect(FormURLEncoding.escape("AZaz09*-._") == "AZaz09*-._")
-        #expect(FormURLEncoding.escape("a b+c&d=e/f?g#h%i~") == "a+b%2Bc%26d%3De%2Ff%3Fg%23h%25i%7E")
-        #expect(FormURLEncoding.escape("é☃") == "%C3%A9%E2%98%83")
-        #expect(FormURLEncoding.encode([("a", "1"), ("b c", "2&3")]) == "a=1&b+c=2%263")
     }
 
     @Test("sanitize cuts secrets, long token-like runs and control characters, and caps the length")

@@ -2,6 +2,7 @@ import Crypto
 import JSONValue
 import NIOCore
 import _CryptoExtras
+import WireCoding
 
 @testable import AuthCore
 

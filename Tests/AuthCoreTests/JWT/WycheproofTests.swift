@@ -1,5 +1,6 @@
 import JSONValue
 import Testing
+import WireCoding
 
 @testable import AuthCore
 

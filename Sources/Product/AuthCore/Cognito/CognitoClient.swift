@@ -4,6 +4,7 @@ import JSONValue
 import Logging
 import NIOCore
 import NIOHTTP1
+import WireCoding
 
 /// Talks to Cognito for the three handlers: the managed-login OAuth2 endpoints
 /// (`{domain}/oauth2/token`, `/oauth2/revoke`) and the `cognito-idp` JSON API (`GetUser`,

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WireCoding
 
 /// A JWS in compact serialization (RFC 7515 §7.1), split and base64url-decoded but not verified.
 /// The header stays encoded: `JOSEHeader` decodes it into a stack buffer, as it is read only once.

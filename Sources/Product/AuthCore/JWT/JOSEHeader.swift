@@ -1,3 +1,5 @@
+import WireCoding
+
 /// The protected header of a token: pipeline steps 2–4 for the header, read in place from a
 /// decoded copy on the stack.
 enum JOSEHeader {

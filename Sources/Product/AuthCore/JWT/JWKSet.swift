@@ -1,4 +1,5 @@
 import JSONValue
+import WireCoding
 
 /// A parsed JSON Web Key Set: every key by `kid`, either usable for RS256 or with the reason it
 /// is not. One bad key never makes the set unusable (the others still verify); the whole set is

@@ -1,6 +1,7 @@
 import AuthCore
 import JSONValue
 import LambdaKit
+import WireCoding
 
 /// `GET|POST /auth/logout`: ends the session with every credential the request carries.
 ///

@@ -1,5 +1,6 @@
 import JSONValue
 import LambdaKit
+import WireCoding
 
 /// The body of `POST /auth/sign-in`, as JSON or form-encoded, validated before Cognito sees it.
 struct SignInRequest: Equatable {
@@ -75,7 +76,8 @@ struct SignInRequest: Equatable {
             }
             return Fields(code: try field("code"), codeVerifier: try field("code_verifier"), redirectURI: try field("redirect_uri"))
         }
-        guard let pairs = FormURLEncodedBody.parse(request.body) else { throw malformed }
+        // Strict: a broken escape or invalid UTF-8 is refused, not guessed at.
+        guard let pairs = FormURLEncoding.parseStrictly(request.body) else { throw malformed }
         var fields = Fields()
         for (name, value) in pairs {
             switch name {

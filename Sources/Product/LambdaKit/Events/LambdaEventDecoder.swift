@@ -1,5 +1,6 @@
 import JSONValue
 import NIOHTTP1
+import WireCoding
 
 /// Turns an invocation payload (API Gateway REST v1, HTTP API v2, function URL or ALB event)
 /// into one `HTTPRequest`.
@@ -37,7 +38,7 @@ public enum LambdaEventDecoder {
         return HTTPRequest(
             method: raw.httpMethod ?? "GET",
             rawPath: raw.path ?? context?.resourcePath ?? "/",
-            rawQueryString: QueryString.build(query),
+            rawQueryString: FormURLEncoding.encode(query, style: .unreserved),
             queryParameters: query,
             headers: headers,
             cookies: cookiesFromHeaders(headers),
@@ -74,7 +75,7 @@ public enum LambdaEventDecoder {
             method: method,
             rawPath: raw.rawPath ?? context.http?.path ?? "/",
             rawQueryString: rawQuery,
-            queryParameters: QueryString.parse(rawQuery),
+            queryParameters: FormURLEncoding.parseLeniently(rawQuery),
             headers: headers,
             cookies: cookies.isEmpty ? cookiesFromHeaders(headers) : cookies,
             body: body.bytes, malformedBody: body.problem,
@@ -107,7 +108,7 @@ public enum LambdaEventDecoder {
             method: method,
             rawPath: raw.path ?? "/",
             rawQueryString: rawQuery,
-            queryParameters: QueryString.parse(rawQuery),
+            queryParameters: FormURLEncoding.parseLeniently(rawQuery),
             headers: headers,
             cookies: cookiesFromHeaders(headers),
             body: body.bytes, malformedBody: body.problem,
@@ -124,10 +125,10 @@ public enum LambdaEventDecoder {
     private static func body(_ raw: RawEvent) -> (bytes: [UInt8], problem: String?) {
         guard let text = raw.body, !text.isEmpty else { return ([], nil) }
         guard raw.isBase64Encoded == true else { return (Array(text.utf8), nil) }
-        // Security: canonical base64 or nothing, never a lenient guess (see Base64Body). The event
+        // Security: canonical base64 or nothing, never a lenient guess (see WireCoding's Base64). The event
         // itself is well formed, so this is the client's bad body: the request is still handed
         // to the handler, marked, for it to answer 400 like any other malformed body.
-        guard let bytes = Base64Body.decode(text) else {
+        guard let bytes = Base64.decode(text) else {
             return ([], "isBase64Encoded body is not canonical base64 (RFC 4648, padded)")
         }
         return (bytes, nil)

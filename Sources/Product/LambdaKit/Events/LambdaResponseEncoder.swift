@@ -1,6 +1,7 @@
 import FoundationEssentials
 import JSONValue
 import NIOHTTP1
+import WireCoding
 
 /// Encodes an `HTTPResponse` as the JSON payload the request's integration expects.
 public enum LambdaResponseEncoder {
@@ -52,7 +53,7 @@ public enum LambdaResponseEncoder {
             json.raw(",\"isBase64Encoded\":false}")
         } else {
             json.raw("\"")
-            json.bytes.append(contentsOf: Data(response.body).base64EncodedString().utf8)
+            json.bytes.append(contentsOf: Base64.encode(response.body).utf8)
             json.raw("\",\"isBase64Encoded\":true}")
         }
         return json.bytes

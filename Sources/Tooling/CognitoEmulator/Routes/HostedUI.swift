@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Hummingbird
+import WireCoding
 
 /// `/oauth2/authorize` (a scriptable login) and `/logout`.
 struct HostedUI: Sendable {
@@ -20,7 +21,7 @@ struct HostedUI: Sendable {
                 "credentials in the /oauth2/authorize query are accepted only from loopback peers; post the login form instead (or start the emulator with --unsafe-expose)"
             )
         }
-        let params = query.merged(with: FormParameters(FormEncoding.parse(String(decoding: bytes, as: UTF8.self))))
+        let params = query.merged(with: FormParameters(FormURLEncoding.parseLeniently(String(decoding: bytes, as: UTF8.self))))
         return try await core.applyingFaults("Authorize", style: .oauth, context: context, requestId: UUIDString.random()) {
             // No redirect for an unknown client or an unregistered redirect_uri: the error
             // must not go to an address the client never registered. Both compared byte-exactly.
@@ -93,14 +94,14 @@ struct HostedUI: Sendable {
                 guard Exact.contains(core.options.redirectURIs, redirectURI) else {
                     return Responses.html(page(title: "Error", body: "<p id=\"error\">redirect_mismatch</p>"), status: 400)
                 }
-                return Responses.redirect("/oauth2/authorize?" + FormEncoding.encode(params.pairs.map { ($0.name, $0.value) }))
+                return Responses.redirect("/oauth2/authorize?" + FormURLEncoding.encode(params.pairs, style: .unreserved))
             }
             return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_request</p>"), status: 400)
         }
     }
 
     static func append(_ pairs: [(String, String)], to uri: String) -> String {
-        uri + (uri.contains("?") ? "&" : "?") + FormEncoding.encode(pairs)
+        uri + (uri.contains("?") ? "&" : "?") + FormURLEncoding.encode(pairs.map { (name: $0.0, value: $0.1) }, style: .unreserved)
     }
 
     private func loginForm(_ params: FormParameters, error: String?) -> String {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Hummingbird
+import WireCoding
 
 /// `/oauth2/userInfo` (bearer access token) and `/oauth2/revoke` (refresh token).
 struct OAuthResourceEndpoints: Sendable {
@@ -50,7 +51,7 @@ struct OAuthResourceEndpoints: Sendable {
         var request = request
         let bytes = try await EmulatorCore.collectBody(&request)
         return try await core.applyingFaults("Revoke", style: .oauth, context: context, requestId: UUIDString.random()) {
-            let form = FormParameters(FormEncoding.parse(String(decoding: bytes, as: UTF8.self)))
+            let form = FormParameters(FormURLEncoding.parseLeniently(String(decoding: bytes, as: UTF8.self)))
             guard core.authenticateClient(headers: request.headers, form: form) else {
                 return Responses.oauthError("invalid_client")
             }

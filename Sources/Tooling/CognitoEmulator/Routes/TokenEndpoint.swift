@@ -1,6 +1,7 @@
 import Crypto
 import FoundationEssentials
 import Hummingbird
+import WireCoding
 
 /// `POST /oauth2/token`: authorization_code (with PKCE) and refresh_token grants.
 struct TokenEndpoint: Sendable {
@@ -10,7 +11,7 @@ struct TokenEndpoint: Sendable {
         var request = request
         let bytes = try await EmulatorCore.collectBody(&request)
         return try await core.applyingFaults("Token", style: .oauth, context: context, requestId: UUIDString.random()) {
-            let form = FormParameters(FormEncoding.parse(String(decoding: bytes, as: UTF8.self)))
+            let form = FormParameters(FormURLEncoding.parseLeniently(String(decoding: bytes, as: UTF8.self)))
             guard core.authenticateClient(headers: request.headers, form: form) else {
                 return Responses.oauthError("invalid_client")
             }

@@ -3,6 +3,7 @@ import FoundationEssentials
 import Hummingbird
 import JSONValue
 import NIOCore
+import WireCoding
 
 /// Shared state and helpers behind every route.
 final class EmulatorCore: Sendable {
@@ -55,7 +56,7 @@ final class EmulatorCore: Sendable {
     func authenticateClient(headers: HTTPFields, form: FormParameters) -> Bool {
         if let authorization = headers[.authorization] {
             guard let credentials = Exact.credentials(authorization, scheme: "Basic"),
-                let decoded = Data(base64Encoded: credentials.trimmingSpaces)
+                let decoded = Base64.decode(credentials.trimmingSpaces)
             else { return false }
             // Split on the first colon byte (RFC 7617), not on a Character a combining mark could extend.
             let bytes = Array(decoded)
@@ -79,7 +80,7 @@ final class EmulatorCore: Sendable {
     func secretHash(for username: String) -> String? {
         guard let secret = options.clientSecret else { return nil }
         let mac = HMAC<SHA256>.authenticationCode(for: Array((username + options.clientId).utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return Data(ByteArray.of(mac)).base64EncodedString()
+        return Base64.encode(ByteArray.of(mac))
     }
 
     // MARK: faults
@@ -128,7 +129,7 @@ final class EmulatorCore: Sendable {
     }
 
     static func queryParameters(_ request: Request) -> FormParameters {
-        FormParameters(FormEncoding.parse(request.uri.query ?? ""))
+        FormParameters(FormURLEncoding.parseLeniently(request.uri.query ?? ""))
     }
 
     /// Base URL as the client reached us (for discovery documents and the login form).

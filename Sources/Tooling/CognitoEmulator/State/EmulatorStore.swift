@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import WireCoding
 
 /// A user as the pool holds it (attributes in GetUser order: `sub` first, then by name).
 struct UserRecord: Sendable {
@@ -195,7 +196,13 @@ enum UUIDString {
 enum RefreshTokenFormat {
     static func make() -> String {
         let header = Base64URL.encode(Array(#"{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}"#.utf8))
-        return [header, Base64URL.random(bytes: 256), Base64URL.random(bytes: 12), Base64URL.random(bytes: 96), Base64URL.random(bytes: 16)]
+        return [header, random(bytes: 256), random(bytes: 12), random(bytes: 96), random(bytes: 16)]
             .joined(separator: ".")
+    }
+
+    /// `count` random bytes, base64url.
+    private static func random(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

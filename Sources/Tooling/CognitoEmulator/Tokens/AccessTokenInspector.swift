@@ -1,5 +1,6 @@
 import FoundationEssentials
 import JSONValue
+import WireCoding
 
 /// Why an access token is refused, with the message Cognito sends for it.
 enum AccessTokenProblem: Error, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Crypto
 import FoundationEssentials
 import _CryptoExtras
+import WireCoding
 
 /// One RSA-2048 signing key with its JWKS entry. The `kid` is derived from the public key,
 /// so a fixed key file gives the same `kid` on every run.
@@ -19,7 +20,7 @@ struct EmulatorSigningKey: Sendable {
         self.modulus = Array(primitives.modulus)
         self.exponent = Array(primitives.publicExponent)
         // Cognito's kids look like standard base64 of a hash; this one is SHA-256 of the public key DER.
-        self.kid = Data(ByteArray.of(SHA256.hash(data: privateKey.publicKey.derRepresentation))).base64EncodedString()
+        self.kid = Base64.encode(ByteArray.of(SHA256.hash(data: privateKey.publicKey.derRepresentation)))
     }
 
     static func generate() throws -> EmulatorSigningKey {

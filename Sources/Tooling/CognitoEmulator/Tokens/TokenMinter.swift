@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import WireCoding
 
 /// Tokens minted for one grant.
 struct MintedTokens: Sendable {

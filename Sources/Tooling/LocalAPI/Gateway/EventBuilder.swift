@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import WireCoding
 
 /// Builds the HTTP API payload format 2.0 event for a request (and the 2.0 authorizer event):
 /// lower-cased headers with repeats comma-joined, `Cookie` moved to `cookies`, query parameters
@@ -101,7 +102,7 @@ public struct EventBuilder: Sendable {
                 event["body"] = .string(text)
                 event["isBase64Encoded"] = .bool(false)
             } else {
-                event["body"] = .string(Data(request.body).base64EncodedString())
+                event["body"] = .string(Base64.encode(request.body))
                 event["isBase64Encoded"] = .bool(true)
             }
         } else {

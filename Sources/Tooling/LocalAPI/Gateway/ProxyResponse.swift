@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import WireCoding
 
 /// Reads a function's answer by the format 2.0 rules: an object with `statusCode` is a response
 /// (`headers`, `cookies` → `Set-Cookie`, `body`, `isBase64Encoded`); any other valid JSON is the
@@ -30,8 +31,8 @@ public enum ProxyResponse {
         if let body = object["body"], body != .null {
             guard let text = body.stringValue else { return nil }
             if base64 {
-                guard let data = Data(base64Encoded: text) else { return nil }
-                response.body = Array(data)
+                guard let bytes = Base64.decode(text) else { return nil }
+                response.body = bytes
             } else {
                 response.body = Array(text.utf8)
             }

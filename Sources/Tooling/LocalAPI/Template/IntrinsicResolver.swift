@@ -1,4 +1,5 @@
 import Foundation
+import WireCoding
 
 /// Evaluates CloudFormation intrinsic functions against parameter values, pseudo parameters and
 /// the template's own conditions. A `Ref`/`Fn::GetAtt` to a resource has no deployed value
@@ -114,7 +115,7 @@ public final class IntrinsicResolver {
             return .string(try substitute(argument))
         case "Fn::Base64":
             guard let text = try resolve(argument).string else { throw LocalAPIError("Fn::Base64 needs a string") }
-            return .string(Data(text.utf8).base64EncodedString())
+            return .string(Base64.encode(text.utf8))
         case "Fn::FindInMap":
             guard let items = argument.items, items.count == 3 else { throw LocalAPIError("Fn::FindInMap needs three values") }
             let keys = try items.map { try resolve($0).string ?? "" }

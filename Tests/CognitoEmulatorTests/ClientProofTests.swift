@@ -1,10 +1,11 @@
 import Crypto
 import Testing
+import WireCoding
 
 @testable import CognitoEmulator
 
-@Suite("Wire coding helpers")
-struct WireCodingTests {
+@Suite("PKCE")
+struct PKCETests {
     @Test("PKCE S256 and plain per RFC 7636 appendix B")
     func pkce() {
         let digest = SHA256.hash(data: Array(EmulatorHarness.verifier.utf8)).withUnsafeBytes { Array($0) }
@@ -14,21 +15,6 @@ struct WireCodingTests {
         #expect(!TokenEndpoint.pkceMatches(verifier: "short", challenge: "short", method: "plain"))
     }
 
-    @Test("form decoding: plus, percent escapes, repeated names")
-    func form() {
-        let pairs = FormEncoding.parse("a=1+2&b=%2F%3D&a=3&c")
-        #expect(pairs.map(\.name) == ["a", "b", "a", "c"])
-        #expect(pairs.map(\.value) == ["1 2", "/=", "3", ""])
-        #expect(FormEncoding.encode("a b/?&=") == "a%20b%2F%3F%26%3D")
-    }
-
-    @Test("base64url round trip without padding")
-    func base64url() {
-        let bytes: [UInt8] = [0xfb, 0xff, 0x00, 0x10]
-        #expect(Base64URL.encode(bytes) == "-_8AEA")
-        #expect(Base64URL.decode("-_8AEA") == bytes)
-        #expect(Base64URL.decode("+/8AEA") == nil)
-    }
 }
 
 @Suite("SECRET_HASH known answer")
