@@ -10,9 +10,6 @@ import WireCoding
 /// A JWS in compact serialization (RFC 7515 §7.1), split and base64url-decoded but not verified.
 /// The header stays encoded: `JOSEHeader` decodes it into a stack buffer, as it is read only once.
 struct CompactJWS: Sendable {
-    /// Cognito access tokens are about 1 KiB; anything past this is refused before any work.
-    static let maximumLength = 8 * 1024
-
     /// Length of the encoded header at the start of the token (its canonical base64url form is
     /// checked when it is decoded).
     var headerLength: Int
@@ -23,8 +20,8 @@ struct CompactJWS: Sendable {
 
     /// Pipeline step 1: exactly three parts, each canonical unpadded base64url, at most 8 KiB.
     static func parse(_ token: String) throws(TokenVerificationError) -> CompactJWS {
-        guard token.utf8.count <= maximumLength else {
-            throw .malformed("token longer than \(maximumLength) bytes")
+        guard token.utf8.count <= TokenLimits.maximumLength else {
+            throw .malformed("token longer than \(TokenLimits.maximumLength) bytes")
         }
         var token = token
         let parsed: CompactJWS? = token.withUTF8 { bytes in

@@ -7,9 +7,6 @@ import NIOCore
 /// Semantics of the original service's `JWTBearer`: the scheme is case-insensitive, there is
 /// exactly one Authorization header carrying exactly one token, and every refusal is a 403.
 public struct BearerGuard: Sendable {
-    /// Cognito access tokens are about 1 KiB; anything past this is refused unparsed.
-    public static let maximumTokenLength = 8 * 1024
-
     let verifier: AccessTokenVerifier
 
     public init(verifier: AccessTokenVerifier) {
@@ -55,7 +52,7 @@ public struct BearerGuard: Sendable {
         }
         guard parts.count == 2 else { throw ErrorTable.invalidToken("Malformed Authorization header") }
         let token = parts[1]
-        guard token.utf8.count <= maximumTokenLength else { throw ErrorTable.invalidToken("Malformed token") }
+        guard token.utf8.count <= TokenLimits.maximumLength else { throw ErrorTable.invalidToken("Malformed token") }
         return String(token)
     }
 

@@ -7,9 +7,6 @@ import LambdaKit
 /// so no sibling subdomain can plant or shadow it. `HttpOnly` keeps it out of JavaScript's reach.
 struct RefreshCookie: Sendable {
     static let name = "__Host-refresh_token"
-    /// Cognito refresh tokens are JWEs of about 1.8 KiB; anything past this is refused unread
-    /// (browsers cap a cookie at about 4 KiB anyway).
-    static let maximumTokenLength = 8 * 1024
 
     let maxAge: Int
     let sameSite: SessionConfig.SameSite
@@ -57,7 +54,7 @@ struct RefreshCookie: Sendable {
     /// A refresh token as it may be forwarded to Cognito: bounded, and only the characters of a
     /// JWE compact serialization (base64url and dots). Anything else is refused before any call.
     static func validate(_ token: String) throws(Problem) {
-        guard token.utf8.count <= maximumTokenLength,
+        guard token.utf8.count <= TokenLimits.maximumLength,
             token.utf8.allSatisfy({ byte in
                 switch byte {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
