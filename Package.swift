@@ -217,6 +217,7 @@ let package = Package(
             // the tests run them as real processes.
             dependencies: [
                 "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "lambdakit-echo", "lambda-runtime-api",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
