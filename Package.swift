@@ -260,6 +260,8 @@ let package = Package(
                 "CognitoEmulator",
                 "cognito-emulator",
                 "JSONValue",
+                // The emulator wrapper the endpoint tests and the demo use (EmulatorFixture).
+                "LocalHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
