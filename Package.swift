@@ -213,7 +213,6 @@ let package = Package(
                 "AuthCore",
                 "JSONValue",
                 "WireCoding",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -230,6 +229,7 @@ let package = Package(
             // the tests run them as real processes.
             dependencies: [
                 "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "WireCoding", "lambdakit-echo", "lambda-runtime-api",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -273,6 +273,8 @@ let package = Package(
                 "cognito-emulator",
                 "JSONValue",
                 "WireCoding",
+                // The emulator wrapper the endpoint tests and the demo use (EmulatorFixture).
+                "LocalHarness",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,5 @@
 import Foundation
+import LocalHarness
 import Synchronization
 
 /// The `cognito-emulator` executable as a child process, its output read line by line.

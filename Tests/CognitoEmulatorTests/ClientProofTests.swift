@@ -1,4 +1,5 @@
 import Crypto
+import LocalHarness
 import Testing
 import WireCoding
 
@@ -8,10 +9,10 @@ import WireCoding
 struct PKCETests {
     @Test("PKCE S256 and plain per RFC 7636 appendix B")
     func pkce() {
-        let digest = SHA256.hash(data: Array(EmulatorHarness.verifier.utf8)).withUnsafeBytes { Array($0) }
-        #expect(Base64URL.encode(digest) == EmulatorHarness.challenge)
-        #expect(TokenEndpoint.pkceMatches(verifier: EmulatorHarness.verifier, challenge: EmulatorHarness.challenge, method: "S256"))
-        #expect(!TokenEndpoint.pkceMatches(verifier: EmulatorHarness.verifier, challenge: EmulatorHarness.challenge, method: "plain"))
+        let digest = SHA256.hash(data: Array(EmulatorFixture.verifier.utf8)).withUnsafeBytes { Array($0) }
+        #expect(Base64URL.encode(digest) == EmulatorFixture.challenge)
+        #expect(TokenEndpoint.pkceMatches(verifier: EmulatorFixture.verifier, challenge: EmulatorFixture.challenge, method: "S256"))
+        #expect(!TokenEndpoint.pkceMatches(verifier: EmulatorFixture.verifier, challenge: EmulatorFixture.challenge, method: "plain"))
         #expect(!TokenEndpoint.pkceMatches(verifier: "short", challenge: "short", method: "plain"))
     }
 
@@ -23,7 +24,7 @@ struct SecretHashTests {
     func knownAnswer() throws {
         var options = EmulatorOptions()
         options.clientSecret = "topsecret"
-        options.signingKeysPEM = EmulatorHarness.sharedPEM
+        options.signingKeysPEM = EmulatorFixture.sharedPEM
         let core = try EmulatorCore(options: options)
         #expect(core.secretHash(for: "demo") == "fVcIQWUgx/lOelp1PKNl8JaEtJ/1BJ6VXLS5qcX8FqE=")
     }

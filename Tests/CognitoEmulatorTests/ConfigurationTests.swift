@@ -1,25 +1,26 @@
 import CognitoEmulator
 import Foundation
+import LocalHarness
 import Testing
 
 @Suite("Options, users file, key file, environment")
 struct ConfigurationTests {
     @Test("environment points the product at the emulator, secret only when set")
     func environment() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let env = h.server.environment
             #expect(env["COGNITO_USER_POOL_ID"] == h.options.userPoolId)
             #expect(env["COGNITO_CLIENT_ID"] == h.options.clientId)
-            #expect(env["COGNITO_CLIENT_SECRET"] == EmulatorHarness.secret)
-            #expect(env["COGNITO_DOMAIN"] == h.base)
-            #expect(env["COGNITO_IDP_ENDPOINT"] == h.base)
+            #expect(env["COGNITO_CLIENT_SECRET"] == EmulatorFixture.secret)
+            #expect(env["COGNITO_DOMAIN"] == h.baseURL)
+            #expect(env["COGNITO_IDP_ENDPOINT"] == h.baseURL)
             #expect(env["COGNITO_REGION"] == "us-east-1")
-            #expect(env["COGNITO_REDIRECT_URI"] == "\(EmulatorHarness.redirect),http://localhost:3000/other")
-            #expect(h.base.hasPrefix("http://127.0.0.1:"))
+            #expect(env["COGNITO_REDIRECT_URI"] == "\(EmulatorFixture.redirect),http://localhost:3000/other")
+            #expect(h.baseURL.hasPrefix("http://127.0.0.1:"))
             #expect(h.server.port > 0)
-            #expect(h.server.exportLines.contains("export COGNITO_DOMAIN='\(h.base)'\n"))
+            #expect(h.server.exportLines.contains("export COGNITO_DOMAIN='\(h.baseURL)'\n"))
         }
-        try await EmulatorHarness.with(secret: nil) { h in
+        try await EmulatorFixture.withTestAppClient(secret: nil) { h in
             #expect(h.server.environment["COGNITO_CLIENT_SECRET"] == nil)
         }
     }
@@ -35,18 +36,18 @@ struct ConfigurationTests {
         #expect(users.map(\.username) == ["alice", "bob"])
         var subs: [String] = []
         for _ in 0..<2 {
-            try await EmulatorHarness.with(configure: { $0.users = users }) { h in
+            try await EmulatorFixture.withTestAppClient(configure: { $0.users = users }) { h in
                 #expect(try await h.initiateAuth().json?["__type"]?.stringValue == "NotAuthorizedException")  // demo absent
                 let reply = try await h.initiateAuth(username: "alice", password: "Al1ce-pw!")
                 let access = try #require(reply.json?["AuthenticationResult"]?["AccessToken"]?.stringValue)
-                let claims = try EmulatorHarness.decode(access).claims
+                let claims = try EmulatorFixture.decode(access).claims
                 #expect(claims["cognito:groups"]?.arrayValue == [.string("admins"), .string("users")])
                 subs.append(try #require(claims["sub"]?.stringValue))
                 let user = try await h.getUser(access)
                 let attributes = try #require(user.json?["UserAttributes"]?.arrayValue)
                 #expect(attributes.contains(where: { $0["Name"]?.stringValue == "custom:team" && $0["Value"]?.stringValue == "blue" }))
                 let bob = try await h.initiateAuth(username: "bob", password: "b0b-pw!!")
-                let bobClaims = try EmulatorHarness.decode(try #require(bob.json?["AuthenticationResult"]?["AccessToken"]?.stringValue)).claims
+                let bobClaims = try EmulatorFixture.decode(try #require(bob.json?["AuthenticationResult"]?["AccessToken"]?.stringValue)).claims
                 #expect(bobClaims["cognito:groups"] == nil)
             }
         }
@@ -79,7 +80,7 @@ struct ConfigurationTests {
 
     @Test("the emulator's clock endpoint expires tokens without waiting")
     func clockEndpoint() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let access = try #require(try await h.initiateAuth().json?["AuthenticationResult"]?["AccessToken"]?.stringValue)
             let moved = try await h.send(.POST, "/_emulator/clock", body: #"{"advanceSeconds":7200}"#)
             #expect(moved.status == 200)

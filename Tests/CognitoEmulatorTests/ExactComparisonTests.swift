@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import LocalHarness
 import Testing
 
 @testable import CognitoEmulator
@@ -28,20 +29,20 @@ struct ExactComparisonTests {
 
     @Test("redirect_uri: an equivalent spelling is not the registered one, at authorize and at the token endpoint")
     func redirectURI() async throws {
-        try await EmulatorHarness.with(configure: { $0.redirectURIs = [Self.composed] }) { h in
+        try await EmulatorFixture.withTestAppClient(configure: { $0.redirectURIs = [Self.composed] }) { h in
             let refused = try await h.authorize(redirect: Self.decomposed).reply
             #expect(refused.status == 400)
             #expect(refused.header("Location") == nil)
             #expect(refused.text.contains("redirect_mismatch"))
 
-            let (issued, query) = try await h.authorize([("code_challenge", EmulatorHarness.challenge), ("code_challenge_method", "S256")], redirect: Self.composed)
+            let (issued, query) = try await h.authorize([("code_challenge", EmulatorFixture.challenge), ("code_challenge_method", "S256")], redirect: Self.composed)
             #expect(issued.status == 302)
             let code = try #require(query["code"])
             let swapped = try await h.exchange(code, redirect: Self.decomposed)
             #expect(swapped.status == 400)
             #expect(swapped.json?["error"]?.stringValue == "unauthorized_client")
 
-            let logout = try await h.send(.GET, "/logout?client_id=\(h.options.clientId)&logout_uri=\(EmulatorHarness.encode(Self.decomposed))")
+            let logout = try await h.send(.GET, "/logout?client_id=\(h.options.clientId)&logout_uri=\(EmulatorFixture.encode(Self.decomposed))")
             #expect(logout.status == 400)
             #expect(logout.header("Location") == nil)
         }
@@ -49,24 +50,24 @@ struct ExactComparisonTests {
 
     @Test("client_id: an equivalent spelling is another client (Basic, form and authorize)")
     func clientId() async throws {
-        try await EmulatorHarness.with(configure: { $0.clientId = "client-caf\u{e9}" }) { h in
+        try await EmulatorFixture.withTestAppClient(configure: { $0.clientId = "client-caf\u{e9}" }) { h in
             let other = "client-cafe\u{301}"
             let basic = try await h.send(
                 .POST, "/oauth2/token",
                 headers: [
                     ("Content-Type", "application/x-www-form-urlencoded"),
-                    ("Authorization", "Basic " + Data("\(other):\(EmulatorHarness.secret)".utf8).base64EncodedString()),
+                    ("Authorization", "Basic " + Data("\(other):\(EmulatorFixture.secret)".utf8).base64EncodedString()),
                 ],
                 body: "grant_type=refresh_token&refresh_token=x"
             )
             #expect(basic.json?["error"]?.stringValue == "invalid_client")
             let form = try await h.send(
                 .POST, "/oauth2/token", headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                body: EmulatorHarness.form([("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", other), ("client_secret", EmulatorHarness.secret)])
+                body: EmulatorFixture.form([("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", other), ("client_secret", EmulatorFixture.secret)])
             )
             #expect(form.json?["error"]?.stringValue == "invalid_client")
             let authorize = try await h.send(
-                .GET, "/oauth2/authorize?" + EmulatorHarness.form([("response_type", "code"), ("client_id", other), ("redirect_uri", EmulatorHarness.redirect)])
+                .GET, "/oauth2/authorize?" + EmulatorFixture.form([("response_type", "code"), ("client_id", other), ("redirect_uri", EmulatorFixture.redirect)])
             )
             #expect(authorize.status == 400)
             #expect(authorize.text.contains("invalid_client"))
@@ -77,8 +78,8 @@ struct ExactComparisonTests {
 
     @Test("refresh token: KELVIN SIGN for K is another token (grant, revoke)")
     func refreshToken() async throws {
-        try await EmulatorHarness.with { h in
-            let tokens = try await h.signIn()
+        try await EmulatorFixture.withTestAppClient { h in
+            let tokens = try await h.hostedUISignIn()
             let refresh = try #require(tokens["refresh_token"]?.stringValue)
             let access = try #require(tokens["access_token"]?.stringValue)
             // The JWE-shaped header part always has a K ("eyJjdHkiOiJKV1Qi...").
@@ -90,14 +91,14 @@ struct ExactComparisonTests {
             #expect(refused.json?["error"]?.stringValue == "invalid_grant")
             let revoke = try await h.send(
                 .POST, "/oauth2/revoke",
-                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic " + Data("\(h.options.clientId):\(EmulatorHarness.secret)".utf8).base64EncodedString())],
-                body: EmulatorHarness.form([("token", kelvin)])
+                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic " + Data("\(h.options.clientId):\(EmulatorFixture.secret)".utf8).base64EncodedString())],
+                body: EmulatorFixture.form([("token", kelvin)])
             )
             #expect(revoke.status == 200)
             // Nothing was revoked: the real token and its access token still work.
             #expect(try await h.getUser(access).status == 200)
             #expect(try await h.token([("grant_type", "refresh_token"), ("refresh_token", refresh)]).status == 200)
-            let jsonRevoke = try await h.api("RevokeToken", ["Token": .string(kelvin), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorHarness.secret)])
+            let jsonRevoke = try await h.api("RevokeToken", ["Token": .string(kelvin), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)])
             #expect(jsonRevoke.status == 200)
             #expect(try await h.getUser(access).status == 200)
             let initiate = try await h.api(
@@ -111,7 +112,7 @@ struct ExactComparisonTests {
     @Test("username and password: an equivalent spelling does not sign in")
     func credentials() async throws {
         let user = EmulatorUser(username: "jos\u{e9}", password: "p\u{e9}ssword-123", attributes: ["email": "jos\u{e9}@example.com"])
-        try await EmulatorHarness.with(secret: nil, configure: { $0.users = [user] }) { h in
+        try await EmulatorFixture.withTestAppClient(secret: nil, configure: { $0.users = [user] }) { h in
             #expect(try await h.initiateAuth(username: "jos\u{e9}", password: "p\u{e9}ssword-123").status == 200)
             #expect(try await h.initiateAuth(username: "jose\u{301}", password: "p\u{e9}ssword-123").json?["__type"]?.stringValue == "NotAuthorizedException")
             #expect(try await h.initiateAuth(username: "jos\u{e9}", password: "pe\u{301}ssword-123").json?["__type"]?.stringValue == "NotAuthorizedException")
@@ -129,10 +130,10 @@ struct ExactComparisonTests {
         let padding = String(repeating: "x", count: 43)
         #expect(!TokenEndpoint.pkceMatches(verifier: "cafe\u{301}" + padding, challenge: "caf\u{e9}" + padding, method: "plain"))
         #expect(TokenEndpoint.pkceMatches(verifier: "caf\u{e9}" + padding, challenge: "caf\u{e9}" + padding, method: "plain"))
-        let kelvinChallenge = EmulatorHarness.challenge.replacing("K", with: "\u{212A}")
-        #expect(kelvinChallenge == EmulatorHarness.challenge && !Exact.equals(kelvinChallenge, EmulatorHarness.challenge))
-        #expect(!TokenEndpoint.pkceMatches(verifier: EmulatorHarness.verifier, challenge: kelvinChallenge, method: "S256"))
-        try await EmulatorHarness.with { h in
+        let kelvinChallenge = EmulatorFixture.challenge.replacing("K", with: "\u{212A}")
+        #expect(kelvinChallenge == EmulatorFixture.challenge && !Exact.equals(kelvinChallenge, EmulatorFixture.challenge))
+        #expect(!TokenEndpoint.pkceMatches(verifier: EmulatorFixture.verifier, challenge: kelvinChallenge, method: "S256"))
+        try await EmulatorFixture.withTestAppClient { h in
             let (reply, query) = try await h.authorize([("code_challenge", "caf\u{e9}" + padding), ("code_challenge_method", "plain")])
             #expect(reply.status == 302)
             let swapped = try await h.exchange(try #require(query["code"]), verifier: "cafe\u{301}" + padding)
@@ -142,7 +143,7 @@ struct ExactComparisonTests {
 
     @Test("scopes, auth flow and parameter names are matched byte-exactly")
     func names() async throws {
-        try await EmulatorHarness.with(configure: { $0.allowedScopes = ["openid", "custom/caf\u{e9}", "aws.cognito.signin.user.admin"] }) { h in
+        try await EmulatorFixture.withTestAppClient(configure: { $0.allowedScopes = ["openid", "custom/caf\u{e9}", "aws.cognito.signin.user.admin"] }) { h in
             let (reply, query) = try await h.authorize([("scope", "openid custom/cafe\u{301}")])
             #expect(reply.status == 302)
             #expect(query["error"] == "invalid_scope")

@@ -2,23 +2,24 @@ import AsyncHTTPClient
 import CognitoEmulator
 import Foundation
 import JSONValue
+import LocalHarness
 import NIOCore
 import Testing
 
 @Suite("Fault injection per operation")
 struct FaultInjectionTests {
-    private func inject(_ h: EmulatorHarness, _ json: String) async throws {
+    private func inject(_ h: EmulatorFixture, _ json: String) async throws {
         let reply = try await h.send(.POST, "/_emulator/faults", headers: [("Content-Type", "application/json")], body: json)
         #expect(reply.status == 201, "fault rejected: \(reply.text)")
     }
 
-    private func accessToken(_ h: EmulatorHarness) async throws -> String {
+    private func accessToken(_ h: EmulatorFixture) async throws -> String {
         try #require(try await h.initiateAuth().json?["AuthenticationResult"]?["AccessToken"]?.stringValue)
     }
 
     @Test("status5xx: InternalErrorException 500 for the next N calls only")
     func status5xx() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let token = try await accessToken(h)
             try await inject(h, #"{"operation":"GetUser","kind":"status5xx","count":2}"#)
             for _ in 0..<2 {
@@ -35,7 +36,7 @@ struct FaultInjectionTests {
 
     @Test("throttle: TooManyRequestsException on the JSON API, 429 on OAuth endpoints")
     func throttle() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let token = try await accessToken(h)
             try await inject(h, #"{"operation":"GlobalSignOut","kind":"throttle"}"#)
             let reply = try await h.api("GlobalSignOut", .object(["AccessToken": .string(token)]))
@@ -53,7 +54,7 @@ struct FaultInjectionTests {
 
     @Test("malformed: 200 with a body that is not JSON")
     func malformed() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             try await inject(h, #"{"operation":"InitiateAuth","kind":"malformed"}"#)
             let reply = try await h.initiateAuth()
             #expect(reply.status == 200)
@@ -67,7 +68,7 @@ struct FaultInjectionTests {
 
     @Test("drop: the connection closes with no response, then service resumes")
     func drop() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let token = try await accessToken(h)
             try await inject(h, #"{"operation":"GetUser","kind":"drop"}"#)
             await #expect(throws: (any Error).self) {
@@ -83,14 +84,16 @@ struct FaultInjectionTests {
 
     @Test("latency: a client deadline shorter than the delay times out within the deadline + margin")
     func latency() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let token = try await accessToken(h)
-            try await inject(h, #"{"operation":"GetUser","kind":"latency","latencyMs":3000}"#)
+            // 20 s of latency against a 0.3 s client timeout: the 10 s bound leaves a loaded 2-core
+            // machine slack and still fails if the timeout did not cut the call short.
+            try await inject(h, #"{"operation":"GetUser","kind":"latency","latencyMs":20000}"#)
             let start = ContinuousClock.now
             await #expect(throws: (any Error).self) {
                 _ = try await h.api("GetUser", .object(["AccessToken": .string(token)]), timeout: .milliseconds(300))
             }
-            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(ContinuousClock.now - start < .seconds(10))
             try await inject(h, #"{"operation":"UserInfo","kind":"latency","latencyMs":200}"#)
             let delayedStart = ContinuousClock.now
             let delayed = try await h.send(.GET, "/oauth2/userInfo")
@@ -101,7 +104,7 @@ struct FaultInjectionTests {
 
     @Test("faults can be listed, cleared, and bad specs are refused")
     func controlAPI() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             try await inject(h, #"[{"operation":"GetUser","kind":"status5xx","count":5},{"operation":"JWKS","kind":"drop"}]"#)
             let listed = try await h.send(.GET, "/_emulator/faults")
             #expect(listed.json?["faults"]?.arrayValue?.count == 2)

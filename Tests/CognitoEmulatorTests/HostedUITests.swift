@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import LocalHarness
 import Testing
 
 import CognitoEmulator
@@ -8,10 +9,10 @@ import CognitoEmulator
 struct HostedUITests {
     @Test("authorization code + PKCE S256 with HTTP Basic client auth")
     func codeFlowS256() async throws {
-        try await EmulatorHarness.with { h in
-            let (reply, query) = try await h.authorize([("code_challenge", EmulatorHarness.challenge), ("code_challenge_method", "S256")])
+        try await EmulatorFixture.withTestAppClient { h in
+            let (reply, query) = try await h.authorize([("code_challenge", EmulatorFixture.challenge), ("code_challenge_method", "S256")])
             #expect(reply.status == 302)
-            #expect(reply.header("Location")?.hasPrefix(EmulatorHarness.redirect + "?") == true)
+            #expect(reply.header("Location")?.hasPrefix(EmulatorFixture.redirect + "?") == true)
             #expect(query["state"] == "st-123")
             let code = try #require(query["code"])
             let token = try await h.exchange(code)
@@ -31,7 +32,7 @@ struct HostedUITests {
 
     @Test("PKCE plain, public client authenticating with client_id in the body")
     func codeFlowPlainPublicClient() async throws {
-        try await EmulatorHarness.with(secret: nil) { h in
+        try await EmulatorFixture.withTestAppClient(secret: nil) { h in
             let verifier = String(repeating: "v", count: 50)
             let (reply, query) = try await h.authorize([("code_challenge", verifier), ("code_challenge_method", "plain")])
             #expect(reply.status == 302)
@@ -43,7 +44,7 @@ struct HostedUITests {
 
     @Test("client_secret_post is accepted")
     func clientSecretPost() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let reply = try await h.exchange(try await h.code(), auth: .post)
             #expect(reply.status == 200)
         }
@@ -51,7 +52,7 @@ struct HostedUITests {
 
     @Test("PKCE mismatch is invalid_grant and burns the code")
     func pkceMismatch() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let code = try await h.code()
             let wrong = try await h.exchange(code, verifier: String(repeating: "x", count: 43))
             #expect(wrong.status == 400)
@@ -63,7 +64,7 @@ struct HostedUITests {
 
     @Test("missing code_verifier for a PKCE code is invalid_request")
     func pkceMissingVerifier() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let reply = try await h.exchange(try await h.code(), verifier: nil)
             #expect(reply.status == 400)
             #expect(reply.json?["error"]?.stringValue == "invalid_request")
@@ -72,7 +73,7 @@ struct HostedUITests {
 
     @Test("a code is single-use")
     func codeReuse() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let code = try await h.code()
             #expect(try await h.exchange(code).status == 200)
             let again = try await h.exchange(code)
@@ -83,7 +84,7 @@ struct HostedUITests {
 
     @Test("a code expires after 5 minutes")
     func codeExpiry() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let code = try await h.code()
             h.server.advanceClock(by: 301)
             let reply = try await h.exchange(code)
@@ -93,7 +94,7 @@ struct HostedUITests {
 
     @Test("redirect_uri differing from the authorize request is unauthorized_client")
     func redirectMismatchAtToken() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let reply = try await h.exchange(try await h.code(), redirect: "http://localhost:3000/other")
             #expect(reply.status == 400)
             #expect(reply.json?["error"]?.stringValue == "unauthorized_client")
@@ -102,7 +103,7 @@ struct HostedUITests {
 
     @Test("an unregistered redirect_uri never gets a redirect")
     func redirectMismatchAtAuthorize() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let (reply, _) = try await h.authorize(redirect: "https://evil.example/cb")
             #expect(reply.status == 400)
             #expect(reply.header("Location") == nil)
@@ -112,7 +113,7 @@ struct HostedUITests {
 
     @Test("wrong or missing client secret is invalid_client")
     func wrongSecret() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let basic = try await h.exchange(try await h.code(), auth: .basicWithSecret("nope"))
             #expect(basic.status == 400)
             #expect(basic.json?["error"]?.stringValue == "invalid_client")
@@ -125,7 +126,7 @@ struct HostedUITests {
 
     @Test("unknown grant_type and missing grant_type")
     func grantTypes() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let unsupported = try await h.token([("grant_type", "password")])
             #expect(unsupported.json?["error"]?.stringValue == "unsupported_grant_type")
             let missing = try await h.token([("code", "x")])
@@ -135,32 +136,32 @@ struct HostedUITests {
 
     @Test("wrong password re-shows the form; no credentials shows the form")
     func loginForm() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let (wrong, _) = try await h.authorize(password: "bad")
             #expect(wrong.status == 200)
             #expect(wrong.header("Location") == nil)
             #expect(wrong.text.contains("Incorrect username or password."))
             #expect(!wrong.text.contains("bad\""))
-            let form = try await h.send(.GET, "/oauth2/authorize?response_type=code&client_id=\(h.options.clientId)&redirect_uri=\(EmulatorHarness.encode(EmulatorHarness.redirect))&state=%3Cx%3E")
+            let form = try await h.send(.GET, "/oauth2/authorize?response_type=code&client_id=\(h.options.clientId)&redirect_uri=\(EmulatorFixture.encode(EmulatorFixture.redirect))&state=%3Cx%3E")
             #expect(form.status == 200)
             #expect(form.text.contains("<form method=\"post\" action=\"/oauth2/authorize\">"))
             #expect(form.text.contains("value=\"&lt;x&gt;\""))
             // Posting the form back logs in.
             let posted = try await h.send(
                 .POST, "/oauth2/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                body: EmulatorHarness.form([
-                    ("response_type", "code"), ("client_id", h.options.clientId), ("redirect_uri", EmulatorHarness.redirect),
+                body: EmulatorFixture.form([
+                    ("response_type", "code"), ("client_id", h.options.clientId), ("redirect_uri", EmulatorFixture.redirect),
                     ("username", "demo"), ("password", "Passw0rd!"),
                 ])
             )
             #expect(posted.status == 302)
-            #expect(EmulatorHarness.query(of: posted.header("Location") ?? "")["code"] != nil)
+            #expect(EmulatorFixture.query(of: posted.header("Location") ?? "")["code"] != nil)
         }
     }
 
     @Test("invalid scope is redirected back as invalid_scope with state")
     func invalidScope() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let (reply, query) = try await h.authorize([("scope", "openid admin:everything")])
             #expect(reply.status == 302)
             #expect(query["error"] == "invalid_scope")
@@ -170,15 +171,15 @@ struct HostedUITests {
 
     @Test("refresh_token grant: new access + ID token, same origin_jti, no new refresh token")
     func refreshGrant() async throws {
-        try await EmulatorHarness.with { h in
-            let first = try await h.signIn()
+        try await EmulatorFixture.withTestAppClient { h in
+            let first = try await h.hostedUISignIn()
             let refresh = try #require(first["refresh_token"]?.stringValue)
             let reply = try await h.token([("grant_type", "refresh_token"), ("refresh_token", refresh)])
             #expect(reply.status == 200)
             let json = try #require(reply.json)
             #expect(json["refresh_token"] == nil)
-            let oldAccess = try EmulatorHarness.decode(try #require(first["access_token"]?.stringValue)).claims
-            let newAccess = try EmulatorHarness.decode(try #require(json["access_token"]?.stringValue)).claims
+            let oldAccess = try EmulatorFixture.decode(try #require(first["access_token"]?.stringValue)).claims
+            let newAccess = try EmulatorFixture.decode(try #require(json["access_token"]?.stringValue)).claims
             #expect(newAccess["origin_jti"] == oldAccess["origin_jti"])
             #expect(newAccess["jti"] != oldAccess["jti"])
             #expect(json["id_token"]?.stringValue != nil)
@@ -189,8 +190,8 @@ struct HostedUITests {
 
     @Test("userInfo: attributes for a valid token; 401 invalid_token when expired; 400 without a token")
     func userInfo() async throws {
-        try await EmulatorHarness.with { h in
-            let access = try #require(try await h.signIn(scope: "openid email")["access_token"]?.stringValue)
+        try await EmulatorFixture.withTestAppClient { h in
+            let access = try #require(try await h.hostedUISignIn(scope: "openid email")["access_token"]?.stringValue)
             let ok = try await h.send(.GET, "/oauth2/userInfo", headers: [("Authorization", "Bearer \(access)")])
             #expect(ok.status == 200)
             #expect(ok.json?["email"]?.stringValue == "demo@example.com")
@@ -210,8 +211,8 @@ struct HostedUITests {
 
     @Test("/oauth2/revoke revokes the refresh token and the access tokens minted from it")
     func revokeEndpoint() async throws {
-        try await EmulatorHarness.with { h in
-            let tokens = try await h.signIn()
+        try await EmulatorFixture.withTestAppClient { h in
+            let tokens = try await h.hostedUISignIn()
             let access = try #require(tokens["access_token"]?.stringValue)
             let refresh = try #require(tokens["refresh_token"]?.stringValue)
             let accessRevoke = try await h.send(
@@ -222,12 +223,12 @@ struct HostedUITests {
             #expect(accessRevoke.json?["error"]?.stringValue == "unsupported_token_type")
             let badClient = try await h.send(
                 .POST, "/oauth2/revoke", headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                body: EmulatorHarness.form([("token", refresh), ("client_id", h.options.clientId)])
+                body: EmulatorFixture.form([("token", refresh), ("client_id", h.options.clientId)])
             )
             #expect(badClient.json?["error"]?.stringValue == "invalid_client")
             let revoked = try await h.send(
                 .POST, "/oauth2/revoke", headers: [("Authorization", basic(h)), ("Content-Type", "application/x-www-form-urlencoded")],
-                body: EmulatorHarness.form([("token", refresh)])
+                body: EmulatorFixture.form([("token", refresh)])
             )
             #expect(revoked.status == 200)
             #expect(revoked.body.isEmpty)
@@ -240,17 +241,17 @@ struct HostedUITests {
 
     @Test("/logout redirects to a registered sign-out URL only")
     func logout() async throws {
-        try await EmulatorHarness.with { h in
-            let ok = try await h.send(.GET, "/logout?client_id=\(h.options.clientId)&logout_uri=\(EmulatorHarness.encode(EmulatorHarness.redirect))")
+        try await EmulatorFixture.withTestAppClient { h in
+            let ok = try await h.send(.GET, "/logout?client_id=\(h.options.clientId)&logout_uri=\(EmulatorFixture.encode(EmulatorFixture.redirect))")
             #expect(ok.status == 302)
-            #expect(ok.header("Location") == EmulatorHarness.redirect)
-            let bad = try await h.send(.GET, "/logout?client_id=\(h.options.clientId)&logout_uri=\(EmulatorHarness.encode("https://evil.example/"))")
+            #expect(ok.header("Location") == EmulatorFixture.redirect)
+            let bad = try await h.send(.GET, "/logout?client_id=\(h.options.clientId)&logout_uri=\(EmulatorFixture.encode("https://evil.example/"))")
             #expect(bad.status == 400)
             #expect(bad.header("Location") == nil)
         }
     }
 
-    private func basic(_ h: EmulatorHarness) -> String {
+    private func basic(_ h: EmulatorFixture) -> String {
         "Basic " + Data("\(h.options.clientId):\(h.options.clientSecret ?? "")".utf8).base64EncodedString()
     }
 }

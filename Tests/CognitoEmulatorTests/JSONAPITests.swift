@@ -1,15 +1,16 @@
 import CognitoEmulator
 import Foundation
 import JSONValue
+import LocalHarness
 import Testing
 
 @Suite("JSON API: InitiateAuth, GetUser, GlobalSignOut, RevokeToken")
 struct JSONAPITests {
-    private func authResult(_ reply: EmulatorHarness.Reply) throws -> JSONValue {
+    private func authResult(_ reply: EmulatorFixture.Reply) throws -> JSONValue {
         try #require(reply.json?["AuthenticationResult"])
     }
 
-    private func expectError(_ reply: EmulatorHarness.Reply, _ type: String, _ message: String?, status: Int = 400, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectError(_ reply: EmulatorFixture.Reply, _ type: String, _ message: String?, status: Int = 400, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(reply.status == status, sourceLocation: sourceLocation)
         #expect(reply.json?["__type"]?.stringValue == type, sourceLocation: sourceLocation)
         if let message { #expect(reply.json?["message"]?.stringValue == message, sourceLocation: sourceLocation) }
@@ -20,7 +21,7 @@ struct JSONAPITests {
 
     @Test("InitiateAuth USER_PASSWORD_AUTH with SECRET_HASH returns the three tokens")
     func initiateAuthOK() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let reply = try await h.initiateAuth()
             #expect(reply.status == 200)
             #expect(reply.header("Content-Type") == "application/x-amz-json-1.1")
@@ -29,7 +30,7 @@ struct JSONAPITests {
             #expect(result["ExpiresIn"]?.int64Value == 3600)
             #expect(result["RefreshToken"]?.stringValue != nil)
             #expect(reply.json?["ChallengeParameters"]?.objectValue?.isEmpty == true)
-            let access = try EmulatorHarness.decode(try #require(result["AccessToken"]?.stringValue))
+            let access = try EmulatorFixture.decode(try #require(result["AccessToken"]?.stringValue))
             #expect(access.claims["scope"]?.stringValue == "aws.cognito.signin.user.admin")
             #expect(try await h.verifySignature(try #require(result["IdToken"]?.stringValue)))
         }
@@ -37,7 +38,7 @@ struct JSONAPITests {
 
     @Test("InitiateAuth errors: wrong password, unknown user, secret hash missing or wrong, unknown client, bad flow")
     func initiateAuthErrors() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             expectError(try await h.initiateAuth(password: "wrong"), "NotAuthorizedException", "Incorrect username or password.")
             expectError(try await h.initiateAuth(username: "nobody"), "NotAuthorizedException", "Incorrect username or password.")
             let noHash = try await h.api(
@@ -62,7 +63,7 @@ struct JSONAPITests {
 
     @Test("InitiateAuth REFRESH_TOKEN_AUTH mints new tokens without a refresh token")
     func refreshTokenAuth() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let refresh = try #require(try authResult(try await h.initiateAuth())["RefreshToken"]?.stringValue)
             let reply = try await h.api(
                 "InitiateAuth",
@@ -88,7 +89,7 @@ struct JSONAPITests {
 
     @Test("GetUser returns username and attributes, sub first")
     func getUserOK() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let access = try #require(try authResult(try await h.initiateAuth())["AccessToken"]?.stringValue)
             let reply = try await h.getUser(access)
             #expect(reply.status == 200)
@@ -97,21 +98,21 @@ struct JSONAPITests {
             #expect(attributes.first?["Name"]?.stringValue == "sub")
             let email = attributes.first(where: { $0["Name"]?.stringValue == "email" })
             #expect(email?["Value"]?.stringValue == "demo@example.com")
-            let claims = try EmulatorHarness.decode(access).claims
+            let claims = try EmulatorFixture.decode(access).claims
             #expect(attributes.first?["Value"] == claims["sub"])
         }
     }
 
     @Test("GetUser: expired, tampered and wrong-scope tokens")
     func getUserRefusals() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let access = try #require(try authResult(try await h.initiateAuth())["AccessToken"]?.stringValue)
             var tampered = Array(access)
             tampered[tampered.count - 5] = tampered[tampered.count - 5] == "A" ? "B" : "A"
             expectError(try await h.getUser(String(tampered)), "NotAuthorizedException", "Invalid Access Token")
             expectError(try await h.getUser("not-a-token"), "NotAuthorizedException", "Invalid Access Token")
             // A hosted-UI token without aws.cognito.signin.user.admin cannot call GetUser.
-            let limited = try #require(try await h.signIn(scope: "openid email")["access_token"]?.stringValue)
+            let limited = try #require(try await h.hostedUISignIn(scope: "openid email")["access_token"]?.stringValue)
             expectError(try await h.getUser(limited), "NotAuthorizedException", "Access Token does not have required scopes")
             h.server.advanceClock(by: 3601)
             expectError(try await h.getUser(access), "NotAuthorizedException", "Access Token has expired")
@@ -121,9 +122,9 @@ struct JSONAPITests {
 
     @Test("GlobalSignOut revokes every access and refresh token the user had")
     func globalSignOut() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let first = try authResult(try await h.initiateAuth())
-            let hosted = try await h.signIn()
+            let hosted = try await h.hostedUISignIn()
             let access = try #require(first["AccessToken"]?.stringValue)
             let out = try await h.api("GlobalSignOut", .object(["AccessToken": .string(access)]))
             #expect(out.status == 200)
@@ -149,18 +150,18 @@ struct JSONAPITests {
 
     @Test("RevokeToken revokes the refresh token and its access tokens only")
     func revokeToken() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let a = try authResult(try await h.initiateAuth())
             let b = try authResult(try await h.initiateAuth())
             let refresh = try #require(a["RefreshToken"]?.stringValue)
             let wrongType = try await h.api(
                 "RevokeToken",
-                .object(["Token": .string(try #require(a["AccessToken"]?.stringValue)), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorHarness.secret)])
+                .object(["Token": .string(try #require(a["AccessToken"]?.stringValue)), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)])
             )
             expectError(wrongType, "UnsupportedTokenTypeException", nil)
             let badSecret = try await h.api("RevokeToken", .object(["Token": .string(refresh), "ClientId": .string(h.options.clientId), "ClientSecret": "nope"]))
             expectError(badSecret, "UnauthorizedException", nil)
-            let ok = try await h.api("RevokeToken", .object(["Token": .string(refresh), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorHarness.secret)]))
+            let ok = try await h.api("RevokeToken", .object(["Token": .string(refresh), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)]))
             #expect(ok.status == 200)
             #expect(ok.json == .object([:]))
             expectError(try await h.getUser(try #require(a["AccessToken"]?.stringValue)), "NotAuthorizedException", "Access Token has been revoked")
@@ -170,7 +171,7 @@ struct JSONAPITests {
 
     @Test("unknown target, missing target and a non-JSON body")
     func protocolErrors() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let unknown = try await h.api("AdminDeleteUser", .object([:]))
             #expect(unknown.status == 400)
             #expect(unknown.json?["__type"]?.stringValue?.hasSuffix("UnknownOperationException") == true)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import LocalHarness
 import NIOCore
 import Synchronization
 import Testing
@@ -40,7 +41,7 @@ struct PeerAccessTests {
     @Test("a loopback-bound server answers control calls and query-string logins, and warns about nothing")
     func loopbackServer() async throws {
         let warnings = WarningRecorder()
-        try await EmulatorHarness.with(configure: { $0.warningHandler = warnings.record }) { (h: EmulatorHarness) async throws -> Void in
+        try await EmulatorFixture.withTestAppClient(configure: { $0.warningHandler = warnings.record }) { (h: EmulatorFixture) async throws -> Void in
             #expect(try await h.send(.GET, "/_emulator/health").status == 200)
             #expect(try await h.send(.POST, "/_emulator/faults", body: #"{"operation":"GetUser","kind":"throttle"}"#).status == 201)
             #expect(try await h.send(.GET, "/_emulator/faults").status == 200)
@@ -56,30 +57,30 @@ struct PeerAccessTests {
         let warnings = WarningRecorder()
         var options = EmulatorOptions()
         options.host = "0.0.0.0"
-        options.signingKeysPEM = EmulatorHarness.sharedPEM
+        options.signingKeysPEM = EmulatorFixture.sharedPEM
         options.logger.logLevel = .warning
         options.warningHandler = warnings.record
-        let server = try await CognitoEmulatorServer.start(options)
-        let lines = warnings.lines
-        #expect(lines.count == 1)
-        let line = try #require(lines.first)
-        #expect(line.contains("WARNING"))
-        #expect(line.contains("reachable from other machines"))
-        #expect(line.contains("no TLS"))
-        #expect(line.contains("disabled for non-loopback peers"))
-        #expect(!line.contains("\n"))
-        // Reached over 127.0.0.1 (a loopback peer), the control API still answers.
-        let health = try await Self.status(of: "http://127.0.0.1:\(server.port)/_emulator/health")
-        try await server.shutdown()
+        let health = try await EmulatorFixture.with(options) { fixture in
+            let lines = warnings.lines
+            #expect(lines.count == 1)
+            let line = try #require(lines.first)
+            #expect(line.contains("WARNING"))
+            #expect(line.contains("reachable from other machines"))
+            #expect(line.contains("no TLS"))
+            #expect(line.contains("disabled for non-loopback peers"))
+            #expect(!line.contains("\n"))
+            // Reached over 127.0.0.1 (a loopback peer), the control API still answers.
+            return try await Self.status(of: "http://127.0.0.1:\(fixture.server.port)/_emulator/health")
+        }
         #expect(health == 200)
 
         let exposedWarnings = WarningRecorder()
         options.warningHandler = exposedWarnings.record
         options.unsafeExpose = true
-        let exposed = try await CognitoEmulatorServer.start(options)
-        #expect(exposedWarnings.lines.count == 1)
-        #expect(exposedWarnings.lines.first?.contains("--unsafe-expose is set") == true)
-        try await exposed.shutdown()
+        try await EmulatorFixture.with(options) { _ in
+            #expect(exposedWarnings.lines.count == 1)
+            #expect(exposedWarnings.lines.first?.contains("--unsafe-expose is set") == true)
+        }
     }
 
     @Test("the CLI prints the warning on stderr for --host 0.0.0.0", .enabled(if: CLIProcess.binary != nil, "cognito-emulator is not built next to the tests"))

@@ -1,28 +1,29 @@
 import Foundation
 import JSONValue
+import LocalHarness
 import Testing
 
 import CognitoEmulator
 
 @Suite("Refresh grant, refresh token rotation and revocation")
 struct RefreshRotationTests {
-    static func refresh(_ h: EmulatorHarness, _ token: String) async throws -> EmulatorHarness.Reply {
+    static func refresh(_ h: EmulatorFixture, _ token: String) async throws -> EmulatorFixture.Reply {
         try await h.token([("grant_type", "refresh_token"), ("refresh_token", token)])
     }
 
-    static func revoke(_ h: EmulatorHarness, _ token: String) async throws -> EmulatorHarness.Reply {
+    static func revoke(_ h: EmulatorFixture, _ token: String) async throws -> EmulatorFixture.Reply {
         try await h.send(
             .POST, "/oauth2/revoke",
             headers: [
                 ("Content-Type", "application/x-www-form-urlencoded"),
                 ("Authorization", "Basic " + Data("\(h.options.clientId):\(h.options.clientSecret ?? "")".utf8).base64EncodedString()),
             ],
-            body: EmulatorHarness.form([("token", token)])
+            body: EmulatorFixture.form([("token", token)])
         )
     }
 
-    static func revokeToken(_ h: EmulatorHarness, _ token: String) async throws -> EmulatorHarness.Reply {
-        try await h.api("RevokeToken", ["Token": .string(token), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorHarness.secret)])
+    static func revokeToken(_ h: EmulatorFixture, _ token: String) async throws -> EmulatorFixture.Reply {
+        try await h.api("RevokeToken", ["Token": .string(token), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)])
     }
 
     static func rotating(grace: Int, _ configure: @escaping (inout EmulatorOptions) -> Void = { _ in }) -> (inout EmulatorOptions) -> Void {
@@ -35,8 +36,8 @@ struct RefreshRotationTests {
 
     @Test("without rotation: new access and ID tokens that work, no refresh_token, the old one keeps working")
     func noRotation() async throws {
-        try await EmulatorHarness.with { h in
-            let refresh = try #require(try await h.signIn()["refresh_token"]?.stringValue)
+        try await EmulatorFixture.withTestAppClient { h in
+            let refresh = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
             for _ in 0..<2 {
                 let reply = try await Self.refresh(h, refresh)
                 #expect(reply.status == 200)
@@ -50,8 +51,8 @@ struct RefreshRotationTests {
 
     @Test("rotation, no grace: a new refresh token each time; the submitted one is refused at once")
     func rotationNoGrace() async throws {
-        try await EmulatorHarness.with(configure: Self.rotating(grace: 0)) { h in
-            let first = try #require(try await h.signIn()["refresh_token"]?.stringValue)
+        try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 0)) { h in
+            let first = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
             let reply = try await Self.refresh(h, first)
             #expect(reply.status == 200)
             let second = try #require(reply.json?["refresh_token"]?.stringValue)
@@ -70,8 +71,8 @@ struct RefreshRotationTests {
 
     @Test("rotation with a 30 s grace: the old token works within it (retries), not after; the clock is shifted, not waited for")
     func rotationGrace() async throws {
-        try await EmulatorHarness.with(configure: Self.rotating(grace: 30)) { h in
-            let first = try #require(try await h.signIn()["refresh_token"]?.stringValue)
+        try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 30)) { h in
+            let first = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
             let second = try #require(try await Self.refresh(h, first).json?["refresh_token"]?.stringValue)
             h.server.advanceClock(by: 29)
             let retry = try await Self.refresh(h, first)
@@ -90,8 +91,8 @@ struct RefreshRotationTests {
 
     @Test("a rotated refresh token lives for the remaining time of the original, not a fresh lifetime")
     func rotationKeepsExpiry() async throws {
-        try await EmulatorHarness.with(configure: Self.rotating(grace: 0) { $0.refreshTokenLifetime = 7200 }) { h in
-            let first = try #require(try await h.signIn()["refresh_token"]?.stringValue)
+        try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 0) { $0.refreshTokenLifetime = 7200 }) { h in
+            let first = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
             h.server.advanceClock(by: 3600)
             let second = try #require(try await Self.refresh(h, first).json?["refresh_token"]?.stringValue)
             h.server.advanceClock(by: 3601)
@@ -101,14 +102,14 @@ struct RefreshRotationTests {
 
     @Test("rotation: REFRESH_TOKEN_AUTH is refused; GetTokensFromRefreshToken rotates")
     func rotationJSONAPI() async throws {
-        try await EmulatorHarness.with(configure: Self.rotating(grace: 0)) { h in
+        try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 0)) { h in
             let first = try #require(try await h.initiateAuth().json?["AuthenticationResult"]?["RefreshToken"]?.stringValue)
             let flow = try await h.api(
                 "InitiateAuth",
                 ["AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": .string(h.options.clientId), "AuthParameters": ["REFRESH_TOKEN": .string(first), "SECRET_HASH": .string(h.secretHash("demo"))]]
             )
             #expect(flow.json?["__type"]?.stringValue == "InvalidParameterException")
-            let body: JSONValue = ["RefreshToken": .string(first), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorHarness.secret)]
+            let body: JSONValue = ["RefreshToken": .string(first), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)]
             let rotated = try await h.api("GetTokensFromRefreshToken", body)
             #expect(rotated.status == 200)
             let result = try #require(rotated.json?["AuthenticationResult"])
@@ -123,9 +124,9 @@ struct RefreshRotationTests {
             // A bad secret must not have rotated the token away.
             #expect(try await h.token([("grant_type", "refresh_token"), ("refresh_token", second)]).status == 200)
         }
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let first = try #require(try await h.initiateAuth().json?["AuthenticationResult"]?["RefreshToken"]?.stringValue)
-            let plain = try await h.api("GetTokensFromRefreshToken", ["RefreshToken": .string(first), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorHarness.secret)])
+            let plain = try await h.api("GetTokensFromRefreshToken", ["RefreshToken": .string(first), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)])
             #expect(plain.status == 200)
             #expect(plain.json?["AuthenticationResult"]?["AccessToken"]?.stringValue != nil)
             #expect(plain.json?["AuthenticationResult"]?["RefreshToken"] == nil)
@@ -135,15 +136,15 @@ struct RefreshRotationTests {
     @Test("/oauth2/revoke and RevokeToken revoke the refresh token and every access token of its rotation chain; twice is fine")
     func revokeRotated() async throws {
         for viaJSONAPI in [false, true] {
-            try await EmulatorHarness.with(configure: Self.rotating(grace: 60)) { h in
-                let tokens = try await h.signIn()
+            try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 60)) { h in
+                let tokens = try await h.hostedUISignIn()
                 let first = try #require(tokens["refresh_token"]?.stringValue)
                 let firstAccess = try #require(tokens["access_token"]?.stringValue)
                 let rotated = try #require(try await Self.refresh(h, first).json)
                 let second = try #require(rotated["refresh_token"]?.stringValue)
                 let secondAccess = try #require(rotated["access_token"]?.stringValue)
                 // Another sign-in of the same user is a separate session and stays signed in.
-                let otherAccess = try #require(try await h.signIn()["access_token"]?.stringValue)
+                let otherAccess = try #require(try await h.hostedUISignIn()["access_token"]?.stringValue)
 
                 for _ in 0..<2 {
                     if viaJSONAPI {
@@ -173,8 +174,8 @@ struct RefreshRotationTests {
     @Test("without rotation, both revoke paths revoke the refresh token and its access tokens")
     func revokeWithoutRotation() async throws {
         for viaJSONAPI in [false, true] {
-            try await EmulatorHarness.with { h in
-                let tokens = try await h.signIn()
+            try await EmulatorFixture.withTestAppClient { h in
+                let tokens = try await h.hostedUISignIn()
                 let refresh = try #require(tokens["refresh_token"]?.stringValue)
                 let refreshed = try #require(try await Self.refresh(h, refresh).json?["access_token"]?.stringValue)
                 let reply = viaJSONAPI ? try await Self.revokeToken(h, refresh) : try await Self.revoke(h, refresh)
@@ -194,7 +195,7 @@ struct RefreshRotationTests {
     func graceRange() async throws {
         for grace in [-1, 61] {
             var options = EmulatorOptions()
-            options.signingKeysPEM = EmulatorHarness.sharedPEM
+            options.signingKeysPEM = EmulatorFixture.sharedPEM
             options.refreshTokenRotation = true
             options.rotationGraceSeconds = grace
             await #expect(throws: EmulatorConfigurationError.self) { _ = try await CognitoEmulatorServer.start(options) }

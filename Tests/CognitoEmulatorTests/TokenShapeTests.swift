@@ -2,6 +2,7 @@ import CognitoEmulator
 import Crypto
 import Foundation
 import JSONValue
+import LocalHarness
 import Testing
 import _CryptoExtras
 
@@ -18,12 +19,12 @@ struct TokenShapeTests {
 
     @Test("access and ID tokens carry Cognito's claim sets, AWS-form issuer, and verify against the JWKS")
     func claimSets() async throws {
-        try await EmulatorHarness.with { h in
-            let tokens = try await h.signIn(scope: "openid email aws.cognito.signin.user.admin")
+        try await EmulatorFixture.withTestAppClient { h in
+            let tokens = try await h.hostedUISignIn(scope: "openid email aws.cognito.signin.user.admin")
             let accessToken = try #require(tokens["access_token"]?.stringValue)
             let idToken = try #require(tokens["id_token"]?.stringValue)
-            let access = try EmulatorHarness.decode(accessToken)
-            let id = try EmulatorHarness.decode(idToken)
+            let access = try EmulatorFixture.decode(accessToken)
+            let id = try EmulatorFixture.decode(idToken)
             let issuer = "https://cognito-idp.us-east-1.amazonaws.com/\(h.options.userPoolId)"
 
             #expect(Set(access.claims.keys) == Self.accessClaims)
@@ -66,21 +67,21 @@ struct TokenShapeTests {
 
     @Test("no ID token without the openid scope; nonce is echoed")
     func idTokenScope() async throws {
-        try await EmulatorHarness.with { h in
-            let noOpenID = try await h.signIn(scope: "aws.cognito.signin.user.admin")
+        try await EmulatorFixture.withTestAppClient { h in
+            let noOpenID = try await h.hostedUISignIn(scope: "aws.cognito.signin.user.admin")
             #expect(noOpenID["id_token"] == nil)
             let (reply, query) = try await h.authorize([("scope", "openid"), ("nonce", "n-0S6_WzA2Mj")])
             #expect(reply.status == 302)
             let code = try #require(query["code"])
             let tokens = try #require(try await h.exchange(code, verifier: nil).json)
-            let id = try EmulatorHarness.decode(try #require(tokens["id_token"]?.stringValue))
+            let id = try EmulatorFixture.decode(try #require(tokens["id_token"]?.stringValue))
             #expect(id.claims["nonce"]?.stringValue == "n-0S6_WzA2Mj")
         }
     }
 
     @Test("JWKS: two RSA-2048 RS256 signing keys with distinct kids; unknown pool is 404")
     func jwksShape() async throws {
-        try await EmulatorHarness.with(configure: { $0.signingKeysPEM = nil }) { h in
+        try await EmulatorFixture.withTestAppClient(configure: { $0.signingKeysPEM = nil }) { h in
             let reply = try await h.send(.GET, "/\(h.options.userPoolId)/.well-known/jwks.json")
             #expect(reply.status == 200)
             let keys = try #require(reply.json?["keys"]?.arrayValue)
@@ -103,11 +104,11 @@ struct TokenShapeTests {
 
     @Test("openid-configuration: AWS issuer, endpoints on the emulator")
     func discovery() async throws {
-        try await EmulatorHarness.with { h in
+        try await EmulatorFixture.withTestAppClient { h in
             let json = try #require(try await h.send(.GET, "/\(h.options.userPoolId)/.well-known/openid-configuration").json)
             #expect(json["issuer"]?.stringValue == h.options.issuer)
-            #expect(json["token_endpoint"]?.stringValue == h.base + "/oauth2/token")
-            #expect(json["jwks_uri"]?.stringValue == "\(h.base)/\(h.options.userPoolId)/.well-known/jwks.json")
+            #expect(json["token_endpoint"]?.stringValue == h.baseURL + "/oauth2/token")
+            #expect(json["jwks_uri"]?.stringValue == "\(h.baseURL)/\(h.options.userPoolId)/.well-known/jwks.json")
         }
     }
 
@@ -116,13 +117,13 @@ struct TokenShapeTests {
         let pem = try EmulatorSigningKeys.generatePEM()
         var kids: [Set<String>] = []
         for _ in 0..<2 {
-            try await EmulatorHarness.with(configure: {
+            try await EmulatorFixture.withTestAppClient(configure: {
                 $0.signingKeysPEM = pem
                 $0.now = { 1_800_000_000 }
             }) { h in
                 let keys = try #require(try await h.send(.GET, "/\(h.options.userPoolId)/.well-known/jwks.json").json?["keys"]?.arrayValue)
                 kids.append(Set(keys.compactMap { $0["kid"]?.stringValue }))
-                let access = try EmulatorHarness.decode(try #require(try await h.signIn()["access_token"]?.stringValue))
+                let access = try EmulatorFixture.decode(try #require(try await h.hostedUISignIn()["access_token"]?.stringValue))
                 #expect(access.claims["iat"]?.int64Value == 1_800_000_000)
                 #expect(access.claims["exp"]?.int64Value == 1_800_003_600)
             }
@@ -132,7 +133,7 @@ struct TokenShapeTests {
     }
 
     private func member(_ key: JSONValue, _ name: String) throws -> [UInt8] {
-        guard let text = key[name]?.stringValue, let bytes = EmulatorHarness.b64url(Substring(text)) else {
+        guard let text = key[name]?.stringValue, let bytes = EmulatorFixture.b64url(Substring(text)) else {
             throw HarnessError("JWK member \(name) missing or not base64url")
         }
         return bytes

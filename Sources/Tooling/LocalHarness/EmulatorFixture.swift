@@ -37,15 +37,20 @@ public final class EmulatorFixture: Sendable {
         port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil,
         refreshTokenRotation: Bool = false, rotationGraceSeconds: Int = 0
     ) async throws -> EmulatorFixture {
+        try await start(
+            makeOptions(
+                port: port, clientSecret: clientSecret, signingKeysPEM: signingKeysPEM,
+                refreshTokenRotation: refreshTokenRotation, rotationGraceSeconds: rotationGraceSeconds
+            )
+        )
+    }
+
+    /// The emulator with exactly `options`; its clock is `options.now` moved by `advanceClock`.
+    public static func start(_ options: EmulatorOptions) async throws -> EmulatorFixture {
         let offset = ClockOffset()
-        var options = EmulatorOptions()
-        options.port = port
-        options.clientSecret = clientSecret
-        options.refreshTokenRotation = refreshTokenRotation
-        options.rotationGraceSeconds = rotationGraceSeconds
-        options.signingKeysPEM = signingKeysPEM
-        options.logger.logLevel = .warning
-        options.now = { Date().timeIntervalSince1970 + offset.seconds }
+        var options = options
+        let now = options.now ?? { Date().timeIntervalSince1970 }
+        options.now = { now() + offset.seconds }
         let server = try await CognitoEmulatorServer.start(options)
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(10))
@@ -53,9 +58,73 @@ public final class EmulatorFixture: Sendable {
         return EmulatorFixture(server: server, http: http, clockOffset: offset)
     }
 
+    /// Runs `body` with a fresh emulator (the parameters of `start`), shutting it down however
+    /// `body` ends.
+    public static func with<T>(
+        port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil,
+        refreshTokenRotation: Bool = false, rotationGraceSeconds: Int = 0,
+        _ body: (EmulatorFixture) async throws -> T
+    ) async throws -> T {
+        let options = makeOptions(
+            port: port, clientSecret: clientSecret, signingKeysPEM: signingKeysPEM,
+            refreshTokenRotation: refreshTokenRotation, rotationGraceSeconds: rotationGraceSeconds
+        )
+        return try await with(options, body)
+    }
+
+    /// Runs `body` with a fresh emulator started with `options`, shutting it down however `body` ends.
+    public static func with<T>(_ options: EmulatorOptions, _ body: (EmulatorFixture) async throws -> T) async throws -> T {
+        let fixture = try await start(options)
+        do {
+            let result = try await body(fixture)
+            await fixture.shutdown()
+            return result
+        } catch {
+            await fixture.shutdown()
+            throw error
+        }
+    }
+
+    /// The options `start` and `with` use: quiet logs, the wall clock.
+    public static func makeOptions(
+        port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil,
+        refreshTokenRotation: Bool = false, rotationGraceSeconds: Int = 0
+    ) -> EmulatorOptions {
+        var options = EmulatorOptions()
+        options.port = port
+        options.clientSecret = clientSecret
+        options.refreshTokenRotation = refreshTokenRotation
+        options.rotationGraceSeconds = rotationGraceSeconds
+        options.signingKeysPEM = signingKeysPEM
+        options.logger.logLevel = .warning
+        return options
+    }
+
     public func shutdown() async {
         try? await http.shutdown()
         try? await server.shutdown()
+    }
+
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public func header(_ name: String) -> String? { headers.first(name: name) }
+    }
+
+    /// One request to the emulator, as given (redirects are never followed); the whole answer.
+    public func send(
+        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil,
+        timeout: TimeAmount = .seconds(20)
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await http.execute(request, timeout: timeout)
+        let buffer = try await response.body.collect(upTo: 1 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
     }
 
     public struct Tokens: Sendable {

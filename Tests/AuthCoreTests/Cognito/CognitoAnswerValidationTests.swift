@@ -59,9 +59,9 @@ struct CognitoAnswerValidationTests {
         ("", false), ("<html>signed out</html>", false), ("[]", false), ("null", false), (#"{"a":1"#, false), (#"{"a":1,"a":2}"#, false),
     ])
     func globalSignOutAnswer(body: String, confirmed: Bool) async throws {
-        try await LoopbackHTTPServer.with({ _ in .amzJSON(200, body) }) { server in
+        try await FakeUpstream.with({ _ in .amzJSON(200, body) }) { upstream in
             do throws(CognitoError) {
-                try await Support.client(server.baseURL).globalSignOut(accessToken: Support.fakeAccessToken, deadline: Support.deadline())
+                try await Support.client(upstream).globalSignOut(accessToken: Support.fakeAccessToken, deadline: Support.deadline())
                 #expect(confirmed, "a 200 with \(body.debugDescription) was believed")
             } catch {
                 #expect(!confirmed, "\(error)")
@@ -75,9 +75,9 @@ struct CognitoAnswerValidationTests {
         ("<html>ok</html>", false), ("revoked", false), ("[]", false),
     ])
     func revokeAnswer(body: String, confirmed: Bool) async throws {
-        try await LoopbackHTTPServer.with({ _ in .respond(status: 200, headers: [], body: Array(body.utf8)) }) { server in
+        try await FakeUpstream.with({ _ in .respond(status: 200, headers: [], body: Array(body.utf8)) }) { upstream in
             do throws(CognitoError) {
-                try await Support.client(server.baseURL).revoke(refreshToken: "refresh-token-value", deadline: Support.deadline())
+                try await Support.client(upstream).revoke(refreshToken: "refresh-token-value", deadline: Support.deadline())
                 #expect(confirmed, "a 200 with \(body.debugDescription) was believed")
             } catch {
                 #expect(!confirmed, "\(error)")
@@ -88,14 +88,14 @@ struct CognitoAnswerValidationTests {
 
     @Test("a success status other than 200 is not a success (204 from GlobalSignOut, 201 from the token endpoint)")
     func otherSuccessStatuses() async throws {
-        try await LoopbackHTTPServer.with({ _ in .amzJSON(204, "") }) { server in
+        try await FakeUpstream.with({ _ in .amzJSON(204, "") }) { upstream in
             await #expect(throws: CognitoError.upstream(status: 204, excerpt: "")) {
-                try await Support.client(server.baseURL).globalSignOut(accessToken: "t", deadline: Support.deadline())
+                try await Support.client(upstream).globalSignOut(accessToken: "t", deadline: Support.deadline())
             }
         }
-        try await LoopbackHTTPServer.with({ _ in .json(201, Support.tokenResponse) }) { server in
+        try await FakeUpstream.with({ _ in .json(201, Support.tokenResponse) }) { upstream in
             do throws(CognitoError) {
-                _ = try await Support.client(server.baseURL).exchangeCode("c", redirectURI: "https://app.example.com/callback", codeVerifier: nil, deadline: Support.deadline())
+                _ = try await Support.client(upstream).exchangeCode("c", redirectURI: "https://app.example.com/callback", codeVerifier: nil, deadline: Support.deadline())
                 Issue.record("a 201 was believed")
             } catch {
                 guard case .upstream(status: 201, _) = error else { Issue.record("unexpected \(error)"); return }

@@ -6,13 +6,13 @@ import Testing
 struct CognitoFaultTests {
     typealias Support = CognitoTestSupport
     /// Allowed lateness past the deadline for "returns within deadline + margin" checks.
-    // 3 s: wide enough for a loaded 2-core machine (a 1 s margin failed at load 8), still well
-    // under the 5 s the slow servers take, so a deadline that is not enforced fails the test.
-    static let margin: Duration = .seconds(3)
+    // 10 s: wide enough for a loaded 2-core machine (a 1 s margin failed at load 8), still well
+    // under the 30 s the slow servers take, so a deadline that is not enforced fails the test.
+    static let margin: Duration = .seconds(10)
 
     @Test("a reply slower than the deadline is a timeout, returned within deadline + margin")
     func slowReplyTimesOut() async throws {
-        let late = ServerReply.delayed(.seconds(5), .json(200, Support.tokenResponse))
+        let late = ServerReply.delayed(.seconds(30), .json(200, Support.tokenResponse))
         try await LoopbackHTTPServer.with({ _ in late }) { server in
             let client = Support.client(server.baseURL)
             let clock = ContinuousClock()
@@ -32,7 +32,7 @@ struct CognitoFaultTests {
 
     @Test("a body that trickles past the deadline is a timeout: the deadline covers the body too")
     func slowBodyTimesOut() async throws {
-        let trickle = ServerReply.trickle(status: 200, chunk: Array("{\"a\":1,".utf8), interval: .milliseconds(100), count: 50)
+        let trickle = ServerReply.trickle(status: 200, chunk: Array("{\"a\":1,".utf8), interval: .milliseconds(100), count: 300)
         try await LoopbackHTTPServer.with({ _ in trickle }) { server in
             let clock = ContinuousClock()
             let start = clock.now
@@ -84,18 +84,18 @@ struct CognitoFaultTests {
 
     @Test("5xx from the token endpoint is upstream(status, excerpt)")
     func tokenEndpoint5xx() async throws {
-        try await LoopbackHTTPServer.with({ _ in .respond(status: 503, headers: [], body: Array("Service Unavailable".utf8)) }) { server in
+        try await FakeUpstream.with({ _ in .respond(status: 503, headers: [], body: Array("Service Unavailable".utf8)) }) { upstream in
             await #expect(throws: CognitoError.upstream(status: 503, excerpt: "Service Unavailable")) {
-                try await Support.client(server.baseURL).exchangeCode("c", redirectURI: "https://app.example.com/callback", codeVerifier: nil, deadline: Support.deadline())
+                try await Support.client(upstream).exchangeCode("c", redirectURI: "https://app.example.com/callback", codeVerifier: nil, deadline: Support.deadline())
             }
         }
     }
 
     @Test("429 from the token endpoint is throttled")
     func tokenEndpointThrottled() async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(429, #"{"error":"too_many_requests"}"#) }) { server in
+        try await FakeUpstream.with({ _ in .json(429, #"{"error":"too_many_requests"}"#) }) { upstream in
             await #expect(throws: CognitoError.throttled) {
-                try await Support.client(server.baseURL).refresh("r", deadline: Support.deadline())
+                try await Support.client(upstream).refresh("r", deadline: Support.deadline())
             }
         }
     }
@@ -119,8 +119,8 @@ struct CognitoFaultTests {
     @Test("garbage with a success status is malformedResponse for every operation that reads a body")
     func garbageBody() async throws {
         let garbage = ServerReply.respond(status: 200, headers: [], body: [0xFF, 0xFE, 0x00, 0x7B, 0x22])
-        try await LoopbackHTTPServer.with({ _ in garbage }) { server in
-            let client = Support.client(server.baseURL)
+        try await FakeUpstream.with({ _ in garbage }) { upstream in
+            let client = Support.client(upstream)
             do throws(CognitoError) {
                 _ = try await client.getUser(accessToken: "t", deadline: Support.deadline())
                 Issue.record("expected malformedResponse")
@@ -134,6 +134,19 @@ struct CognitoFaultTests {
                 guard case .malformedResponse = error else { Issue.record("unexpected \(error)"); return }
             }
         }
+    }
+
+    @Test("each transport failure maps to its CognitoError, for every operation", arguments: [
+        (UpstreamError.timeout, CognitoError.timeout),
+        (.unreachable("connection refused"), .unreachable("connection refused")),
+        (.connectionLost("reset"), .unreachable("connection lost: reset")),
+        (.bodyTooLarge(limit: 1 << 20), .malformedResponse("response body larger than 1048576 bytes")),
+    ])
+    func transportFailures(failure: UpstreamError, expected: CognitoError) async throws {
+        let upstream = FakeUpstream(failing: failure)
+        let errors = await Self.errorsOfAllCalls(Support.client(upstream))
+        #expect(errors == Array(repeating: Optional(expected), count: 5))
+        #expect(upstream.requests.count == 5)
     }
 
     /// Runs every operation once against `client`; what each threw, in order (nil: it succeeded).

@@ -4,7 +4,7 @@ import JSONValue
 import NIOCore
 import Testing
 
-@Suite("CognitoClient: JSON API (GetUser, GlobalSignOut) over loopback HTTP")
+@Suite("CognitoClient: JSON API (GetUser, GlobalSignOut) (in-process upstream)")
 struct CognitoJSONAPITests {
     typealias Support = CognitoTestSupport
     static let token = Support.fakeAccessToken
@@ -14,15 +14,15 @@ struct CognitoJSONAPITests {
         let body = #"""
             {"Username":"alice","UserAttributes":[{"Name":"sub","Value":"1234"},{"Name":"email","Value":"a@example.com"},{"Name":"email_verified","Value":"true"},{"Name":"custom:tenant","Value":"t1"}],"MFAOptions":[]}
             """#
-        try await LoopbackHTTPServer.with({ _ in .amzJSON(200, body) }) { server in
-            let user = try await Support.client(server.baseURL).getUser(accessToken: Self.token, deadline: Support.deadline())
+        try await FakeUpstream.with({ _ in .amzJSON(200, body) }) { upstream in
+            let user = try await Support.client(upstream).getUser(accessToken: Self.token, deadline: Support.deadline())
             #expect(user.username == "alice")
             #expect(user.attributes.map(\.name) == ["sub", "email", "email_verified", "custom:tenant"])
             #expect(user[attribute: "email"] == "a@example.com")
             #expect(user[attribute: "custom:tenant"] == "t1")
             #expect(user[attribute: "phone_number"] == nil)
 
-            let request = try #require(server.requests.first)
+            let request = try #require(upstream.requests.first)
             #expect(request.method == .POST)
             #expect(request.uri == "/")
             #expect(request.headers.first(name: "Content-Type") == "application/x-amz-json-1.1")
@@ -35,17 +35,17 @@ struct CognitoJSONAPITests {
 
     @Test("getUser: a user without attributes has none")
     func getUserWithoutAttributes() async throws {
-        try await LoopbackHTTPServer.with({ _ in .amzJSON(200, #"{"Username":"bob"}"#) }) { server in
-            let user = try await Support.client(server.baseURL).getUser(accessToken: "t", deadline: Support.deadline())
+        try await FakeUpstream.with({ _ in .amzJSON(200, #"{"Username":"bob"}"#) }) { upstream in
+            let user = try await Support.client(upstream).getUser(accessToken: "t", deadline: Support.deadline())
             #expect(user == CognitoUser(username: "bob", attributes: []))
         }
     }
 
     @Test("globalSignOut: X-Amz-Target GlobalSignOut, {} is success")
     func globalSignOut() async throws {
-        try await LoopbackHTTPServer.with({ _ in .amzJSON(200, "{}") }) { server in
-            try await Support.client(server.baseURL).globalSignOut(accessToken: Self.token, deadline: Support.deadline())
-            let request = try #require(server.requests.first)
+        try await FakeUpstream.with({ _ in .amzJSON(200, "{}") }) { upstream in
+            try await Support.client(upstream).globalSignOut(accessToken: Self.token, deadline: Support.deadline())
+            let request = try #require(upstream.requests.first)
             #expect(request.headers.first(name: "X-Amz-Target") == "AWSCognitoIdentityProviderService.GlobalSignOut")
             let sent = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
             #expect(sent == .object(["AccessToken": .string(Self.token)]))
@@ -85,8 +85,8 @@ struct CognitoJSONAPITests {
 
     @Test("each documented JSON API error maps to its typed error (getUser and globalSignOut)", arguments: apiErrorsCases)
     func apiErrors(reply: ServerReply, expected: CognitoError) async throws {
-        try await LoopbackHTTPServer.with({ _ in reply }) { server in
-            let client = Support.client(server.baseURL)
+        try await FakeUpstream.with({ _ in reply }) { upstream in
+            let client = Support.client(upstream)
             await #expect(throws: expected) {
                 try await client.getUser(accessToken: Self.token, deadline: Support.deadline())
             }
@@ -100,9 +100,9 @@ struct CognitoJSONAPITests {
     func echoedTokenIsCutOut() async throws {
         // moto does this for GlobalSignOut with a revoked token: the message IS the token.
         let reply = ServerReply.json(400, #"{"__type":"NotAuthorizedException","message":"\#(Self.token)"}"#)
-        try await LoopbackHTTPServer.with({ _ in reply }) { server in
+        try await FakeUpstream.with({ _ in reply }) { upstream in
             do throws(CognitoError) {
-                try await Support.client(server.baseURL).globalSignOut(accessToken: Self.token, deadline: Support.deadline())
+                try await Support.client(upstream).globalSignOut(accessToken: Self.token, deadline: Support.deadline())
                 Issue.record("expected notAuthorized")
             } catch {
                 guard case .notAuthorized(let message) = error else {
@@ -116,9 +116,9 @@ struct CognitoJSONAPITests {
         // A different token than the one sent (unknown to the client) is still redacted by shape.
         let other = "eyJhbGciOiJSUzI1NiJ9.eyJvdGhlciI6InRva2VuLXRoYXQtaXMtbG9uZyJ9.b3RoZXItc2lnbmF0dXJlLWJ5dGVz"
         let server500 = ServerReply.respond(status: 500, headers: [], body: Array("crash while handling \(other)\n".utf8))
-        try await LoopbackHTTPServer.with({ _ in server500 }) { server in
+        try await FakeUpstream.with({ _ in server500 }) { upstream in
             do throws(CognitoError) {
-                _ = try await Support.client(server.baseURL).getUser(accessToken: Self.token, deadline: Support.deadline())
+                _ = try await Support.client(upstream).getUser(accessToken: Self.token, deadline: Support.deadline())
                 Issue.record("expected upstream")
             } catch {
                 guard case .upstream(500, let excerpt) = error else {
@@ -133,9 +133,9 @@ struct CognitoJSONAPITests {
     @Test("upstream excerpts are capped")
     func excerptCapped() async throws {
         let long = String(repeating: "error text ", count: 500)
-        try await LoopbackHTTPServer.with({ _ in .respond(status: 502, headers: [], body: Array(long.utf8)) }) { server in
+        try await FakeUpstream.with({ _ in .respond(status: 502, headers: [], body: Array(long.utf8)) }) { upstream in
             do throws(CognitoError) {
-                _ = try await Support.client(server.baseURL).getUser(accessToken: Self.token, deadline: Support.deadline())
+                _ = try await Support.client(upstream).getUser(accessToken: Self.token, deadline: Support.deadline())
                 Issue.record("expected upstream")
             } catch {
                 guard case .upstream(502, let excerpt) = error else {
@@ -155,9 +155,9 @@ struct CognitoJSONAPITests {
 
     @Test("a 200 GetUser answer that is not a user is malformedResponse", arguments: malformedUsersCases)
     func malformedUser(body: String) async throws {
-        try await LoopbackHTTPServer.with({ _ in .amzJSON(200, body) }) { server in
+        try await FakeUpstream.with({ _ in .amzJSON(200, body) }) { upstream in
             do throws(CognitoError) {
-                _ = try await Support.client(server.baseURL).getUser(accessToken: "t", deadline: Support.deadline())
+                _ = try await Support.client(upstream).getUser(accessToken: "t", deadline: Support.deadline())
                 Issue.record("expected malformedResponse")
             } catch {
                 guard case .malformedResponse = error else {

@@ -10,6 +10,11 @@ enum CognitoTestSupport {
         CognitoClient(config: config(baseURL, secret: secret))
     }
 
+    /// A client that reaches Cognito through `upstream` only.
+    static func client(_ upstream: FakeUpstream, secret: String? = nil) -> CognitoClient {
+        CognitoClient(config: config(upstream.baseURL, secret: secret), transport: upstream)
+    }
+
     static func config(_ baseURL: String, secret: String? = nil) -> CognitoConfig {
         CognitoConfig(
             region: "us-east-1", userPoolId: "us-east-1_Example", clientId: clientId, clientSecret: secret,

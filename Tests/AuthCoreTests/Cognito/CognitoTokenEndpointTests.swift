@@ -3,14 +3,14 @@ import FoundationEssentials
 import NIOCore
 import Testing
 
-@Suite("CognitoClient: /oauth2/token and /oauth2/revoke over loopback HTTP")
+@Suite("CognitoClient: /oauth2/token and /oauth2/revoke (in-process upstream)")
 struct CognitoTokenEndpointTests {
     typealias Support = CognitoTestSupport
 
     @Test("exchangeCode with a secret: Basic auth, form body with code, redirect_uri, code_verifier")
     func exchangeCodeConfidentialClient() async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(200, Support.tokenResponse) }) { server in
-            let tokens = try await Support.client(server.baseURL, secret: Support.clientSecret).exchangeCode(
+        try await FakeUpstream.with({ _ in .json(200, Support.tokenResponse) }) { upstream in
+            let tokens = try await Support.client(upstream, secret: Support.clientSecret).exchangeCode(
                 "code-123", redirectURI: "https://app.example.com/callback", codeVerifier: "verifier-abc",
                 deadline: Support.deadline()
             )
@@ -20,8 +20,8 @@ struct CognitoTokenEndpointTests {
             #expect(tokens.expiresIn == 3600)
             #expect(tokens.tokenType == "Bearer")
 
-            let request = try #require(server.requests.first)
-            #expect(server.requests.count == 1)
+            let request = try #require(upstream.requests.first)
+            #expect(upstream.requests.count == 1)
             #expect(request.method == .POST)
             #expect(request.uri == "/oauth2/token")
             #expect(request.headers.first(name: "Content-Type") == "application/x-www-form-urlencoded")
@@ -36,11 +36,11 @@ struct CognitoTokenEndpointTests {
 
     @Test("exchangeCode without a secret: client_id in the body, no Authorization, no code_verifier when nil")
     func exchangeCodePublicClient() async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(200, Support.tokenResponse) }) { server in
-            _ = try await Support.client(server.baseURL).exchangeCode(
+        try await FakeUpstream.with({ _ in .json(200, Support.tokenResponse) }) { upstream in
+            _ = try await Support.client(upstream).exchangeCode(
                 "code-123", redirectURI: "https://app.example.com/callback", codeVerifier: nil, deadline: Support.deadline()
             )
-            let request = try #require(server.requests.first)
+            let request = try #require(upstream.requests.first)
             #expect(request.headers.first(name: "Authorization") == nil)
             #expect(request.formFields == [
                 "grant_type": "authorization_code", "code": "code-123",
@@ -53,11 +53,11 @@ struct CognitoTokenEndpointTests {
     func formEncodingRoundTrips() async throws {
         let redirect = "https://app.example.com/cb?next=/a b&x=1+2#frag"
         let code = "c0de+/=%&é"
-        try await LoopbackHTTPServer.with({ _ in .json(200, Support.tokenResponse) }) { server in
-            _ = try await Support.client(server.baseURL).exchangeCode(
+        try await FakeUpstream.with({ _ in .json(200, Support.tokenResponse) }) { upstream in
+            _ = try await Support.client(upstream).exchangeCode(
                 code, redirectURI: redirect, codeVerifier: "v~1.2_3-4", deadline: Support.deadline()
             )
-            let request = try #require(server.requests.first)
+            let request = try #require(upstream.requests.first)
             #expect(request.formFields["redirect_uri"] == redirect)
             #expect(request.formFields["code"] == code)
             #expect(request.formFields["code_verifier"] == "v~1.2_3-4")
@@ -70,14 +70,14 @@ struct CognitoTokenEndpointTests {
     @Test("refresh: grant_type=refresh_token; an answer without a refresh token leaves it nil")
     func refresh() async throws {
         let body = #"{"access_token":"new-access","id_token":"new-id","expires_in":900,"token_type":"Bearer"}"#
-        try await LoopbackHTTPServer.with({ _ in .json(200, body) }) { server in
-            let tokens = try await Support.client(server.baseURL, secret: Support.clientSecret)
+        try await FakeUpstream.with({ _ in .json(200, body) }) { upstream in
+            let tokens = try await Support.client(upstream, secret: Support.clientSecret)
                 .refresh("the-refresh-token", deadline: Support.deadline())
             #expect(tokens.accessToken == "new-access")
             #expect(tokens.idToken == "new-id")
             #expect(tokens.refreshToken == nil)
             #expect(tokens.expiresIn == 900)
-            let request = try #require(server.requests.first)
+            let request = try #require(upstream.requests.first)
             #expect(request.uri == "/oauth2/token")
             #expect(request.formFields == ["grant_type": "refresh_token", "refresh_token": "the-refresh-token"])
             #expect(request.headers.first(name: "Authorization")?.hasPrefix("Basic ") == true)
@@ -86,10 +86,10 @@ struct CognitoTokenEndpointTests {
 
     @Test("revoke: POST /oauth2/revoke with token (+ client_id for a public client); empty 200 is success")
     func revoke() async throws {
-        try await LoopbackHTTPServer.with({ _ in .respond(status: 200, headers: [], body: []) }) { server in
-            try await Support.client(server.baseURL).revoke(refreshToken: "rt-1", deadline: Support.deadline())
-            try await Support.client(server.baseURL, secret: Support.clientSecret).revoke(refreshToken: "rt-2", deadline: Support.deadline())
-            let requests = server.requests
+        try await FakeUpstream.with({ _ in .respond(status: 200, headers: [], body: []) }) { upstream in
+            try await Support.client(upstream).revoke(refreshToken: "rt-1", deadline: Support.deadline())
+            try await Support.client(upstream, secret: Support.clientSecret).revoke(refreshToken: "rt-2", deadline: Support.deadline())
+            let requests = upstream.requests
             try #require(requests.count == 2)
             #expect(requests[0].uri == "/oauth2/revoke")
             #expect(requests[0].formFields == ["token": "rt-1", "client_id": Support.clientId])
@@ -111,8 +111,8 @@ struct CognitoTokenEndpointTests {
 
     @Test("each documented token-endpoint error (400) maps to its typed error", arguments: tokenErrorsCases)
     func tokenEndpointErrors(body: String, expected: CognitoError) async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(400, body) }) { server in
-            let client = Support.client(server.baseURL)
+        try await FakeUpstream.with({ _ in .json(400, body) }) { upstream in
+            let client = Support.client(upstream)
             await #expect(throws: expected) {
                 try await client.exchangeCode("c", redirectURI: "https://app.example.com/callback", codeVerifier: nil, deadline: Support.deadline())
             }
@@ -131,18 +131,18 @@ struct CognitoTokenEndpointTests {
 
     @Test("each documented revoke error (400) maps to its typed error", arguments: revokeErrorsCases)
     func revokeErrors(body: String, expected: CognitoError) async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(400, body) }) { server in
+        try await FakeUpstream.with({ _ in .json(400, body) }) { upstream in
             await #expect(throws: expected) {
-                try await Support.client(server.baseURL).revoke(refreshToken: "r", deadline: Support.deadline())
+                try await Support.client(upstream).revoke(refreshToken: "r", deadline: Support.deadline())
             }
         }
     }
 
     @Test("an unknown OAuth error code is an upstream error with the status")
     func unknownOAuthError() async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(400, #"{"error":"something_new"}"#) }) { server in
+        try await FakeUpstream.with({ _ in .json(400, #"{"error":"something_new"}"#) }) { upstream in
             await #expect(throws: CognitoError.upstream(status: 400, excerpt: #"{"error":"something_new"}"#)) {
-                try await Support.client(server.baseURL).refresh("r", deadline: Support.deadline())
+                try await Support.client(upstream).refresh("r", deadline: Support.deadline())
             }
         }
     }
@@ -151,9 +151,9 @@ struct CognitoTokenEndpointTests {
     func echoedSecretsAreCutOut() async throws {
         let code = "code-that-must-not-leak"
         let reply = #"{"error":"invalid_grant","error_description":"bad code \#(code) verifier v-secret-verifier secret \#(Support.clientSecret)"}"#
-        try await LoopbackHTTPServer.with({ _ in .json(400, reply) }) { server in
+        try await FakeUpstream.with({ _ in .json(400, reply) }) { upstream in
             do throws(CognitoError) {
-                _ = try await Support.client(server.baseURL, secret: Support.clientSecret).exchangeCode(
+                _ = try await Support.client(upstream, secret: Support.clientSecret).exchangeCode(
                     code, redirectURI: "https://app.example.com/callback", codeVerifier: "v-secret-verifier",
                     deadline: Support.deadline()
                 )
@@ -184,9 +184,9 @@ struct CognitoTokenEndpointTests {
 
     @Test("a 200 that is not a token response is malformedResponse", arguments: malformedSuccessesCases)
     func malformedTokenResponse(body: String) async throws {
-        try await LoopbackHTTPServer.with({ _ in .json(200, body) }) { server in
+        try await FakeUpstream.with({ _ in .json(200, body) }) { upstream in
             do throws(CognitoError) {
-                _ = try await Support.client(server.baseURL).refresh("r", deadline: Support.deadline())
+                _ = try await Support.client(upstream).refresh("r", deadline: Support.deadline())
                 Issue.record("expected malformedResponse")
             } catch {
                 guard case .malformedResponse = error else {

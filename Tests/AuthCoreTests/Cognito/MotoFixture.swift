@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import AuthCore
 import FoundationEssentials
 import JSONValue
@@ -88,11 +87,10 @@ enum MotoFixture {
     @discardableResult
     static func call(_ operation: String, _ body: [String: JSONValue]) async throws -> JSONValue {
         guard let endpoint else { throw MotoError(description: "MOTO_ENDPOINT is not set") }
-        var request = HTTPClientRequest(url: endpoint + "/")
-        request.method = .POST
+        var request = UpstreamRequest(method: .POST, url: endpoint + "/")
         request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
         request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
-        request.body = .bytes(ByteBuffer(bytes: Array(try JSONEncoder().encode(JSONValue.object(body)))))
+        request.body = Array(try JSONEncoder().encode(JSONValue.object(body)))
         let response = try await UpstreamHTTP.shared.send(request, deadline: .now() + .seconds(20), maxBodyBytes: 1 << 20)
         guard response.status == 200 else {
             throw MotoError(description: "\(operation): HTTP \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
@@ -102,7 +100,7 @@ enum MotoFixture {
 
     /// GET a URL on moto (e.g. the JWKS) and return the body.
     static func get(_ url: String) async throws -> (status: Int, body: [UInt8]) {
-        let response = try await UpstreamHTTP.shared.send(HTTPClientRequest(url: url), deadline: .now() + .seconds(20), maxBodyBytes: 1 << 20)
+        let response = try await UpstreamHTTP.shared.send(UpstreamRequest(url: url), deadline: .now() + .seconds(20), maxBodyBytes: 1 << 20)
         return (response.status, response.body)
     }
 

@@ -272,14 +272,13 @@ struct AccessTokenVerifierTests {
 
     @Test("an unknown kid is refused after one refetch, even when the JWKS has a single key")
     func unknownKid() async throws {
-        try await JWKSTestServer.with(serving: S.defaultJWKS) { server in
-            let verifier = S.verifier(url: server.url)
-            let token = S.token(header: S.header(kid: "not-a-real-kid"))
-            #expect(await S.failure(of: token, with: verifier) == .unknownKeyID)
-            #expect(server.requestCount == 1)
-            // A kid differing only in case is another kid.
-            #expect(await S.failure(of: S.token(header: S.header(kid: "PRIMARY-KID")), with: verifier) == .unknownKeyID)
-        }
+        let upstream = FakeUpstream { _ in .json(200, S.defaultJWKS) }
+        let verifier = S.verifier(upstream: upstream)
+        let token = S.token(header: S.header(kid: "not-a-real-kid"))
+        #expect(await S.failure(of: token, with: verifier) == .unknownKeyID)
+        #expect(upstream.requests.count == 1)
+        // A kid differing only in case is another kid.
+        #expect(await S.failure(of: S.token(header: S.header(kid: "PRIMARY-KID")), with: verifier) == .unknownKeyID)
     }
 
     // MARK: step 5: the key

@@ -15,6 +15,8 @@ enum JWTTestSupport {
 
     static let region = "us-east-1"
     static let poolId = "us-east-1_TestPool"
+    /// Where Cognito serves a pool's JWKS.
+    static let jwksPath = "/us-east-1_TestPool/.well-known/jwks.json"
     static let clientId = "5abc6defghijk7lmnop8qrstu9"
     static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool"
     static let kid = "primary-kid"
@@ -94,15 +96,15 @@ enum JWTTestSupport {
         return signingInput + "." + base64url(rs256(signingInput, key: key))
     }
 
-    /// A verifier whose cache has `jwks` preloaded and refetches from `url` (nothing listens on
-    /// port 9 of loopback, so a refetch fails fast as keysUnavailable).
+    /// A verifier whose cache has `jwks` preloaded and refetches through `upstream` (by default an
+    /// unreachable one, so a refetch fails at once as keysUnavailable).
     static func verifier(
         jwks: String = defaultJWKS,
-        url: String = "http://127.0.0.1:9/jwks.json",
+        upstream: FakeUpstream = FakeUpstream(failing: .unreachable("connection refused")),
         leeway: Duration = .seconds(30),
         now: Double = JWTTestSupport.now
     ) -> AccessTokenVerifier {
-        let cache = JWKSCache(url: url, preloaded: Array(jwks.utf8))
+        let cache = JWKSCache(url: upstream.baseURL + jwksPath, transport: upstream, preloaded: Array(jwks.utf8))
         return AccessTokenVerifier(config: config(leeway: leeway), keys: cache, now: { now })
     }
 

@@ -48,140 +48,140 @@ import Testing
     }
 
     @Test func cookieSessionSignInRefreshLogoutThenTheCookieIsDead() async throws {
-        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
-        do {
-            let environment = fixture.environment
-            let signIn = try EndpointFactory.signIn(environment: environment, logger: logger)
-            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
-            let me = try EndpointFactory.me(environment: environment, logger: logger)
-            let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+        try await EmulatorFixture.with(signingKeysPEM: TestSigningKeys.pem) { fixture in
+            do {
+                let environment = fixture.environment
+                let signIn = try EndpointFactory.signIn(environment: environment, logger: logger)
+                let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+                let me = try EndpointFactory.me(environment: environment, logger: logger)
+                let logout = try EndpointFactory.logout(environment: environment, logger: logger)
 
-            let signedIn = try await signInThroughHostedUI(fixture, signIn)
-            #expect(signedIn.status == 200)
-            #expect(Set(try json(signedIn).keys) == ["access_token", "token_type", "expires_in"], "the body stays as before")
-            let cookie = try #require(sessionCookie(signedIn))
-            #expect(signedIn.headers["Set-Cookie"].first?.hasSuffix("; Path=/; Max-Age=2592000; Secure; HttpOnly; SameSite=Strict") == true)
+                let signedIn = try await signInThroughHostedUI(fixture, signIn)
+                #expect(signedIn.status == 200)
+                #expect(Set(try json(signedIn).keys) == ["access_token", "token_type", "expires_in"], "the body stays as before")
+                let cookie = try #require(sessionCookie(signedIn))
+                #expect(signedIn.headers["Set-Cookie"].first?.hasSuffix("; Path=/; Max-Age=2592000; Secure; HttpOnly; SameSite=Strict") == true)
 
-            let refreshed = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
-            #expect(refreshed.status == 200)
-            #expect(refreshed.headers["Set-Cookie"].isEmpty, "no rotation: the cookie is left alone")
-            #expect(refreshed.headers["Cache-Control"] == ["no-store"])
-            let token = try #require(try json(refreshed)["access_token"]?.stringValue)
-            let user = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
-            #expect(user.status == 200)
+                let refreshed = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
+                #expect(refreshed.status == 200)
+                #expect(refreshed.headers["Set-Cookie"].isEmpty, "no rotation: the cookie is left alone")
+                #expect(refreshed.headers["Cache-Control"] == ["no-store"])
+                let token = try #require(try json(refreshed)["access_token"]?.stringValue)
+                let user = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                #expect(user.status == 200)
 
-            let loggedOut = try await logout(
-                post("/auth/logout", headers: Self.csrf + [("Authorization", "Bearer \(token)")], cookies: [cookie]), context())
-            #expect(loggedOut.status == 200)
-            #expect(isClearing(loggedOut))
+                let loggedOut = try await logout(
+                    post("/auth/logout", headers: Self.csrf + [("Authorization", "Bearer \(token)")], cookies: [cookie]), context())
+                #expect(loggedOut.status == 200)
+                #expect(isClearing(loggedOut))
 
-            let dead = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
-            #expect(dead.status == 401)
-            #expect(try json(dead)["code"] == .string("invalid_grant"))
-            #expect(isClearing(dead), "a dead cookie is cleared")
-            let revoked = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
-            #expect(try json(revoked)["code"] == .string("token_revoked"))
+                let dead = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
+                #expect(dead.status == 401)
+                #expect(try json(dead)["code"] == .string("invalid_grant"))
+                #expect(isClearing(dead), "a dead cookie is cleared")
+                let revoked = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                #expect(try json(revoked)["code"] == .string("token_revoked"))
+            }
         }
-        await fixture.shutdown()
     }
 
     /// Refresh-token rotation on: every refresh sets a new cookie; the rotated-away one is refused
     /// once the grace period is over, and refusing it clears the cookie.
     @Test(arguments: [0, 30])
     func rotationReplacesTheCookieAndTheOldOneDiesAfterTheGracePeriod(graceSeconds: Int) async throws {
-        let fixture = try await EmulatorFixture.start(
-            signingKeysPEM: TestSigningKeys.pem, refreshTokenRotation: true, rotationGraceSeconds: graceSeconds)
-        do {
-            let environment = fixture.environment
-            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
-            let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
-            let first = try #require(sessionCookie(signedIn))
+        try await EmulatorFixture.with(
+            signingKeysPEM: TestSigningKeys.pem, refreshTokenRotation: true, rotationGraceSeconds: graceSeconds) { fixture in
+            do {
+                let environment = fixture.environment
+                let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+                let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
+                let first = try #require(sessionCookie(signedIn))
 
-            let rotated = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
-            #expect(rotated.status == 200)
-            let second = try #require(sessionCookie(rotated), "rotation: a new cookie")
-            #expect(second != first)
-            #expect(Set(try json(rotated).keys) == ["access_token", "token_type", "expires_in"], "the refresh token never reaches the body")
+                let rotated = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
+                #expect(rotated.status == 200)
+                let second = try #require(sessionCookie(rotated), "rotation: a new cookie")
+                #expect(second != first)
+                #expect(Set(try json(rotated).keys) == ["access_token", "token_type", "expires_in"], "the refresh token never reaches the body")
 
-            if graceSeconds > 0 {
-                let withinGrace = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
-                #expect(withinGrace.status == 200, "the old cookie still works within the grace period")
-                fixture.advanceClock(by: Double(graceSeconds + 1))
+                if graceSeconds > 0 {
+                    let withinGrace = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
+                    #expect(withinGrace.status == 200, "the old cookie still works within the grace period")
+                    fixture.advanceClock(by: Double(graceSeconds + 1))
+                }
+                let old = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
+                #expect(old.status == 401)
+                #expect(try json(old)["code"] == .string("invalid_grant"))
+                #expect(isClearing(old))
+
+                let third = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [second]), context())
+                #expect(third.status == 200)
+                #expect(sessionCookie(third) != nil && sessionCookie(third) != second)
             }
-            let old = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [first]), context())
-            #expect(old.status == 401)
-            #expect(try json(old)["code"] == .string("invalid_grant"))
-            #expect(isClearing(old))
-
-            let third = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [second]), context())
-            #expect(third.status == 200)
-            #expect(sessionCookie(third) != nil && sessionCookie(third) != second)
         }
-        await fixture.shutdown()
     }
 
     @Test func rotationInBodyDeliveryReturnsTheNewRefreshToken() async throws {
-        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem, refreshTokenRotation: true)
-        do {
-            var environment = fixture.environment
-            environment["AUTH_REFRESH_TOKEN_DELIVERY"] = "body"
-            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
-            let token = try await fixture.signIn().refreshToken
-            let refreshed = try await refresh(
-                post("/auth/refresh", headers: [("Content-Type", "application/json")], body: #"{"refresh_token":"\#(token)"}"#), context())
-            #expect(refreshed.status == 200)
-            let next = try #require(try json(refreshed)["refresh_token"]?.stringValue)
-            #expect(next != token)
-            #expect(refreshed.headers["Set-Cookie"].isEmpty)
+        try await EmulatorFixture.with(signingKeysPEM: TestSigningKeys.pem, refreshTokenRotation: true) { fixture in
+            do {
+                var environment = fixture.environment
+                environment["AUTH_REFRESH_TOKEN_DELIVERY"] = "body"
+                let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+                let token = try await fixture.signIn().refreshToken
+                let refreshed = try await refresh(
+                    post("/auth/refresh", headers: [("Content-Type", "application/json")], body: #"{"refresh_token":"\#(token)"}"#), context())
+                #expect(refreshed.status == 200)
+                let next = try #require(try json(refreshed)["refresh_token"]?.stringValue)
+                #expect(next != token)
+                #expect(refreshed.headers["Set-Cookie"].isEmpty)
+            }
         }
-        await fixture.shutdown()
     }
 
     @Test func logoutWithOnlyTheCookieRevokesTheRefreshTokenAndTheAccessTokensFromIt() async throws {
-        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
-        do {
-            let environment = fixture.environment
-            let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
-            let cookie = try #require(sessionCookie(signedIn))
-            let token = try #require(try json(signedIn)["access_token"]?.stringValue)
-            let logout = try EndpointFactory.logout(environment: environment, logger: logger)
-            let loggedOut = try await logout(post("/auth/logout", headers: Self.csrf, cookies: [cookie]), context())
-            #expect(loggedOut.status == 200)
-            #expect(isClearing(loggedOut))
-            let me = try EndpointFactory.me(environment: environment, logger: logger)
-            let after = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
-            #expect(after.status == 403, "/oauth2/revoke also revokes the access tokens issued from the refresh token")
-            // Neither credential: the bearer guard's 403 as before.
-            let bare = try await logout(post("/auth/logout"), context())
-            #expect(bare.status == 403)
-            #expect(try json(bare)["code"] == .string("not_authenticated"))
+        try await EmulatorFixture.with(signingKeysPEM: TestSigningKeys.pem) { fixture in
+            do {
+                let environment = fixture.environment
+                let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
+                let cookie = try #require(sessionCookie(signedIn))
+                let token = try #require(try json(signedIn)["access_token"]?.stringValue)
+                let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+                let loggedOut = try await logout(post("/auth/logout", headers: Self.csrf, cookies: [cookie]), context())
+                #expect(loggedOut.status == 200)
+                #expect(isClearing(loggedOut))
+                let me = try EndpointFactory.me(environment: environment, logger: logger)
+                let after = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                #expect(after.status == 403, "/oauth2/revoke also revokes the access tokens issued from the refresh token")
+                // Neither credential: the bearer guard's 403 as before.
+                let bare = try await logout(post("/auth/logout"), context())
+                #expect(bare.status == 403)
+                #expect(try json(bare)["code"] == .string("not_authenticated"))
+            }
         }
-        await fixture.shutdown()
     }
 
     @Test func bodyDeliveryForNativeApps() async throws {
-        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
-        do {
-            var environment = fixture.environment
-            environment["AUTH_REFRESH_TOKEN_DELIVERY"] = "body"
-            environment["AUTH_ALLOWED_ORIGINS"] = nil
-            let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
-            #expect(signedIn.status == 200)
-            #expect(signedIn.headers["Set-Cookie"].isEmpty)
-            let refreshToken = try #require(try json(signedIn)["refresh_token"]?.stringValue)
-            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
-            let body = #"{"refresh_token":"\#(refreshToken)"}"#
-            // Native apps send neither X-Requested-With nor Origin.
-            let refreshed = try await refresh(post("/auth/refresh", headers: [("Content-Type", "application/json")], body: body), context())
-            #expect(refreshed.status == 200)
-            #expect(try json(refreshed)["refresh_token"] == nil, "no rotation: no new refresh token")
-            let logout = try EndpointFactory.logout(environment: environment, logger: logger)
-            #expect(try await logout(post("/auth/logout", headers: [("Content-Type", "application/json")], body: body), context()).status == 200)
-            let dead = try await refresh(post("/auth/refresh", headers: [("Content-Type", "application/json")], body: body), context())
-            #expect(dead.status == 401)
-            #expect(dead.headers["Set-Cookie"].isEmpty)
+        try await EmulatorFixture.with(signingKeysPEM: TestSigningKeys.pem) { fixture in
+            do {
+                var environment = fixture.environment
+                environment["AUTH_REFRESH_TOKEN_DELIVERY"] = "body"
+                environment["AUTH_ALLOWED_ORIGINS"] = nil
+                let signedIn = try await signInThroughHostedUI(fixture, try EndpointFactory.signIn(environment: environment, logger: logger))
+                #expect(signedIn.status == 200)
+                #expect(signedIn.headers["Set-Cookie"].isEmpty)
+                let refreshToken = try #require(try json(signedIn)["refresh_token"]?.stringValue)
+                let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+                let body = #"{"refresh_token":"\#(refreshToken)"}"#
+                // Native apps send neither X-Requested-With nor Origin.
+                let refreshed = try await refresh(post("/auth/refresh", headers: [("Content-Type", "application/json")], body: body), context())
+                #expect(refreshed.status == 200)
+                #expect(try json(refreshed)["refresh_token"] == nil, "no rotation: no new refresh token")
+                let logout = try EndpointFactory.logout(environment: environment, logger: logger)
+                #expect(try await logout(post("/auth/logout", headers: [("Content-Type", "application/json")], body: body), context()).status == 200)
+                let dead = try await refresh(post("/auth/refresh", headers: [("Content-Type", "application/json")], body: body), context())
+                #expect(dead.status == 401)
+                #expect(dead.headers["Set-Cookie"].isEmpty)
+            }
         }
-        await fixture.shutdown()
     }
 
     /// Every refusal happens before Cognito: the domain points at a closed port, so any call would
@@ -216,19 +216,19 @@ import Testing
     }
 
     @Test func aCognitoOutageDoesNotSignAnyoneOut() async throws {
-        let fixture = try await EmulatorFixture.start(signingKeysPEM: TestSigningKeys.pem)
-        do {
-            let environment = fixture.environment
-            let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
-            let cookie = "__Host-refresh_token=\(try await fixture.signIn().refreshToken)"
-            for fault in [#"{"operation":"Token","kind":"status5xx","count":1}"#, #"{"operation":"Token","kind":"throttle","count":1}"#, #"{"operation":"Token","kind":"malformed","count":1}"#] {
-                try await fixture.addFaults(fault)
-                let response = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
-                #expect(response.status == 502 || response.status == 503, "\(fault)")
-                #expect(response.headers["Set-Cookie"].isEmpty, "\(fault): the cookie must survive an outage")
+        try await EmulatorFixture.with(signingKeysPEM: TestSigningKeys.pem) { fixture in
+            do {
+                let environment = fixture.environment
+                let refresh = try EndpointFactory.refresh(environment: environment, logger: logger)
+                let cookie = "__Host-refresh_token=\(try await fixture.signIn().refreshToken)"
+                for fault in [#"{"operation":"Token","kind":"status5xx","count":1}"#, #"{"operation":"Token","kind":"throttle","count":1}"#, #"{"operation":"Token","kind":"malformed","count":1}"#] {
+                    try await fixture.addFaults(fault)
+                    let response = try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context())
+                    #expect(response.status == 502 || response.status == 503, "\(fault)")
+                    #expect(response.headers["Set-Cookie"].isEmpty, "\(fault): the cookie must survive an outage")
+                }
+                #expect(try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context()).status == 200)
             }
-            #expect(try await refresh(post("/auth/refresh", headers: Self.csrf, cookies: [cookie]), context()).status == 200)
         }
-        await fixture.shutdown()
     }
 }

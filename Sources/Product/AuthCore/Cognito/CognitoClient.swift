@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import FoundationEssentials
 import JSONValue
 import Logging
@@ -21,25 +20,29 @@ public struct CognitoClient: Sendable {
     let clientSecret: String?
     let domain: String?
     let idpEndpoint: String
-    let http: UpstreamHTTP
+    let transport: any UpstreamTransport
     let logger: Logger
 
-    public init(config: CognitoConfig, http: UpstreamHTTP = .shared, logger: Logger = Logger(label: "AuthCore.CognitoClient")) {
+    /// `transport`: how Cognito is reached (the process's shared HTTP client).
+    public init(
+        config: CognitoConfig, transport: any UpstreamTransport = UpstreamHTTP.shared,
+        logger: Logger = Logger(label: "AuthCore.CognitoClient")
+    ) {
         self.init(
             clientId: config.clientId, clientSecret: config.clientSecret, domain: config.domain,
-            idpEndpoint: config.idpEndpoint, http: http, logger: logger
+            idpEndpoint: config.idpEndpoint, transport: transport, logger: logger
         )
     }
 
     init(
         clientId: String, clientSecret: String?, domain: String?, idpEndpoint: String,
-        http: UpstreamHTTP = .shared, logger: Logger = Logger(label: "AuthCore.CognitoClient")
+        transport: any UpstreamTransport = UpstreamHTTP.shared, logger: Logger = Logger(label: "AuthCore.CognitoClient")
     ) {
         self.clientId = clientId
         self.clientSecret = clientSecret.flatMap { $0.isEmpty ? nil : $0 }
         self.domain = domain.map(Self.trimmingTrailingSlashes)
         self.idpEndpoint = Self.trimmingTrailingSlashes(idpEndpoint)
-        self.http = http
+        self.transport = transport
         self.logger = logger
     }
 
@@ -108,8 +111,7 @@ public struct CognitoClient: Sendable {
             throw .invalidClient
         }
         var fields = fields
-        var request = HTTPClientRequest(url: domain + path)
-        request.method = .POST
+        var request = UpstreamRequest(method: .POST, url: domain + path)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         if let clientSecret {
@@ -120,7 +122,7 @@ public struct CognitoClient: Sendable {
         } else {
             fields.append(("client_id", clientId))
         }
-        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(fields)))
+        request.body = Array(FormURLEncoding.encode(fields).utf8)
 
         let response = try await send(request, operation: operation, deadline: deadline)
         // Cognito's success is 200 and nothing else; a 3xx (never followed, see UpstreamHTTP) or an
@@ -134,11 +136,10 @@ public struct CognitoClient: Sendable {
     }
 
     private func apiCall(_ operation: String, accessToken: String, deadline: NIODeadline) async throws(CognitoError) -> UpstreamResponse {
-        var request = HTTPClientRequest(url: idpEndpoint + "/")
-        request.method = .POST
+        var request = UpstreamRequest(method: .POST, url: idpEndpoint + "/")
         request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
         request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
-        request.body = .bytes(ByteBuffer(bytes: JSONWriter.serialize(.object(["AccessToken": .string(accessToken)]))))
+        request.body = JSONWriter.serialize(.object(["AccessToken": .string(accessToken)]))
 
         let response = try await send(request, operation: operation, deadline: deadline)
         guard response.status == 200 else {
@@ -149,10 +150,10 @@ public struct CognitoClient: Sendable {
         return response
     }
 
-    private func send(_ request: HTTPClientRequest, operation: String, deadline: NIODeadline) async throws(CognitoError) -> UpstreamResponse {
+    private func send(_ request: UpstreamRequest, operation: String, deadline: NIODeadline) async throws(CognitoError) -> UpstreamResponse {
         guard deadline > .now() else { throw .timeout }
         do {
-            return try await http.send(request, deadline: deadline, maxBodyBytes: Self.maxBodyBytes)
+            return try await transport.send(request, deadline: deadline, maxBodyBytes: Self.maxBodyBytes)
         } catch {
             let mapped: CognitoError
             switch error {

@@ -2,34 +2,9 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
-/// What an upstream (Cognito, a JWKS host) answered: status, headers and a size-capped body.
-public struct UpstreamResponse: Sendable {
-    public var status: Int
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
-
-    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-}
-
-/// Why an upstream call produced no response. Never carries request bodies or tokens.
-public enum UpstreamError: Error, Sendable, Equatable {
-    /// The call did not finish before its deadline.
-    case timeout
-    /// No connection could be made (refused, DNS, connect timeout, TLS handshake).
-    case unreachable(String)
-    /// The connection broke after it was made (dropped mid-response).
-    case connectionLost(String)
-    /// The body was larger than the cap for this call.
-    case bodyTooLarge(limit: Int)
-}
-
-/// The one HTTP client of the process, shared by the JWKS fetcher and the Cognito client so
-/// connections stay alive across warm Lambda invocations.
-public struct UpstreamHTTP: Sendable {
+/// The production transport: the one HTTP client of the process, shared by the JWKS fetcher and
+/// the Cognito client so connections stay alive across warm Lambda invocations.
+public struct UpstreamHTTP: UpstreamTransport {
     public let client: HTTPClient
 
     public init(client: HTTPClient) {
@@ -70,11 +45,12 @@ public struct UpstreamHTTP: Sendable {
     /// Sends `request` and collects at most `maxBodyBytes` of the body. The whole exchange,
     /// body included, is bounded by `deadline`: a slow upstream cannot hold an invocation past it.
     public func send(
-        _ request: HTTPClientRequest,
+        _ request: UpstreamRequest,
         deadline: NIODeadline,
         maxBodyBytes: Int
     ) async throws(UpstreamError) -> UpstreamResponse {
         let client = self.client
+        let request = Self.clientRequest(request)
         do {
             return try await withThrowingTaskGroup(of: UpstreamResponse?.self) { group in
                 group.addTask {
@@ -102,6 +78,14 @@ public struct UpstreamHTTP: Sendable {
         } catch {
             throw Self.classify(error)
         }
+    }
+
+    static func clientRequest(_ request: UpstreamRequest) -> HTTPClientRequest {
+        var clientRequest = HTTPClientRequest(url: request.url)
+        clientRequest.method = request.method
+        clientRequest.headers = request.headers
+        if let body = request.body { clientRequest.body = .bytes(ByteBuffer(bytes: body)) }
+        return clientRequest
     }
 
     static func classify(_ error: any Error) -> UpstreamError {

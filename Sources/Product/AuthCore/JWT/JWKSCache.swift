@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -19,7 +18,7 @@ import Synchronization
 /// The lookup of a known `kid` is a lock-protected dictionary read: no actor hop, no allocation.
 public final class JWKSCache: Sendable {
     public let url: String
-    let http: UpstreamHTTP
+    let transport: any UpstreamTransport
     let refetchInterval: Duration
     let retryInterval: Duration
     let fetchTimeout: Duration
@@ -43,6 +42,7 @@ public final class JWKSCache: Sendable {
 
     /// - Parameters:
     ///   - url: the JWKS URL (`CognitoConfig.jwksURL`).
+    ///   - transport: how the JWKS is fetched (the process's shared HTTP client).
     ///   - preloaded: a JWKS document to start with (`CognitoConfig.preloadedJWKS`): no fetch until
     ///     a `kid` it lacks shows up. A document that does not parse is ignored (the keys are then
     ///     fetched); `CognitoConfig.fromEnvironment` already refuses such a document at start.
@@ -52,7 +52,7 @@ public final class JWKSCache: Sendable {
     ///   - clock: monotonic time, injectable for tests.
     public init(
         url: String,
-        http: UpstreamHTTP = .shared,
+        transport: any UpstreamTransport = UpstreamHTTP.shared,
         preloaded: [UInt8]? = nil,
         refetchInterval: Duration = .seconds(10),
         retryInterval: Duration = .seconds(1),
@@ -60,7 +60,7 @@ public final class JWKSCache: Sendable {
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.url = url
-        self.http = http
+        self.transport = transport
         self.refetchInterval = refetchInterval
         self.retryInterval = retryInterval
         self.fetchTimeout = fetchTimeout
@@ -73,8 +73,8 @@ public final class JWKSCache: Sendable {
     }
 
     /// The cache for `config`: its JWKS URL and preloaded JWKS.
-    public convenience init(config: CognitoConfig, http: UpstreamHTTP = .shared) {
-        self.init(url: config.jwksURL, http: http, preloaded: config.preloadedJWKS)
+    public convenience init(config: CognitoConfig, transport: any UpstreamTransport = UpstreamHTTP.shared) {
+        self.init(url: config.jwksURL, transport: transport, preloaded: config.preloadedJWKS)
     }
 
     /// How many fetches were started (for tests and metrics).
@@ -180,12 +180,10 @@ public final class JWKSCache: Sendable {
     }
 
     private func download(deadline: NIODeadline) async -> Result<JWKSet, JWKSet.Failure> {
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "Accept", value: "application/json")
+        let request = UpstreamRequest(method: .GET, url: url, headers: ["Accept": "application/json"])
         let response: UpstreamResponse
         do {
-            response = try await http.send(request, deadline: deadline, maxBodyBytes: Self.maximumBodyBytes)
+            response = try await transport.send(request, deadline: deadline, maxBodyBytes: Self.maximumBodyBytes)
         } catch {
             switch error {
             case .timeout: return .failure(.init(reason: "JWKS fetch timed out"))

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -35,12 +42,14 @@ public enum LambdaMain {
         let level = LogLevelSetting.fromEnvironment()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
         let logger = Logger(label: "lambda")
+        let status: Int32
         if let address = Environment.get("AWS_LAMBDA_RUNTIME_API"), !address.isEmpty {
-            await RuntimeLoop.run(address: address, logger: logger, makeHandler: makeHandler)
+            status = await RuntimeLoop.run(address: address, logger: logger, makeHandler: makeHandler)
         } else {
-            await StdinMode.run(
+            status = await StdinMode.run(
                 arguments: Array(CommandLine.arguments.dropFirst()), logger: logger, makeHandler: makeHandler
             )
         }
+        exit(status)
     }
 }

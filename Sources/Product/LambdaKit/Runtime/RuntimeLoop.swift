@@ -1,30 +1,31 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
 import NIOCore
 
-/// Lambda mode: init, then `next` → handler → `response` | `error`, forever.
+/// Lambda mode: init, then `next` → handler → `response` | `error`, until the Runtime API fails.
+/// `run` returns the process's exit status (`LambdaMain` exits with it); SIGTERM exits 0 through
+/// `TerminationGuard`.
 enum RuntimeLoop {
     /// Lambda's synchronous invocation payload limit.
     static let maxResponseBytes = 6 * 1024 * 1024
 
     static func run(
         address: String, logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
-    ) async -> Never {
+    ) async -> Int32 {
         let client: RuntimeAPIClient
         do {
             client = try RuntimeAPIClient(address: address)
         } catch {
-            fatal("\(error)")
+            return failure("\(error)")
         }
-        let termination = TerminationGuard()
-        let traceEnvironment = TraceIDEnvironment()
+        return await run(client: client, termination: TerminationGuard(), logger: logger, makeHandler: makeHandler)
+    }
 
+    /// The loop over `client`: 1 when init fails (after `/init/error`) or the Runtime API does;
+    /// it never returns otherwise. `termination` (nil in tests) is told when an invocation is in flight.
+    static func run<Client: LambdaRuntimeAPI>(
+        client: Client, termination: TerminationGuard?, traceEnvironment: TraceIDEnvironment = TraceIDEnvironment(),
+        logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
+    ) async -> Int32 {
         let handler: InvocationHandler
         do {
             handler = try await makeHandler(logger)
@@ -32,11 +33,11 @@ enum RuntimeLoop {
             let report = InvocationErrorReport(error)
             logger.error("init failed", metadata: ["errorType": .string(report.errorType), "error": .string(report.errorMessage)])
             do {
-                try await client.postInitError(errorType: report.errorType, body: report.json)
+                _ = try await client.postInitError(errorType: report.errorType, body: report.json)
             } catch {
-                fatal("init failed and could not be reported: \(error)")
+                return failure("init failed and could not be reported: \(error)")
             }
-            exit(1)
+            return 1
         }
 
         while true {
@@ -44,20 +45,25 @@ enum RuntimeLoop {
             do {
                 invocation = try await client.next()
             } catch {
-                fatal("\(error)")
+                return failure("\(error)")
             }
-            termination.invocationStarted()
-            await serve(
-                invocation, client: client, handler: handler, traceEnvironment: traceEnvironment, logger: logger
-            )
-            termination.invocationFinished()
+            termination?.invocationStarted()
+            do throws(RuntimeAPIClientError) {
+                try await serve(
+                    invocation, client: client, handler: handler, traceEnvironment: traceEnvironment, logger: logger
+                )
+            } catch {
+                return failure("\(error)")
+            }
+            termination?.invocationFinished()
         }
     }
 
-    private static func serve(
-        _ invocation: RuntimeAPIClient.Invocation, client: RuntimeAPIClient, handler: InvocationHandler,
+    /// Runs the handler for `invocation` and posts its answer; throws when the answer cannot be posted.
+    private static func serve<Client: LambdaRuntimeAPI>(
+        _ invocation: RuntimeAPIClient.Invocation, client: Client, handler: InvocationHandler,
         traceEnvironment: TraceIDEnvironment, logger: Logger
-    ) async {
+    ) async throws(RuntimeAPIClientError) {
         let headers = invocation.headers
         let traceId = headers.first(name: "lambda-runtime-trace-id")
         // Not setenv: it keeps a copy of every value for good, one per invocation (TraceIDEnvironment).
@@ -77,37 +83,33 @@ enum RuntimeLoop {
         )
 
         let outcome = await Invocation.perform(payload: invocation.body, context: context, handler: handler)
-        do {
-            let status: Int
-            switch outcome {
-            case .response(let body):
-                status = try await client.postResponse(requestId: invocation.requestId, body: body)
-            case .functionError(let report):
-                // Deliberate (e.g. an authorizer's Unauthorized): not a failure of the function.
-                requestLogger.info("function error", metadata: ["errorType": .string(report.errorType)])
-                status = try await client.postError(
-                    requestId: invocation.requestId, errorType: report.errorType, body: report.json
-                )
-            case .failure(let report):
-                requestLogger.error(
-                    "invocation failed",
-                    metadata: ["errorType": .string(report.errorType), "error": .string(report.errorMessage)]
-                )
-                status = try await client.postError(
-                    requestId: invocation.requestId, errorType: report.errorType, body: report.json
-                )
-            }
-            if status >= 300 {
-                requestLogger.warning("Runtime API refused the answer", metadata: ["status": "\(status)"])
-            }
-        } catch {
-            fatal("\(error)")
+        let status: Int
+        switch outcome {
+        case .response(let body):
+            status = try await client.postResponse(requestId: invocation.requestId, body: body)
+        case .functionError(let report):
+            // Deliberate (e.g. an authorizer's Unauthorized): not a failure of the function.
+            requestLogger.info("function error", metadata: ["errorType": .string(report.errorType)])
+            status = try await client.postError(
+                requestId: invocation.requestId, errorType: report.errorType, body: report.json
+            )
+        case .failure(let report):
+            requestLogger.error(
+                "invocation failed",
+                metadata: ["errorType": .string(report.errorType), "error": .string(report.errorMessage)]
+            )
+            status = try await client.postError(
+                requestId: invocation.requestId, errorType: report.errorType, body: report.json
+            )
+        }
+        if status >= 300 {
+            requestLogger.warning("Runtime API refused the answer", metadata: ["status": "\(status)"])
         }
     }
 
-    /// One clear line on stderr, then a non-zero exit.
-    static func fatal(_ message: String) -> Never {
+    /// One clear line on stderr; the exit status for it.
+    static func failure(_ message: String) -> Int32 {
         StandardStreams.writeLine("lambdakit: \(message)", to: 2)
-        exit(1)
+        return 1
     }
 }

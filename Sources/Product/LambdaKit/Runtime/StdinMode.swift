@@ -13,12 +13,13 @@ import NIOCore
 /// Exit 0 answered; 1 the event is unreadable / not JSON / not an HTTP event / the handler threw;
 /// 2 init (configuration) failed or bad arguments; 3 the handler threw a `FunctionError` (its
 /// error object, as Lambda would post it to `/error`, is on stdout). Stdout holds only the answer.
+/// `run` returns that status; `LambdaMain` exits with it.
 enum StdinMode {
     static let usage = "usage: <handler> [--event FILE]   (no --event: the event is read from stdin)"
 
     static func run(
         arguments: [String], logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
-    ) async -> Never {
+    ) async -> Int32 {
         var eventFile: String?
         var index = 0
         while index < arguments.count {
@@ -31,9 +32,9 @@ enum StdinMode {
                 index += 1
             } else if argument == "-h" || argument == "--help" {
                 StandardStreams.writeLine(usage, to: 2)
-                exit(0)
+                return 0
             } else {
-                fail("unexpected argument \(argument); \(usage)", code: 2)
+                return fail("unexpected argument \(argument); \(usage)", code: 2)
             }
         }
 
@@ -41,17 +42,17 @@ enum StdinMode {
         do {
             handler = try await makeHandler(logger)
         } catch {
-            fail("init failed: \(error)", code: 2)
+            return fail("init failed: \(error)", code: 2)
         }
 
         let payload: [UInt8]
         if let eventFile {
             guard let bytes = StandardStreams.readFile(eventFile) else {
-                fail("cannot read event file \(eventFile): \(String(cString: strerror(errno)))", code: 1)
+                return fail("cannot read event file \(eventFile): \(String(cString: strerror(errno)))", code: 1)
             }
             payload = bytes
         } else {
-            guard let bytes = StandardStreams.readAll(fd: 0) else { fail("cannot read the event from stdin", code: 1) }
+            guard let bytes = StandardStreams.readAll(fd: 0) else { return fail("cannot read the event from stdin", code: 1) }
             payload = bytes
         }
 
@@ -62,18 +63,18 @@ enum StdinMode {
         switch await Invocation.perform(payload: payload, context: context, handler: handler) {
         case .response(let body):
             StandardStreams.write(body + [UInt8(ascii: "\n")], to: 1)
-            exit(0)
+            return 0
         case .functionError(let report):
             // The error object Lambda would post to /error, on stdout; exit 3 tells it from a crash.
             StandardStreams.write(report.json + [UInt8(ascii: "\n")], to: 1)
-            exit(3)
+            return 3
         case .failure(let report):
-            fail("\(report.errorType): \(report.errorMessage)", code: 1)
+            return fail("\(report.errorType): \(report.errorMessage)", code: 1)
         }
     }
 
-    private static func fail(_ message: String, code: Int32) -> Never {
+    private static func fail(_ message: String, code: Int32) -> Int32 {
         StandardStreams.writeLine("lambdakit: \(message)", to: 2)
-        exit(code)
+        return code
     }
 }

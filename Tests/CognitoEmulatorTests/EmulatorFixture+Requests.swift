@@ -1,19 +1,15 @@
-import AsyncHTTPClient
 import CognitoEmulator
 import Crypto
 import Foundation
 import JSONValue
+import LocalHarness
 import NIOCore
 import NIOHTTP1
 import _CryptoExtras
 
-/// A running emulator plus a client that does not follow redirects, over real loopback HTTP.
-struct EmulatorHarness {
-    let server: CognitoEmulatorServer
-    let client: HTTPClient
-    var options: EmulatorOptions { server.options }
-    var base: String { server.baseURL }
-
+/// What the emulator's own tests add to the shared fixture: a confidential test app client, raw
+/// requests to each endpoint, and JWT checks written independently of the emulator's code.
+extension EmulatorFixture {
     static let secret = "s3cr3t-client-secret-value-0123456789"
     static let redirect = "http://localhost:3000/callback"
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  // RFC 7636 appendix B
@@ -23,49 +19,17 @@ struct EmulatorHarness {
     /// that check generation itself set `signingKeysPEM = nil`.
     static let sharedPEM: String = TestSigningKeys.pem
 
-    static func with<T>(
-        secret: String? = EmulatorHarness.secret,
+    /// Runs `body` with an emulator whose app client has `secret` and two redirect URIs, and the
+    /// shared keys, after `configure`; shut down however `body` ends.
+    static func withTestAppClient<T>(
+        secret: String? = EmulatorFixture.secret,
         configure: (inout EmulatorOptions) -> Void = { _ in },
-        _ body: (EmulatorHarness) async throws -> T
+        _ body: (EmulatorFixture) async throws -> T
     ) async throws -> T {
-        var options = EmulatorOptions()
-        options.clientSecret = secret
+        var options = EmulatorFixture.makeOptions(clientSecret: secret, signingKeysPEM: sharedPEM)
         options.redirectURIs = [redirect, "http://localhost:3000/other"]
-        options.logger.logLevel = .warning
-        options.signingKeysPEM = sharedPEM
         configure(&options)
-        let server = try await CognitoEmulatorServer.start(options)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        let harness = EmulatorHarness(server: server, client: client)
-        do {
-            let result = try await body(harness)
-            try await client.shutdown()
-            try await server.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            try? await server.shutdown()
-            throw error
-        }
-    }
-
-    struct Reply {
-        var status: Int
-        var headers: HTTPHeaders
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(body)) }
-        func header(_ name: String) -> String? { headers.first(name: name) }
-    }
-
-    func send(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil, timeout: TimeAmount = .seconds(20)) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await client.execute(request, timeout: timeout)
-        let buffer = try await response.body.collect(upTo: 1 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+        return try await with(options, body)
     }
 
     // MARK: JSON API
@@ -104,7 +68,7 @@ struct EmulatorHarness {
     /// Runs the scriptable login; returns the redirect's query parameters.
     func authorize(
         _ extra: [(String, String)] = [], username: String = "demo", password: String = "Passw0rd!",
-        redirect: String = EmulatorHarness.redirect, state: String = "st-123"
+        redirect: String = EmulatorFixture.redirect, state: String = "st-123"
     ) async throws -> (reply: Reply, query: [String: String]) {
         var pairs: [(String, String)] = [
             ("response_type", "code"), ("client_id", options.clientId), ("redirect_uri", redirect), ("state", state),
@@ -127,7 +91,7 @@ struct EmulatorHarness {
         return query
     }
 
-    func code(pkce: (String, String)? = (EmulatorHarness.challenge, "S256"), scope: String? = nil) async throws -> String {
+    func code(pkce: (String, String)? = (EmulatorFixture.challenge, "S256"), scope: String? = nil) async throws -> String {
         var extra: [(String, String)] = []
         if let pkce { extra += [("code_challenge", pkce.0), ("code_challenge_method", pkce.1)] }
         if let scope { extra.append(("scope", scope)) }
@@ -157,14 +121,14 @@ struct EmulatorHarness {
         return try await send(.POST, "/oauth2/token", headers: headers, body: Self.form(pairs))
     }
 
-    func exchange(_ code: String, verifier: String? = EmulatorHarness.verifier, redirect: String = EmulatorHarness.redirect, auth: ClientAuth = .basic) async throws -> Reply {
+    func exchange(_ code: String, verifier: String? = EmulatorFixture.verifier, redirect: String = EmulatorFixture.redirect, auth: ClientAuth = .basic) async throws -> Reply {
         var pairs = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect)]
         if let verifier { pairs.append(("code_verifier", verifier)) }
         return try await token(pairs, auth: auth)
     }
 
     /// Signs in through the hosted UI and returns the token response JSON.
-    func signIn(scope: String? = nil) async throws -> JSONValue {
+    func hostedUISignIn(scope: String? = nil) async throws -> JSONValue {
         let reply = try await exchange(try await code(scope: scope))
         guard reply.status == 200, let json = reply.json else { throw HarnessError("token exchange failed: \(reply.status) \(reply.text)") }
         return json
@@ -216,15 +180,6 @@ struct EmulatorHarness {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-// Literals keep the request bodies in the tests readable.
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
-    }
+extension EmulatorFixture.Reply {
+    var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(body)) }
 }

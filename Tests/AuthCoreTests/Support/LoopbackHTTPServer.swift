@@ -3,39 +3,9 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// What the test server saw.
-struct RecordedRequest: Sendable {
-    var method: HTTPMethod
-    var uri: String
-    var headers: HTTPHeaders
-    var body: [UInt8]
-
-    var bodyString: String { String(decoding: body, as: UTF8.self) }
-    /// The body as `application/x-www-form-urlencoded` fields, decoded independently of the client.
-    var formFields: [String: String] { FormDecoding.decode(bodyString) }
-}
-
-/// How the test server answers one request.
-indirect enum ServerReply: Sendable {
-    case respond(status: Int, headers: [(String, String)], body: [UInt8])
-    /// Waits, then answers.
-    case delayed(TimeAmount, ServerReply)
-    /// Closes the connection without a byte of answer.
-    case drop
-    /// Sends the head at once, then `count` chunks `interval` apart (a slow body).
-    case trickle(status: Int, chunk: [UInt8], interval: TimeAmount, count: Int)
-
-    static func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> ServerReply {
-        .respond(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(body.utf8))
-    }
-
-    static func amzJSON(_ status: Int, _ body: String, headers: [(String, String)] = []) -> ServerReply {
-        .respond(status: status, headers: [("Content-Type", "application/x-amz-json-1.1")] + headers, body: Array(body.utf8))
-    }
-}
-
-/// A real HTTP/1.1 server on 127.0.0.1 (port chosen by the OS) that plays Cognito for one test:
-/// every request is recorded and answered by the test's closure.
+/// A real HTTP/1.1 server on 127.0.0.1 (port chosen by the OS) that plays Cognito or a JWKS host
+/// for the wire tests (redirects, timeouts, size caps, dropped connections): every request is
+/// recorded and answered by the test's closure.
 final class LoopbackHTTPServer: Sendable {
     let port: Int
     private let channel: any Channel
@@ -172,37 +142,5 @@ private final class RequestHandler: ChannelInboundHandler {
             let (handler, context) = bound.value
             handler.sendChunks(chunk, interval: interval, remaining: remaining - 1, context: context)
         }
-    }
-}
-
-/// An `application/x-www-form-urlencoded` parser written for the tests, independent of the
-/// client's encoder, so a wrong encoding cannot be hidden by a matching wrong decoding.
-enum FormDecoding {
-    static func decode(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(parts[0])
-            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
-            fields[name] = value
-        }
-        return fields
-    }
-
-    private static func percentDecode(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
