@@ -7,40 +7,40 @@ public struct JSONReader {
         case object, array, string, number, bool, null
     }
 
-    var parser: JSONParser
+    var tokenizer: JSONTokenizer
 
     /// What the next value is (the reader is always positioned at a value).
     public func kind() throws(JSONParseError) -> Kind {
-        guard parser.index < parser.input.count else { throw parser.fail("unexpected end of input") }
-        switch parser.input[parser.index] {
+        guard tokenizer.index < tokenizer.input.count else { throw tokenizer.fail("unexpected end of JSON") }
+        switch tokenizer.input[tokenizer.index] {
         case UInt8(ascii: "{"): return .object
         case UInt8(ascii: "["): return .array
         case UInt8(ascii: "\""): return .string
         case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
         case UInt8(ascii: "n"): return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
-        default: throw parser.fail("unexpected character")
+        default: throw tokenizer.fail("unexpected character in JSON")
         }
     }
 
     /// Reads the next value whole.
     public mutating func value() throws(JSONParseError) -> JSONValue {
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
+        let value = try tokenizer.parseValue()
+        tokenizer.skipWhitespace()
         return value
     }
 
     /// Reads and discards the next value: checked with every rule, but not built.
     public mutating func skip() throws(JSONParseError) {
-        try parser.skipValue()
-        parser.skipWhitespace()
+        try tokenizer.skipValue()
+        tokenizer.skipWhitespace()
     }
 
     /// Reads the next value, which must be a string (check `kind()` first).
     public mutating func string() throws(JSONParseError) -> String {
-        guard try kind() == .string else { throw parser.fail("expected a string") }
-        let text = try parser.parseString()
-        parser.skipWhitespace()
+        guard try kind() == .string else { throw tokenizer.fail("expected a string") }
+        let text = try tokenizer.string()
+        tokenizer.skipWhitespace()
         return text
     }
 
@@ -49,47 +49,50 @@ public struct JSONReader {
     public mutating func object(
         _ member: (String, inout JSONReader) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
-        guard try kind() == .object else { throw parser.fail("expected an object") }
-        try parser.enter()
-        parser.index += 1
-        parser.skipWhitespace()
-        if parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: "}") {
-            parser.index += 1
-            parser.depth -= 1
-            parser.skipWhitespace()
+        guard try kind() == .object else { throw tokenizer.fail("expected an object") }
+        try tokenizer.enter()
+        tokenizer.index += 1
+        tokenizer.skipWhitespace()
+        if tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: "}") {
+            tokenizer.index += 1
+            tokenizer.leave()
+            tokenizer.skipWhitespace()
             return
         }
         // Repeated names are refused, as `JSONValue.parse` does: which one a reader would act on
         // is not defined, so an event with two `headers` (or two `authorization` headers) is not
         // an event to make a decision on.
-        var names = MemberNames()
+        var names = MemberNameSpans()
         while true {
-            parser.skipWhitespace()
-            guard parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: "\"") else {
-                throw parser.fail("expected a member name")
+            tokenizer.skipWhitespace()
+            guard tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: "\"") else {
+                throw tokenizer.fail("expected a member name")
             }
-            let key = try parser.parseString()
-            guard names.insert(key) else { throw parser.fail("duplicate member name") }
-            parser.skipWhitespace()
-            guard parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: ":") else {
-                throw parser.fail("expected ':'")
+            let (span, isASCII, fingerprint) = try tokenizer.memberName(into: &names)
+            guard names.commit(span, fingerprint: fingerprint, isASCII: isASCII, in: tokenizer.input) else {
+                throw tokenizer.fail("duplicate member name")
             }
-            parser.index += 1
-            parser.skipWhitespace()
-            let before = parser.index
+            let key = names.string(span, in: tokenizer.input)
+            tokenizer.skipWhitespace()
+            guard tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: ":") else {
+                throw tokenizer.fail("expected ':'")
+            }
+            tokenizer.index += 1
+            tokenizer.skipWhitespace()
+            let before = tokenizer.index
             try member(key, &self)
-            if parser.index == before { try skip() }  // the callback did not read the value
-            parser.skipWhitespace()
-            guard parser.index < parser.input.count else { throw parser.fail("unexpected end of input") }
-            if parser.input[parser.index] == UInt8(ascii: ",") {
-                parser.index += 1
-            } else if parser.input[parser.index] == UInt8(ascii: "}") {
-                parser.index += 1
-                parser.depth -= 1
-                parser.skipWhitespace()
+            if tokenizer.index == before { try skip() }  // the callback did not read the value
+            tokenizer.skipWhitespace()
+            guard tokenizer.index < tokenizer.input.count else { throw tokenizer.fail("unexpected end of JSON") }
+            if tokenizer.input[tokenizer.index] == UInt8(ascii: ",") {
+                tokenizer.index += 1
+            } else if tokenizer.input[tokenizer.index] == UInt8(ascii: "}") {
+                tokenizer.index += 1
+                tokenizer.leave()
+                tokenizer.skipWhitespace()
                 return
             } else {
-                throw parser.fail("expected ',' or '}'")
+                throw tokenizer.fail("expected ',' or '}'")
             }
         }
     }
@@ -99,34 +102,34 @@ public struct JSONReader {
     public mutating func array(
         _ element: (Int, inout JSONReader) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
-        guard try kind() == .array else { throw parser.fail("expected an array") }
-        try parser.enter()
-        parser.index += 1
-        parser.skipWhitespace()
-        if parser.index < parser.input.count, parser.input[parser.index] == UInt8(ascii: "]") {
-            parser.index += 1
-            parser.depth -= 1
-            parser.skipWhitespace()
+        guard try kind() == .array else { throw tokenizer.fail("expected an array") }
+        try tokenizer.enter()
+        tokenizer.index += 1
+        tokenizer.skipWhitespace()
+        if tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: "]") {
+            tokenizer.index += 1
+            tokenizer.leave()
+            tokenizer.skipWhitespace()
             return
         }
         var position = 0
         while true {
-            parser.skipWhitespace()
-            let before = parser.index
+            tokenizer.skipWhitespace()
+            let before = tokenizer.index
             try element(position, &self)
-            if parser.index == before { try skip() }
+            if tokenizer.index == before { try skip() }
             position += 1
-            parser.skipWhitespace()
-            guard parser.index < parser.input.count else { throw parser.fail("unexpected end of input") }
-            if parser.input[parser.index] == UInt8(ascii: ",") {
-                parser.index += 1
-            } else if parser.input[parser.index] == UInt8(ascii: "]") {
-                parser.index += 1
-                parser.depth -= 1
-                parser.skipWhitespace()
+            tokenizer.skipWhitespace()
+            guard tokenizer.index < tokenizer.input.count else { throw tokenizer.fail("unexpected end of JSON") }
+            if tokenizer.input[tokenizer.index] == UInt8(ascii: ",") {
+                tokenizer.index += 1
+            } else if tokenizer.input[tokenizer.index] == UInt8(ascii: "]") {
+                tokenizer.index += 1
+                tokenizer.leave()
+                tokenizer.skipWhitespace()
                 return
             } else {
-                throw parser.fail("expected ',' or ']'")
+                throw tokenizer.fail("expected ',' or ']'")
             }
         }
     }
@@ -140,15 +143,15 @@ extension JSONValue {
         _ body: (inout JSONReader) throws(JSONParseError) -> Result
     ) throws(JSONParseError) -> Result {
         let outcome: Swift.Result<Result, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(parser: JSONParser(buffer, maxDepth: maxDepth))
+            var reader = JSONReader(tokenizer: JSONTokenizer(buffer, policy: JSONPolicy(maxDepth: maxDepth, wholeNumbersAsIntegers: true)))
             do throws(JSONParseError) {
-                reader.parser.skipWhitespace()
-                let before = reader.parser.index
+                reader.tokenizer.skipWhitespace()
+                let before = reader.tokenizer.index
                 let result = try body(&reader)
-                if reader.parser.index == before { try reader.skip() }
-                reader.parser.skipWhitespace()
-                guard reader.parser.index == buffer.count else {
-                    throw reader.parser.fail("unexpected content after the value")
+                if reader.tokenizer.index == before { try reader.skip() }
+                reader.tokenizer.skipWhitespace()
+                guard reader.tokenizer.index == buffer.count else {
+                    throw reader.tokenizer.fail("unexpected content after the value")
                 }
                 return .success(result)
             } catch {

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte-exact comparison and hashing of short byte runs (member names, key ids, claim values).
+/// Security-relevant values are compared as bytes, never as `String`s: `String` equality is
+/// canonical equivalence, under which `K` (U+212A KELVIN SIGN) equals `K`, so a look-alike issuer,
+/// client id or key id would pass for the real one.
+public enum ExactBytes {
+    /// Whether two byte runs are equal (memcmp: the runs are short, but a generic element loop
+    /// costs more than the call).
+    @inline(__always)
+    public static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == 0 }
+        return memcmp(x, y, a.count) == 0
+    }
+
+    /// A hash of a byte run: runs are compared byte by byte only when it matches.
+    ///
+    /// For runs of at most 8 bytes it is exact: each step (xor, multiply by an odd constant,
+    /// xor-shift) is a bijection, so two such runs of the same length have equal fingerprints
+    /// only when their bytes are equal.
+    @inline(__always)
+    public static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        fingerprint(bytes, readable: bytes.count)
+    }
+
+    /// `fingerprint(_:)`, allowed to read (and ignore) bytes up to `readable` past the run's
+    /// start, which lets the last partial word be one load.
+    @inline(__always)
+    static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, readable: Int) -> UInt64 {
+        let count = bytes.count
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        guard let base = bytes.baseAddress else { return hash }
+        var offset = 0
+        while offset + 8 <= count {
+            hash = (hash ^ UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
+        }
+        if offset < count {
+            var tail: UInt64 = 0
+            if offset + 8 <= readable {
+                let bits = UInt64(count - offset) * 8
+                tail = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)) & ((1 << bits) &- 1)
+            } else {
+                var shift: UInt64 = 0
+                while offset < count {
+                    tail |= UInt64(base[offset]) << shift
+                    shift += 8
+                    offset += 1
+                }
+            }
+            hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+        }
+        return hash
+    }
+
+    /// Whether two runs with equal fingerprints are equal: by length alone up to 8 bytes (the
+    /// fingerprint is exact there), by their bytes beyond.
+    @inline(__always)
+    static func sameFingerprinted(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count <= 8 || equal(a, b))
+    }
+}

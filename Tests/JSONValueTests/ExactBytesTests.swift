@@ -1,0 +1,30 @@
+import Testing
+
+@testable import JSONValue
+
+@Suite("ExactBytes")
+struct ExactBytesTests {
+    /// Names of at most 8 bytes are told apart by fingerprint and length alone, so the
+    /// fingerprint must be exact there; the one-load tail must hash like the byte loop.
+    @Test("fingerprints: exact up to 8 bytes, the same with or without bytes readable past the name")
+    func fingerprints() {
+        var seen: [UInt64: [UInt8]] = [:]
+        for first in UInt8(0x20)..<0x7F {
+            for second in UInt8(0x20)..<0x7F {
+                let name = [first, second]
+                let fingerprint = name.withUnsafeBufferPointer { ExactBytes.fingerprint($0) }
+                #expect(seen.updateValue(name, forKey: fingerprint) == nil, "\(name) collides")
+            }
+        }
+        let text = Array("cognito:groups-and-more-bytes-after".utf8)
+        text.withUnsafeBufferPointer { buffer in
+            for count in 0...20 {
+                let name = UnsafeBufferPointer(rebasing: buffer[..<count])
+                let alone = Array(name).withUnsafeBufferPointer { ExactBytes.fingerprint($0) }
+                #expect(ExactBytes.fingerprint(name, readable: buffer.count) == alone, "\(count)")
+            }
+        }
+        let (a, b) = (Array("abcdefgh".utf8), Array("abcdefgi".utf8))
+        #expect(a.withUnsafeBufferPointer { ExactBytes.fingerprint($0) } != b.withUnsafeBufferPointer { ExactBytes.fingerprint($0) })
+    }
+}
