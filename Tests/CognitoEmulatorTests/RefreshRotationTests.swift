@@ -71,7 +71,9 @@ struct RefreshRotationTests {
 
     @Test("rotation with a 30 s grace: the old token works within it (retries), not after; the clock is shifted, not waited for")
     func rotationGrace() async throws {
-        try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 30)) { h in
+        // A stopped wall clock: only advanceClock moves time, so real seconds passing on a loaded
+        // machine cannot push the retry at 29 s out of the 30 s grace.
+        try await EmulatorFixture.withTestAppClient(configure: Self.rotating(grace: 30) { $0.now = { 1_800_000_000 } }) { h in
             let first = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
             let second = try #require(try await Self.refresh(h, first).json?["refresh_token"]?.stringValue)
             h.server.advanceClock(by: 29)
