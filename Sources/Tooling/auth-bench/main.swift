@@ -32,7 +32,9 @@ import Darwin
 // auth-bench loop <full|raw|authorizer> <count>
 //
 // One path only, `count` times, for `perf` or callgrind (no figures printed); the authorizer's
-// decisions run in `authorizerLoop`, e.g. `valgrind --tool=callgrind --toggle-collect='*authorizerLoop*'`.
+// decisions run in `authorizerLoop`. Callgrind's --toggle-collect misses the resumed parts of async
+// functions: compare whole runs of two counts instead (valgrind needs `objcopy --strip-debug` on
+// this binary: it cannot read the release build's debug info).
 
 func base64url(_ bytes: some Sequence<UInt8>) -> String {
     let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -225,8 +227,7 @@ if arguments.first == "authorizer" {
     exit(0)
 }
 
-/// `count` decisions and nothing else: the function `callgrind --toggle-collect='*authorizerLoop*'`
-/// measures, without the setup's key generation and signing.
+/// `count` decisions and nothing else, without the setup's key generation and signing.
 nonisolated func authorizerLoop(endpoint: AuthorizerEndpoint, event: [UInt8], context: LambdaContext, count: Int) async {
     for _ in 0..<count { _ = try? await endpoint.handle(event, context: context) }
 }
