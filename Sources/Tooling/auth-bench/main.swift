@@ -29,6 +29,13 @@ import Darwin
 // event → strict event read → bearer parsing → full verification → AUTHORIZER_RULES → the
 // answer's bytes (the handler EndpointFactory builds for the executable, JWKS preloaded, no
 // revocation check), against raw RSA verify. Last line: `authorizer/raw ratio: 0.NN`.
+//
+// auth-bench loop <full|raw|authorizer> <count>
+//
+// One path only, `count` times, for `perf` or callgrind (no figures printed); the authorizer's
+// decisions run in `authorizerLoop`. Callgrind's --toggle-collect misses the resumed parts of async
+// functions: compare whole runs of two counts instead (valgrind needs `objcopy --strip-debug` on
+// this binary: it cannot read the release build's debug info).
 
 func fail(_ message: String) -> Never {
     var line = "auth-bench: \(message)\n"
@@ -38,7 +45,7 @@ func fail(_ message: String) -> Never {
 
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.first == "verify" || arguments.first == "loop" || arguments.first == "authorizer" else {
-    fail("usage: auth-bench verify [seconds] | auth-bench authorizer [seconds] | auth-bench loop <full|raw> <count>")
+    fail("usage: auth-bench verify [seconds] | auth-bench authorizer [seconds] | auth-bench loop <full|raw|authorizer> <count>")
 }
 let roundSeconds = arguments.dropFirst().first.flatMap(Double.init) ?? 8
 
@@ -178,7 +185,7 @@ func formatted(_ rate: Double) -> String {
     return groups.joined(separator: ",")
 }
 
-// `loop full|raw N`: only one path, N times, for `perf stat`/`perf record` (no figures printed).
+// `loop full|raw|authorizer N`: only one path, N times, for `perf` or callgrind (no figures printed).
 if arguments.first == "loop" {
     let path = arguments.dropFirst().first ?? ""
     let count = arguments.dropFirst(2).first.flatMap(Int.init) ?? 100_000
@@ -190,8 +197,11 @@ if arguments.first == "loop" {
         }.value
     case "raw":
         for _ in 0..<count { _ = publicKey.isValidSignature(rawSignature, for: signingBytes, padding: .insecurePKCS1v1_5) }
+    case "authorizer":
+        let (endpoint, event, context, _) = await authorizerSetup()
+        await Task.detached { await authorizerLoop(endpoint: endpoint, event: event, context: context, count: count) }.value
     default:
-        fail("usage: auth-bench loop <full|raw> <count>")
+        fail("usage: auth-bench loop <full|raw|authorizer> <count>")
     }
     exit(0)
 }
@@ -202,7 +212,14 @@ if arguments.first == "authorizer" {
     exit(0)
 }
 
-func benchAuthorizer() async {
+/// `count` decisions and nothing else, without the setup's key generation and signing.
+nonisolated func authorizerLoop(endpoint: AuthorizerEndpoint, event: [UInt8], context: LambdaContext, count: Int) async {
+    for _ in 0..<count { _ = try? await endpoint.handle(event, context: context) }
+}
+
+/// The authorizer, its benchmark event (a token valid now) and the checks that both are right:
+/// the event is allowed, the same event with a tampered token is not.
+func authorizerSetup() async -> (endpoint: AuthorizerEndpoint, event: [UInt8], context: LambdaContext, tokenLength: Int) {
     // The authorizer's verifier reads the wall clock: a token valid now.
     let wallNow = Int(AccessTokenVerifier.wallClockSeconds())
     let livePayload = payload.replacing("\"exp\":\(Int(now) + 3600)", with: "\"exp\":\(wallNow + 3600)")
@@ -239,6 +256,11 @@ func benchAuthorizer() async {
     if let answer = try? await endpoint.handle(forged, context: context), !String(decoding: answer, as: UTF8.self).hasPrefix(#"{"isAuthorized":false"#) {
         fail("a tampered token was allowed")
     }
+    return (endpoint, event, context, liveToken.utf8.count)
+}
+
+func benchAuthorizer() async {
+    let (endpoint, event, context, tokenLength) = await authorizerSetup()
 
     func slice(_ calls: Int) async -> Double {
         let clock = ContinuousClock()
@@ -277,7 +299,7 @@ func benchAuthorizer() async {
         return pairs
     }.value
     let ratios = pairs.map { $0.full / $0.raw }
-    print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(liveToken.utf8.count) bytes; 2 rules; simple response; JWKS preloaded (warm)")
+    print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(tokenLength) bytes; 2 rules; simple response; JWKS preloaded (warm)")
     print("single thread; slices of \(callsPerSlice) decisions, authorizer and raw back to back in alternating order, for \(budget) s")
     print("\(pairs.count) pairs; pair ratios: lowest \(String(format2: ratios.min()!)), median \(String(format2: median(ratios))), highest \(String(format2: ratios.max()!))")
     print("authorizer (event bytes -> verify -> rules -> answer bytes): \(formatted(median(pairs.map(\.full)))) decisions/s (median slice; best \(formatted(pairs.map(\.full).max()!)))")

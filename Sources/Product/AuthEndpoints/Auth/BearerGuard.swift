@@ -40,6 +40,7 @@ public struct BearerGuard: Sendable {
         guard let value = values.first else { throw ErrorTable.missingCredentials }
         // Two Authorization headers are ambiguous: refuse rather than pick one.
         guard values.count == 1 else { throw ErrorTable.invalidToken("Malformed Authorization header") }
+        if let token = try asciiBearerToken(value) { return token }
         let parts = spaceSeparatedParts(value)
         guard let scheme = parts.first else { throw ErrorTable.missingCredentials }
         // A different scheme (Basic, Digest…) is a request without bearer credentials.
@@ -54,6 +55,44 @@ public struct BearerGuard: Sendable {
         let token = parts[1]
         guard token.utf8.count <= TokenLimits.maximumLength else { throw ErrorTable.invalidToken("Malformed token") }
         return String(token)
+    }
+
+    /// The same rules as `bearerToken(headerValues:)` for one ASCII value (every real
+    /// Authorization header), in one pass over its bytes without splitting it into parts; nil
+    /// when the value is not ASCII (the caller takes the Character-based path).
+    private static func asciiBearerToken(_ value: String) throws(Problem) -> String? {
+        var value = value
+        // The first two space-separated parts, and whether there is a third.
+        let found: (scheme: Range<Int>?, token: Range<Int>?, more: Bool)? = value.withUTF8 { bytes in
+            var parts: (Range<Int>?, Range<Int>?, Bool) = (nil, nil, false)
+            var start = -1
+            for index in 0...bytes.count {
+                let byte = index < bytes.count ? bytes[index] : UInt8(ascii: " ")
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: " ") {
+                    if start >= 0 {
+                        if parts.0 == nil { parts.0 = start..<index } else if parts.1 == nil { parts.1 = start..<index } else { parts.2 = true }
+                        start = -1
+                    }
+                } else if start < 0 {
+                    start = index
+                }
+            }
+            return parts
+        }
+        guard let found else { return nil }
+        guard let scheme = found.scheme else { throw ErrorTable.missingCredentials }
+        let isBearer = value.withUTF8 { bytes in
+            ExactText.equalIgnoringASCIICase(String(decoding: UnsafeBufferPointer(rebasing: bytes[scheme]), as: UTF8.self), "bearer")
+        }
+        guard isBearer else {
+            throw Problem(
+                status: 403, code: "invalid_authentication_scheme",
+                detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])
+        }
+        guard let token = found.token, !found.more else { throw ErrorTable.invalidToken("Malformed Authorization header") }
+        guard token.count <= maximumTokenLength else { throw ErrorTable.invalidToken("Malformed token") }
+        return value.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[token]), as: UTF8.self) }
     }
 
     /// The value split on spaces, empty parts dropped. Performance: an ASCII value (every real

@@ -30,12 +30,134 @@ enum AuthorizerAnswer {
         }
     }
 
+    /// The bytes of `Context(sub:username:clientId:scope: scopes joined by " ", groups: groups
+    /// joined by ",", tokenUse: "access").write`, written without building the joined strings.
+    static func writeContext(
+        sub: String, username: String, clientId: String, scopes: [String], groups: [String], into writer: inout JSONWriter
+    ) {
+        writer.raw("{\"sub\":")
+        writer.string(sub)
+        writer.raw(",\"username\":")
+        writer.string(username)
+        writer.raw(",\"client_id\":")
+        writer.string(clientId)
+        writer.raw(",\"scope\":")
+        writeJoined(scopes, separator: " ", into: &writer)
+        writer.raw(",\"groups\":")
+        writeJoined(groups, separator: ",", into: &writer)
+        writer.raw(",\"token_use\":\"access\"}")
+    }
+
+    /// `strings.joined(separator:)` as one JSON string: escaping is per byte, so the escaped parts
+    /// and separators side by side are the escaped joined string.
+    private static func writeJoined(_ strings: [String], separator: StaticString, into writer: inout JSONWriter) {
+        writer.raw("\"")
+        for (index, text) in strings.enumerated() {
+            if index > 0 { writer.raw(separator) }
+            appendEscaped(text, to: &writer.bytes)
+        }
+        writer.raw("\"")
+    }
+
+    /// The inside of `JSONWriter.string(text)` (without its quotes): `"`, `\\` and control
+    /// characters escaped the same way, everything else as it is.
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { buffer in
+            var start = 0
+            for index in 0..<buffer.count {
+                let byte = buffer[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index])) }
+                start = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0x0F)]])
+                }
+            }
+            if start < buffer.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
+        }
+    }
+
+    /// The simple answer of an allowed token: the bytes of `simple(allowed: true, context:)` with
+    /// the `writeContext` context.
+    static func simpleAllowed(sub: String, username: String, clientId: String, scopes: [String], groups: [String]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.raw("{\"isAuthorized\":true,\"context\":")
+        writeContext(sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, into: &writer)
+        writer.raw("}")
+        return writer.bytes
+    }
+
     /// HTTP API simple response: `{"isAuthorized": true, "context": {...}}`; refused: `{"isAuthorized": false}`.
     static func simple(allowed: Bool, context: Context?) -> [UInt8] {
         guard allowed, let context else { return Array(#"{"isAuthorized":false}"#.utf8) }
         var writer = JSONWriter(capacity: 256)
         writer.raw("{\"isAuthorized\":true,\"context\":")
         context.write(into: &writer)
+        writer.raw("}")
+        return writer.bytes
+    }
+
+    /// The bytes of `policy(principalId: sub, allow:, deny:)` for `rules.policy(base:groups:scopes:)`
+    /// with the `writeContext` context, written from the rules' precomputed, escaped resource
+    /// suffixes after the escaped base: no resource strings are built per decision.
+    static func policy(
+        base: String, rules: AuthorizerRules, sub: String, username: String, clientId: String, scopes: [String], groups: [String]
+    ) -> [UInt8] {
+        var escapedBase: [UInt8] = []
+        escapedBase.reserveCapacity(base.utf8.count + 8)
+        appendEscaped(base, to: &escapedBase)
+        var writer = JSONWriter(capacity: 1024)
+        writer.raw("{\"principalId\":")
+        writer.string(sub)
+        writer.raw(",\"policyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":[")
+        var first = true
+        func resource(_ suffix: UnsafeBufferPointer<UInt8>) {
+            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+            first = false
+            writer.bytes.append(UInt8(ascii: "\""))
+            writer.bytes.append(contentsOf: escapedBase)
+            writer.bytes.append(contentsOf: suffix)
+            writer.bytes.append(UInt8(ascii: "\""))
+        }
+        func resource(_ suffix: StaticString) {
+            suffix.withUTF8Buffer { resource($0) }
+        }
+        func resources(of rule: AuthorizerRule) {
+            for suffix in rule.route.escapedResourceSuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
+        }
+        let allowsSomething = rules.defaultAllows || rules.rules.contains { $0.admits(groups: groups, scopes: scopes) }
+        if allowsSomething {
+            writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",\"Resource\":[")
+            if rules.defaultAllows {
+                resource("*")
+            } else {
+                for rule in rules.rules where rule.admits(groups: groups, scopes: scopes) { resources(of: rule) }
+            }
+            first = true
+            writer.raw("]},{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
+            for rule in rules.rules where !rule.admits(groups: groups, scopes: scopes) { resources(of: rule) }
+            // AuthorizerRules.ambiguousPathResources, after the base.
+            resource("*%*")
+            resource("*//*")
+            resource("*/./*")
+            resource("*/../*")
+            resource("*/.")
+            resource("*/..")
+        } else {
+            writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
+            resource("*")
+        }
+        writer.raw("]}]},\"context\":")
+        writeContext(sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, into: &writer)
         writer.raw("}")
         return writer.bytes
     }

@@ -57,7 +57,15 @@ public struct AuthorizerEndpoint: Sendable {
         } catch {
             throw Refusal(reason: error.code)
         }
-        guard let arn = ExecuteAPIArn.parse(event.arn) else { throw Refusal(reason: "malformed_arn") }
+        // Simple answers need only the ARN's shape checked; policies need its parts.
+        let arn: ExecuteAPIArn?
+        if simple {
+            guard ExecuteAPIArn.isWellFormed(event.arn) else { throw Refusal(reason: "malformed_arn") }
+            arn = nil
+        } else {
+            guard let parsed = ExecuteAPIArn.parse(event.arn) else { throw Refusal(reason: "malformed_arn") }
+            arn = parsed
+        }
         let deadline = UpstreamDeadline.forInvocation(context)
         let claims: VerifiedAccessToken
         do {
@@ -82,30 +90,35 @@ public struct AuthorizerEndpoint: Sendable {
                 throw AuthorizerUpstreamError(reason: problem.code)
             }
         }
+        // Read once each: the verified token decodes its claims on every read.
         let groups = claims.groups
         let scopes = claims.scopes
-        let answerContext = AuthorizerAnswer.Context(
-            sub: claims.sub, username: claims.username, clientId: claims.clientId,
-            scope: scopes.joined(separator: " "), groups: groups.joined(separator: ","), tokenUse: "access")
-        if simple {
+        guard let arn else {
             let decision = config.rules.decide(method: event.method ?? [], path: event.rawPath ?? [], groups: groups, scopes: scopes)
             log(decision, context: context)
-            return AuthorizerAnswer.simple(allowed: decision.allowed, context: answerContext)
+            guard decision.allowed else { return AuthorizerAnswer.simple(allowed: false, context: nil) }
+            return AuthorizerAnswer.simpleAllowed(
+                sub: claims.sub, username: claims.username, clientId: claims.clientId, scopes: scopes, groups: groups)
         }
         // The policy depends on the token only (API Gateway caches it per token for every
         // route); the decision for this request is logged, and IAM reaches the same one.
         let decision = config.rules.decide(method: arn.method, path: arn.path, groups: groups, scopes: scopes)
         log(decision, context: context)
-        let statements = config.rules.policy(base: arn.base, groups: groups, scopes: scopes)
-        return AuthorizerAnswer.policy(principalId: claims.sub, allow: statements.allow, deny: statements.deny, context: answerContext)
+        return AuthorizerAnswer.policy(
+            base: arn.base, rules: config.rules, sub: claims.sub, username: claims.username, clientId: claims.clientId,
+            scopes: scopes, groups: groups)
     }
 
     private func log(_ decision: (allowed: Bool, rule: Int?), context: LambdaContext) {
-        let rule: Logger.MetadataValue = decision.rule.map { .string("\($0)") } ?? "default"
+        // Performance: the rule's metadata is built only when the line is written (autoclosures).
         if decision.allowed {
-            context.logger.debug("authorizer allowed", metadata: ["rule": rule])
+            context.logger.debug("authorizer allowed", metadata: ["rule": Self.ruleMetadata(decision.rule)])
         } else {
-            context.logger.info("authorizer refused", metadata: ["reason": "rule_refused", "rule": rule])
+            context.logger.info("authorizer refused", metadata: ["reason": "rule_refused", "rule": Self.ruleMetadata(decision.rule)])
         }
+    }
+
+    private static func ruleMetadata(_ rule: Int?) -> Logger.MetadataValue {
+        rule.map { .string("\($0)") } ?? "default"
     }
 }

@@ -167,15 +167,27 @@ struct AuthorizerEvent: Sendable {
     private enum Name {
         case type, version, methodArn, routeArn, authorizationToken, rawPath, headers, multiValueHeaders, requestContext
 
-        static let all: [(String, Name)] = [
-            ("type", .type), ("version", .version), ("methodArn", .methodArn), ("routeArn", .routeArn),
-            ("authorizationToken", .authorizationToken), ("rawPath", .rawPath), ("headers", .headers),
-            ("multiValueHeaders", .multiValueHeaders), ("requestContext", .requestContext),
-        ]
-
+        /// Performance: picked by length, then compared as bytes (no per-character `String` walk).
         init?(_ key: String) {
-            guard let found = Self.all.first(where: { ExactText.equal($0.0, key) }) else { return nil }
-            self = found.1
+            var key = key
+            guard let found = key.withUTF8({ Self.name($0) }) else { return nil }
+            self = found
+        }
+
+        private static func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name? {
+            switch bytes.count {
+            case 4: return ByteText.equal(bytes, "type") ? .type : nil
+            case 7:
+                if ByteText.equal(bytes, "version") { return .version }
+                if ByteText.equal(bytes, "rawPath") { return .rawPath }
+                return ByteText.equal(bytes, "headers") ? .headers : nil
+            case 8: return ByteText.equal(bytes, "routeArn") ? .routeArn : nil
+            case 9: return ByteText.equal(bytes, "methodArn") ? .methodArn : nil
+            case 14: return ByteText.equal(bytes, "requestContext") ? .requestContext : nil
+            case 17: return ByteText.equal(bytes, "multiValueHeaders") ? .multiValueHeaders : nil
+            case 18: return ByteText.equal(bytes, "authorizationToken") ? .authorizationToken : nil
+            default: return nil
+            }
         }
     }
 }

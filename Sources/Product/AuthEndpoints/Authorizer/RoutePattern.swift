@@ -15,6 +15,9 @@ struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     /// The path without the trailing `*`, starting with `/`.
     var path: [UInt8]
     var isPrefix: Bool
+    /// `resources(base:)` without the base, as the inside of JSON strings: what a policy answer
+    /// writes after the escaped base, computed once from the configuration.
+    var escapedResourceSuffixes: [[UInt8]]
 
     var description: String {
         (isAnyMethod ? "ANY" : methods[0]) + " " + String(decoding: path, as: UTF8.self) + (isPrefix ? "*" : "")
@@ -53,8 +56,16 @@ struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
         guard RequestPath.isUnambiguous(path) else {
             return .failure(RuleError("route \"\(text)\": the path has an empty, . or .. segment"))
         }
+        let tail = String(decoding: path.dropFirst(), as: UTF8.self) + (isPrefix ? "*" : "")
+        let suffixes = methods.map { method in
+            var escaped: [UInt8] = []
+            AuthorizerAnswer.appendEscaped(method + "/" + tail, to: &escaped)
+            return escaped
+        }
         return .success(
-            RoutePattern(methods: methods, methodBytes: methods.map { Array($0.utf8) }, isAnyMethod: isAny, path: path, isPrefix: isPrefix))
+            RoutePattern(
+                methods: methods, methodBytes: methods.map { Array($0.utf8) }, isAnyMethod: isAny, path: path, isPrefix: isPrefix,
+                escapedResourceSuffixes: suffixes))
     }
 
     func matches(method: [UInt8], path requestPath: [UInt8]) -> Bool {
