@@ -15,7 +15,7 @@ struct AccessTokenClaims: Sendable {
     var clientId: Match
 
     /// The claims read by the verifier, in the order of the `Slot` indices.
-    static let knownNames = StrictJSONParser.NameTable([
+    static let knownNames = JSONMemberTable([
         "exp", "nbf", "iat", "auth_time", "iss", "token_use", "client_id", "sub", "username", "scope",
         "cognito:groups", "jti", "origin_jti",
     ])
@@ -55,12 +55,12 @@ struct AccessTokenClaims: Sendable {
 
     static func parse(_ bytes: [UInt8], expecting expected: Expected) throws(TokenVerificationError) -> AccessTokenClaims {
         try bytes.withUnsafeBufferPointer { buffer throws(TokenVerificationError) in
-            try withUnsafeTemporaryAllocation(of: StrictJSONParser.ValueSpan.self, capacity: knownNames.count) {
+            try withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: knownNames.count) {
                 spans throws(TokenVerificationError) in
-                // The whole payload is validated here with the strict parser's rules (duplicates,
-                // types of JSON, UTF-8, numbers); only the known claims are located.
-                do throws(StrictJSONParser.Failure) {
-                    try StrictJSONParser.scanObject(buffer, extracting: knownNames, into: spans)
+                // The whole payload is checked here with `JSONValue.parse`'s rules under the
+                // `.jose` policy (duplicates, depth, UTF-8, numbers); only the known claims are located.
+                do throws(JSONParseError) {
+                    try JSONMemberLocator.locate(knownNames, in: buffer, policy: .jose, into: spans)
                 } catch {
                     throw .malformed("payload is not a JSON object (\(error.reason))")
                 }
@@ -95,17 +95,17 @@ struct AccessTokenClaims: Sendable {
     /// A NumericDate (RFC 7519 §2): a JSON number of seconds, possibly fractional; nil when absent.
     @inline(__always)
     static func numericDate(
-        _ span: StrictJSONParser.ValueSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ name: StaticString
+        _ span: JSONMemberSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ name: StaticString
     ) throws(TokenVerificationError) -> Double? {
         guard span.isPresent else { return nil }
         guard span.kind == .number else { throw .malformed("\(name) claim is not a number") }
         // Cognito's dates are plain integers: read in place, without a parse of the span.
-        if let integer = StrictJSONParser.smallInteger(of: span, in: buffer) {
+        if let integer = span.smallInteger(in: buffer) {
             guard Double(integer) <= maximumNumericDate else { throw .malformed("\(name) claim is out of range") }
             return Double(integer)
         }
         let seconds: Double
-        switch StrictJSONParser.value(of: span, in: buffer) {
+        switch span.value(in: buffer) {
         case .int(let integer): seconds = Double(integer)
         case .double(let double): seconds = double
         default: throw .malformed("\(name) claim is not a number")
@@ -115,7 +115,7 @@ struct AccessTokenClaims: Sendable {
     }
 
     @inline(__always)
-    static func requireString(_ span: StrictJSONParser.ValueSpan, _ name: StaticString) throws(TokenVerificationError) {
+    static func requireString(_ span: JSONMemberSpan, _ name: StaticString) throws(TokenVerificationError) {
         if span.isPresent, !span.isString { throw .malformed("\(name) claim is not a string") }
     }
 
@@ -125,19 +125,10 @@ struct AccessTokenClaims: Sendable {
     /// `"https://cognito-idp…/us-east-1_\u{212A}…"` pass for a pool id with a `K`).
     @inline(__always)
     static func match(
-        _ span: StrictJSONParser.ValueSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ expected: [UInt8], _ name: StaticString
+        _ span: JSONMemberSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ expected: [UInt8], _ name: StaticString
     ) throws(TokenVerificationError) -> Match {
-        switch span.kind {
-        case .absent:
-            return .absent
-        case .asciiString, .string:
-            let content = UnsafeBufferPointer(rebasing: buffer[span.plainContent])
-            return expected.withUnsafeBufferPointer { StrictJSONParser.equal(content, $0) } ? .equal : .different
-        case .escapedString:
-            guard let decoded = StrictJSONParser.string(of: span, in: buffer) else { return .different }
-            return decoded.utf8.elementsEqual(expected) ? .equal : .different
-        default:
-            throw .malformed("\(name) claim is not a string")
-        }
+        guard span.isPresent else { return .absent }
+        guard span.isString else { throw .malformed("\(name) claim is not a string") }
+        return span.stringEquals(expected, in: buffer) ? .equal : .different
     }
 }

@@ -1,3 +1,4 @@
+import JSONValue
 import WireCoding
 
 /// The protected header of a token: pipeline steps 2–4 for the header, read in place from a
@@ -9,7 +10,7 @@ enum JOSEHeader {
     static let keyCarryingMembers = ["jku", "jwk", "x5u", "x5c"]
 
     /// The members the verifier reads or refuses, in the order of the `Slot` indices.
-    static let knownNames = StrictJSONParser.NameTable(["alg", "kid", "crit"] + keyCarryingMembers)
+    static let knownNames = JSONMemberTable(["alg", "kid", "crit"] + keyCarryingMembers)
 
     enum Slot {
         static let alg = 0, kid = 1, crit = 2, firstKeyCarrying = 3
@@ -46,11 +47,11 @@ enum JOSEHeader {
                 throw .malformed("not three base64url parts separated by dots")
             }
             let header = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(storage)[..<count])
-            return try withUnsafeTemporaryAllocation(of: StrictJSONParser.ValueSpan.self, capacity: knownNames.count) {
+            return try withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: knownNames.count) {
                 spans throws(TokenVerificationError) -> R in
-                do throws(StrictJSONParser.Failure) {
+                do throws(JSONParseError) {
                     // Same strictness as a full parse (duplicates refused, whole object validated).
-                    try StrictJSONParser.scanObject(header, extracting: knownNames, into: spans)
+                    try JSONMemberLocator.locate(knownNames, in: header, policy: .jose, into: spans)
                 } catch {
                     throw .malformed("header is not a JSON object (\(error.reason))")
                 }
@@ -63,31 +64,27 @@ enum JOSEHeader {
                 try checkMembers(spans)
                 // Step 4: the key is chosen by exact kid only; there is no default key.
                 guard kid.isPresent, kid.end - kid.start > 2 else { throw .missingKeyID }
-                if kid.kind == .asciiString || kid.kind == .string {
-                    return body(.plain(UnsafeBufferPointer(rebasing: header[kid.plainContent])))
-                }
-                return body(.decoded(StrictJSONParser.string(of: kid, in: header) ?? ""))
+                if let plain = kid.unescapedContent(in: header) { return body(.plain(plain)) }
+                return body(.decoded(kid.string(in: header) ?? ""))
             }
         }
     }
 
     /// Step 3: `alg` is on the allow-list (of one).
     private static func checkAlgorithm(
-        _ alg: StrictJSONParser.ValueSpan, in header: UnsafeBufferPointer<UInt8>, algorithm: StaticString
+        _ alg: JSONMemberSpan, in header: UnsafeBufferPointer<UInt8>, algorithm: StaticString
     ) throws(TokenVerificationError) {
         let expected = UnsafeBufferPointer(start: algorithm.utf8Start, count: algorithm.utf8CodeUnitCount)
-        if alg.kind == .asciiString, StrictJSONParser.equal(UnsafeBufferPointer(rebasing: header[alg.plainContent]), expected) {
-            return
-        }
-        let name = StrictJSONParser.string(of: alg, in: header) ?? ""
         // A JSON-escaped spelling ("RS\u0032\u0035\u0036") decodes to the same code points and is
         // the same name; anything else is compared as exact bytes (RFC 7515 §4.1.1: `alg` is
         // case-sensitive, and a canonically equivalent spelling is not "RS256").
-        guard name.utf8.elementsEqual(expected) else { throw .unsupportedAlgorithm(Excerpt.safe(name)) }
+        guard alg.stringEquals(expected, in: header) else {
+            throw .unsupportedAlgorithm(Excerpt.safe(alg.string(in: header) ?? ""))
+        }
     }
 
     /// Step 3 (beyond `alg`): no key-carrying members, no `crit`.
-    private static func checkMembers(_ spans: UnsafeMutableBufferPointer<StrictJSONParser.ValueSpan>) throws(TokenVerificationError) {
+    private static func checkMembers(_ spans: UnsafeMutableBufferPointer<JSONMemberSpan>) throws(TokenVerificationError) {
         for offset in keyCarryingMembers.indices where spans[Slot.firstKeyCarrying + offset].isPresent {
             throw .malformed("header member \(keyCarryingMembers[offset]) is not accepted")
         }

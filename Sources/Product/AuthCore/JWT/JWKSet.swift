@@ -25,15 +25,15 @@ struct JWKSet: Sendable {
     /// `entries` must have no two equal kids (`parse` resolves duplicates first).
     init(entries: [(kid: [UInt8], entry: Entry)]) {
         self.kids = entries.map(\.kid)
-        self.kidFingerprints = entries.map { item in item.kid.withUnsafeBufferPointer { StrictJSONParser.fingerprint($0) } }
+        self.kidFingerprints = entries.map { item in item.kid.withUnsafeBufferPointer { ExactBytes.fingerprint($0) } }
         self.values = entries.map(\.entry)
     }
 
     /// The entry whose kid has exactly the bytes of `kid`, if any.
     func entry(kid: UnsafeBufferPointer<UInt8>) -> Entry? {
-        let fingerprint = StrictJSONParser.fingerprint(kid)
+        let fingerprint = ExactBytes.fingerprint(kid)
         for index in kidFingerprints.indices where kidFingerprints[index] == fingerprint {
-            if kids[index].withUnsafeBufferPointer({ StrictJSONParser.equal($0, kid) }) { return values[index] }
+            if kids[index].withUnsafeBufferPointer({ ExactBytes.equal($0, kid) }) { return values[index] }
         }
         return nil
     }
@@ -64,7 +64,10 @@ struct JWKSet: Sendable {
     static func parse(_ bytes: [UInt8]) -> Result<JWKSet, Failure> {
         let document: [String: JSONValue]
         do {
-            document = try StrictJSONParser.parseObject(bytes)
+            guard case .object(let members) = try JSONValue.parse(bytes, policy: .jose) else {
+                return .failure(Failure(reason: "not a JSON object (not a JSON object)"))
+            }
+            document = members
         } catch {
             return .failure(Failure(reason: "not a JSON object (\(error.reason))"))
         }
