@@ -91,7 +91,7 @@ public struct BearerGuard: Sendable {
                 detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])
         }
         guard let token = found.token, !found.more else { throw ErrorTable.invalidToken("Malformed Authorization header") }
-        guard token.count <= maximumTokenLength else { throw ErrorTable.invalidToken("Malformed token") }
+        guard token.count <= TokenLimits.maximumLength else { throw ErrorTable.invalidToken("Malformed token") }
         return value.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[token]), as: UTF8.self) }
     }
 
