@@ -34,7 +34,8 @@ let package = Package(
     targets: [
         // ---- The product (Sources/Product): the libraries and handler executables that ship in a
         // Lambda zip. Nothing here depends on a Tooling target.
-        // A small JSON value type shared by AuthCore (raw claims) and LambdaKit (authorizer claims).
+        // The one strict JSON core (tokenizer, JSONValue, streaming JSONReader, the verifier's member
+        // locator) and JSONWriter, shared by AuthCore, LambdaKit and AuthEndpoints.
         .target(name: "JSONValue", path: "Sources/Product/JSONValue"),
         // The one home of the wire codecs every layer shares: strict base64 and base64url, form and
         // query-string percent coding. No dependencies.

@@ -58,6 +58,27 @@ import JSONValue
         }
     }
 
+    /// `object(nameBytes:)` hands each name over as its decoded UTF-8 (escaped names decoded, as
+    /// the `String` walk has them), with the same refusal of repeated names.
+    @Test func nameBytesAreTheDecodedNames() throws {
+        let text = #"{"plain":1,"esc\u0061ped":2,"caf\u00e9":3,"é":4,"x":{"inner":5}}"#
+        var names: [[UInt8]] = []
+        try JSONValue.read(Array(text.utf8)) { (reader: inout JSONReader) throws(JSONParseError) in
+            try reader.object(nameBytes: { (name, inner) throws(JSONParseError) in
+                names.append(Array(name))
+                if name.count == 1, name[0] == UInt8(ascii: "x") {
+                    try inner.object(nameBytes: { (name, inner) throws(JSONParseError) in names.append(Array(name)) })
+                }
+            })
+        }
+        #expect(names == ["plain", "escaped", "café", "é", "x", "inner"].map { Array($0.utf8) })
+        #expect(throws: JSONParseError.self) {
+            try JSONValue.read(Array(#"{"a":1,"\u0061":2}"#.utf8)) { (reader: inout JSONReader) throws(JSONParseError) in
+                try reader.object(nameBytes: { (_, _) throws(JSONParseError) in })
+            }
+        }
+    }
+
     /// Reads every object and array with the streaming reader (values skipped).
     static func walk(_ reader: inout JSONReader) throws(JSONParseError) {
         switch try reader.kind() {

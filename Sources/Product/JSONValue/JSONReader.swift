@@ -49,6 +49,17 @@ public struct JSONReader {
     public mutating func object(
         _ member: (String, inout JSONReader) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
+        try object(nameBytes: { (name, json) throws(JSONParseError) in
+            try member(String(decoding: name, as: UTF8.self), &json)
+        })
+    }
+
+    /// The same walk with each name as its UTF-8 bytes (escapes decoded), valid only during
+    /// `member`: for hot paths that match names against literals without building a `String`
+    /// per member (an authorizer event has about forty).
+    public mutating func object(
+        nameBytes member: (UnsafeBufferPointer<UInt8>, inout JSONReader) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         guard try kind() == .object else { throw tokenizer.fail("expected an object") }
         try tokenizer.enter()
         tokenizer.index += 1
@@ -72,7 +83,6 @@ public struct JSONReader {
             guard names.commit(span, fingerprint: fingerprint, isASCII: isASCII, in: tokenizer.input) else {
                 throw tokenizer.fail("duplicate member name")
             }
-            let key = names.string(span, in: tokenizer.input)
             tokenizer.skipWhitespace()
             guard tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: ":") else {
                 throw tokenizer.fail("expected ':'")
@@ -80,7 +90,14 @@ public struct JSONReader {
             tokenizer.index += 1
             tokenizer.skipWhitespace()
             let before = tokenizer.index
-            try member(key, &self)
+            if span.isDecoded {
+                // An escaped name lives in `names`' buffer: a copy, so the callback may read on.
+                let name = names.withBytes(span, in: tokenizer.input) { Array($0) }
+                try name.withUnsafeBufferPointer { (name) throws(JSONParseError) in try member(name, &self) }
+            } else {
+                // The input outlives the whole read, so a name written without escapes is passed in place.
+                try member(UnsafeBufferPointer(rebasing: tokenizer.input[span.start..<(span.start + span.count)]), &self)
+            }
             if tokenizer.index == before { try skip() }  // the callback did not read the value
             tokenizer.skipWhitespace()
             guard tokenizer.index < tokenizer.input.count else { throw tokenizer.fail("unexpected end of JSON") }

@@ -5,13 +5,18 @@ import Testing
 
 @Suite("CognitoClient against moto (interop)", .enabled(if: MotoFixture.isAvailable, MotoFixture.skipReason))
 struct CognitoMotoInteropTests {
+    /// A deadline, not a timing assertion: moto is one Python process that loads its Cognito
+    /// backend on first use, and these tests call it in parallel; at load 18 (four builds beside
+    /// the suite) the 10 s default ran out before moto answered.
+    static let motoDeadlineSeconds: Int64 = 60
+
     typealias Support = CognitoTestSupport
 
     @Test("getUser returns the user with its attributes; sub matches the token's sub")
     func getUser() async throws {
         let user = try await MotoFixture.signedInUser(username: "alice")
         let client = CognitoClient(config: user.config)
-        let fetched = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline())
+        let fetched = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
         #expect(fetched.username == "alice")
         #expect(fetched[attribute: "email"] == user.email)
         #expect(fetched[attribute: "email_verified"] == "true")
@@ -24,15 +29,15 @@ struct CognitoMotoInteropTests {
     func globalSignOutRevokes() async throws {
         let user = try await MotoFixture.signedInUser(username: "bob")
         let client = CognitoClient(config: user.config)
-        try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline())
+        try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
 
         for attempt in 0..<2 {
             do throws(CognitoError) {
                 if attempt == 0 {
-                    _ = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline())
+                    _ = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
                 } else {
                     // moto echoes the whole access token as the message here.
-                    try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline())
+                    try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
                 }
                 Issue.record("expected notAuthorized after sign-out (attempt \(attempt))")
             } catch {
@@ -51,7 +56,7 @@ struct CognitoMotoInteropTests {
         let user = try await MotoFixture.signedInUser(username: "carol")
         let client = CognitoClient(config: user.config)
         do throws(CognitoError) {
-            _ = try await client.getUser(accessToken: "not-a-token", deadline: Support.deadline())
+            _ = try await client.getUser(accessToken: "not-a-token", deadline: Support.deadline(Self.motoDeadlineSeconds))
             Issue.record("expected notAuthorized")
         } catch {
             guard case .notAuthorized = error else {
@@ -66,7 +71,7 @@ struct CognitoMotoInteropTests {
         let user = try await MotoFixture.signedInUser(username: "dave")
         try await MotoFixture.call("AdminDeleteUser", ["UserPoolId": .string(user.poolId), "Username": .string(user.username)])
         await #expect(throws: CognitoError.userNotFound) {
-            try await CognitoClient(config: user.config).getUser(accessToken: user.accessToken, deadline: Support.deadline())
+            try await CognitoClient(config: user.config).getUser(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
         }
     }
 
@@ -102,17 +107,17 @@ struct CognitoMotoInteropTests {
     func verifierAcceptsMotoToken() async throws {
         let user = try await MotoFixture.signedInUser(username: "frank")
         let verifier = AccessTokenVerifier(config: user.config, keys: JWKSCache(url: user.config.jwksURL))
-        let verified = try await verifier.verify(user.accessToken, deadline: Support.deadline())
+        let verified = try await verifier.verify(user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
         #expect(verified.username == "frank")
         #expect(verified.clientId == user.clientId)
 
         // The verifier is local and stateless: a signed-out token still verifies, which is why
         // /auth/me and /auth/logout rely on GetUser / GlobalSignOut as the revocation check.
         let client = CognitoClient(config: user.config)
-        try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline())
-        _ = try await verifier.verify(user.accessToken, deadline: Support.deadline())
+        try await client.globalSignOut(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
+        _ = try await verifier.verify(user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
         do throws(CognitoError) {
-            _ = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline())
+            _ = try await client.getUser(accessToken: user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
             Issue.record("expected notAuthorized after sign-out")
         } catch {
             guard case .notAuthorized = error else {
@@ -123,7 +128,7 @@ struct CognitoMotoInteropTests {
 
         // moto's ID token is not an access token.
         await #expect(throws: TokenVerificationError.wrongTokenUse) {
-            try await verifier.verify(user.idToken, deadline: Support.deadline())
+            try await verifier.verify(user.idToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
         }
     }
 }

@@ -117,7 +117,7 @@ public struct CognitoClient: Sendable {
         if let clientSecret {
             // Cognito's documented form: Basic base64("client_id:client_secret"), no form-encoding
             // of the parts (ids and secrets are [\w+]+ anyway).
-            let credentials = Data("\(clientId):\(clientSecret)".utf8).base64EncodedString()
+            let credentials = Base64.encode("\(clientId):\(clientSecret)".utf8)
             request.headers.add(name: "Authorization", value: "Basic \(credentials)")
         } else {
             fields.append(("client_id", clientId))

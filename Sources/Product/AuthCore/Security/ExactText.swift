@@ -9,7 +9,8 @@ public enum ExactText {
     /// Whether `lhs` and `rhs` are the same code points (the same UTF-8 bytes).
     @inlinable
     public static func equal(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.elementsEqual(rhs.utf8)
+        // Performance: different lengths answer at once (a native string's UTF-8 count is stored).
+        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
     }
 
     /// Whether `list` has an element with exactly the bytes of `value`.
@@ -22,7 +23,7 @@ public enum ExactText {
     /// never fold, so `"\u{212A}"` (KELVIN SIGN) is not `"k"`, as `lowercased()` would make it.
     @inlinable
     public static func equalIgnoringASCIICase(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
-        lhs.utf8.elementsEqual(rhs.utf8) { a, b in
+        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8) { a, b in
             a == b || (a | 0x20 == b | 0x20 && (0x61...0x7A).contains(a | 0x20))
         }
     }

@@ -37,9 +37,9 @@ struct AuthorizerEvent: Sendable {
         var fields = Fields()
         do {
             try JSONValue.read(payload) { (json) throws(JSONParseError) in
-                try json.object { (key, json) throws(JSONParseError) in
-                    try fields.topLevel(key, &json)
-                }
+                try json.object(nameBytes: { (name, json) throws(JSONParseError) in
+                    try fields.topLevel(name, &json)
+                })
             }
         } catch {
             throw Unreadable(description: "not a JSON object without repeated members (\(error.reason))")
@@ -60,44 +60,44 @@ struct AuthorizerEvent: Sendable {
         var multiAuthorization: [String] = []
         var problem: String?
 
-        mutating func topLevel(_ key: String, _ json: inout JSONReader) throws(JSONParseError) {
+        mutating func topLevel(_ name: UnsafeBufferPointer<UInt8>, _ json: inout JSONReader) throws(JSONParseError) {
             // Member names and the values that pick the event's family compare as bytes: Swift's
             // `==` would take "TO\u{212A}EN" (KELVIN SIGN) for "TOKEN".
-            switch Name(key) {
-            case .type: type = try string(key, &json)
-            case .version: version = try string(key, &json)
-            case .methodArn: methodArn = try string(key, &json)
-            case .routeArn: routeArn = try string(key, &json)
-            case .authorizationToken: authorizationToken = try string(key, &json)
-            case .rawPath: rawPath = try string(key, &json)
+            switch Name.name(name) {
+            case .type: type = try string("type", &json)
+            case .version: version = try string("version", &json)
+            case .methodArn: methodArn = try string("methodArn", &json)
+            case .routeArn: routeArn = try string("routeArn", &json)
+            case .authorizationToken: authorizationToken = try string("authorizationToken", &json)
+            case .rawPath: rawPath = try string("rawPath", &json)
             case .headers:
                 guard try json.kind() != .null else { return try json.skip() }
                 guard try json.kind() == .object else { return mark("headers is not an object", &json) }
-                try json.object { (name, json) throws(JSONParseError) in
+                try json.object(nameBytes: { (name, json) throws(JSONParseError) in
                     guard isAuthorization(name) else { return try json.skip() }
                     guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
                     singleAuthorization.append(try json.string())
-                }
+                })
             case .multiValueHeaders:
                 guard try json.kind() != .null else { return try json.skip() }
                 guard try json.kind() == .object else { return mark("multiValueHeaders is not an object", &json) }
-                try json.object { (name, json) throws(JSONParseError) in
+                try json.object(nameBytes: { (name, json) throws(JSONParseError) in
                     guard isAuthorization(name) else { return try json.skip() }
                     guard try json.kind() == .array else { return mark("a multiValueHeaders value is not an array", &json) }
                     try json.array { (_, json) throws(JSONParseError) in
                         guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
                         multiAuthorization.append(try json.string())
                     }
-                }
+                })
             case .requestContext:
                 guard try json.kind() == .object else { return try json.skip() }
-                try json.object { (key, json) throws(JSONParseError) in
-                    guard ExactText.equal(key, "http"), try json.kind() == .object else { return try json.skip() }
-                    try json.object { (key, json) throws(JSONParseError) in
-                        guard ExactText.equal(key, "method") else { return try json.skip() }
+                try json.object(nameBytes: { (name, json) throws(JSONParseError) in
+                    guard ByteText.equal(name, "http"), try json.kind() == .object else { return try json.skip() }
+                    try json.object(nameBytes: { (name, json) throws(JSONParseError) in
+                        guard ByteText.equal(name, "method") else { return try json.skip() }
                         httpMethod = try string("requestContext.http.method", &json)
-                    }
-                }
+                    })
+                })
             case nil:
                 try json.skip()
             }
@@ -121,8 +121,8 @@ struct AuthorizerEvent: Sendable {
         }
 
         /// ASCII case-insensitive, as HTTP header names are (RFC 9110 §5.1).
-        func isAuthorization(_ name: String) -> Bool {
-            ExactText.equalIgnoringASCIICase(name, "authorization")
+        func isAuthorization(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            ByteText.equalIgnoringASCIICase(name, "authorization")
         }
 
         func event() throws(Unreadable) -> AuthorizerEvent {
@@ -167,14 +167,8 @@ struct AuthorizerEvent: Sendable {
     private enum Name {
         case type, version, methodArn, routeArn, authorizationToken, rawPath, headers, multiValueHeaders, requestContext
 
-        /// Performance: picked by length, then compared as bytes (no per-character `String` walk).
-        init?(_ key: String) {
-            var key = key
-            guard let found = key.withUTF8({ Self.name($0) }) else { return nil }
-            self = found
-        }
-
-        private static func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name? {
+        /// Performance: picked by length, then compared as bytes (no `String` per member).
+        static func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name? {
             switch bytes.count {
             case 4: return ByteText.equal(bytes, "type") ? .type : nil
             case 7:

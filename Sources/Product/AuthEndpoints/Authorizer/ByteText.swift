@@ -9,4 +9,18 @@ enum ByteText {
         for index in 0..<bytes.count where bytes[index] != literal[index] { return false }
         return true
     }
+
+    /// ASCII case-insensitive equality with a lowercase ASCII literal (HTTP header names,
+    /// RFC 9110 §5.1): a byte outside ASCII never folds, as in `ExactText.equalIgnoringASCIICase`.
+    @inline(__always)
+    static func equalIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let literal = lowercase.utf8Start
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let folded = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            if folded != literal[index] { return false }
+        }
+        return true
+    }
 }
