@@ -18,13 +18,16 @@ import Testing
         return strings
     }()
 
-    @Test func escapingIsJSONWritersInsideTheQuotes() {
+    /// The escaper the policy fragments use (JSONWriter's) checked from outside: Foundation's
+    /// decoder reads each quoted fragment back as the text, and no raw control byte is left.
+    @Test func escapedFragmentsDecodeBackToTheText() throws {
         for text in Self.awkwardStrings {
-            var writer = JSONWriter()
-            writer.string(text)
             var bytes: [UInt8] = []
             AuthorizerAnswer.appendEscaped(text, to: &bytes)
-            #expect([UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")] == writer.bytes, "\(Array(text.utf8))")
+            #expect(!bytes.contains { $0 < 0x20 }, "\(Array(text.utf8))")
+            let quoted = Data([UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")])
+            let decoded = try JSONSerialization.jsonObject(with: quoted, options: .fragmentsAllowed) as? String
+            #expect(decoded.map { Array($0.utf8) } == Array(text.utf8), "\(Array(text.utf8))")
         }
     }
 

@@ -58,27 +58,25 @@ public struct JSONWriter {
 
     public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        var utf8 = value.utf8
-        if let done = utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) {
-            _ = done
-        } else {
-            var copy = value
-            copy.makeContiguousUTF8()
-            utf8 = copy.utf8
-            utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
-        }
+        Self.appendStringContents(value, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends pre-validated UTF-8 text as a JSON string.
     public mutating func string(utf8 text: [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        text.withUnsafeBufferPointer { appendEscaped($0) }
+        text.withUnsafeBufferPointer { Self.appendEscaped($0, to: &bytes) }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
-        let hex = Self.hex
+    /// The inside of a JSON string (no quotes): `"`, `\\` and control characters escaped, the
+    /// rest as it is. The one JSON string escaper; the authorizer writes policy fragments with it.
+    public static func appendStringContents(_ value: String, to bytes: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { appendEscaped($0, to: &bytes) }
+    }
+
+    private static func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         var start = 0
         for index in 0..<buffer.count {
             let byte = buffer[index]
@@ -86,15 +84,14 @@ public struct JSONWriter {
             if start < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index])) }
             start = index + 1
             switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case UInt8(ascii: "\n"): raw("\\n")
-            case UInt8(ascii: "\r"): raw("\\r")
-            case UInt8(ascii: "\t"): raw("\\t")
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             default:
-                raw("\\u00")
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
             }
         }
         if start < buffer.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...])) }
