@@ -24,8 +24,8 @@ public struct ProcessRunner: Sendable {
         let outputURL = directory.appendingPathComponent("stdout")
         let errorURL = directory.appendingPathComponent("stderr")
         try Data(stdin).write(to: inputURL)
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)  // a failure shows at the FileHandle that opens it
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)  // a failure shows at the FileHandle that opens it
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -44,7 +44,7 @@ public struct ProcessRunner: Sendable {
 
     /// Starts the program and returns it running (Lambda mode: it serves until terminated).
     public func start(environment: [String: String], stderr: URL) throws -> Process {
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)  // a failure shows at the FileHandle that opens it
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.environment = environment

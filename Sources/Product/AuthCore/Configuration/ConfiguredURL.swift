@@ -56,7 +56,6 @@ public enum ConfiguredURL {
         guard value.utf8.starts(with: authority.utf8), isAuthorityEnd(value.utf8.dropFirst(authority.utf8.count).first) else {
             return "is not written in the plain form scheme://host[:port][/path]"
         }
-        let isHTTPS = ExactText.equalIgnoringASCIICase(scheme, "https")
         let isHTTP = ExactText.equalIgnoringASCIICase(scheme, "http")
         switch kind {
         case .endpoint, .issuer:
