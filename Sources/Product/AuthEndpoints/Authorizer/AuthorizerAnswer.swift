@@ -123,13 +123,7 @@ enum AuthorizerAnswer {
             first = true
             writer.raw("]},{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
             for rule in rules.rules where !rule.admits(groups: groups, scopes: scopes) { resources(of: rule) }
-            // AuthorizerRules.ambiguousPathResources, after the base.
-            resource("*%*")
-            resource("*//*")
-            resource("*/./*")
-            resource("*/../*")
-            resource("*/.")
-            resource("*/..")
+            for suffix in AuthorizerRules.ambiguousPathSuffixes { resource(suffix) }
         } else {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
             resource("*")

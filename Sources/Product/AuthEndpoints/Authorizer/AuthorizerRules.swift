@@ -53,8 +53,12 @@ struct AuthorizerRules: Sendable, Equatable {
     }
 
     static func ambiguousPathResources(base: String) -> [String] {
-        [base + "*%*", base + "*//*", base + "*/./*", base + "*/../*", base + "*/.", base + "*/.."]
+        ambiguousPathSuffixes.map { base + $0.description }
     }
+
+    /// The one list of those resources' suffixes after the ARN base; the policy writer appends them
+    /// as written (nothing in them needs JSON escaping).
+    static let ambiguousPathSuffixes: [StaticString] = ["*%*", "*//*", "*/./*", "*/../*", "*/.", "*/.."]
 
     /// Parses `AUTHORIZER_RULES` (a JSON array; repeated member names refused) and checks that
     /// every token's answer can be written as one cache-safe IAM policy.
