@@ -62,8 +62,21 @@ public struct JSONMemberSpan: Sendable, Equatable {
 
     /// The strings of a `.stringArray`; nil for any other value.
     public func strings(in document: UnsafeBufferPointer<UInt8>) -> [String]? {
-        guard kind == .stringArray, let elements = value(in: document)?.arrayValue else { return nil }
-        return elements.compactMap(\.stringValue)
+        guard kind == .stringArray else { return nil }
+        // Performance: read straight off the bytes (no `JSONValue` tree) with the same tokenizer;
+        // the locator checked this array under the same rules, so reading it cannot fail.
+        var tokenizer = JSONTokenizer(UnsafeBufferPointer(rebasing: document[Int(start)..<Int(end)]), policy: .jose)
+        var strings: [String] = []
+        tokenizer.index = 1
+        while true {
+            tokenizer.skipWhitespace()
+            guard !tokenizer.isAtEnd, tokenizer.current == UInt8(ascii: "\"") else { return strings }
+            guard let text = try? tokenizer.string() else { return nil }
+            strings.append(text)
+            tokenizer.skipWhitespace()
+            guard !tokenizer.isAtEnd, tokenizer.current == UInt8(ascii: ",") else { return strings }
+            tokenizer.index += 1
+        }
     }
 
     /// The number when it is a plain integer of at most 18 digits (which always fits); nil

@@ -44,6 +44,37 @@ public struct JSONReader {
         return text
     }
 
+    /// A string value's decoded UTF-8, without building a `String`: where it lies in the document
+    /// when it has no escape (most strings), else a decoded copy.
+    public struct StringContent: Sendable {
+        /// Offsets of the content between the quotes in the document, when nothing was escaped.
+        public var range: Range<Int>
+        /// The decoded bytes when the string has an escape; nil when `range` is the string.
+        public var decoded: [UInt8]?
+        /// Whether every byte is ASCII.
+        public var isASCII: Bool
+
+        /// The bytes as a slice of `document` (the array `JSONValue.read` was given: no copy) or
+        /// of the decoded copy.
+        public func bytes(in document: [UInt8]) -> ArraySlice<UInt8> {
+            decoded.map { $0[...] } ?? document[range]
+        }
+    }
+
+    /// Reads the next value, which must be a string (check `kind()` first), as its bytes.
+    public mutating func stringContent() throws(JSONParseError) -> StringContent {
+        guard try kind() == .string else { throw tokenizer.fail("expected a string") }
+        let (content, kind) = try tokenizer.scanString()
+        tokenizer.skipWhitespace()
+        switch kind {
+        case .ascii: return StringContent(range: content, decoded: nil, isASCII: true)
+        case .utf8: return StringContent(range: content, decoded: nil, isASCII: false)
+        case .escaped:
+            let decoded = tokenizer.decoded
+            return StringContent(range: content, decoded: decoded, isASCII: !decoded.contains { $0 >= 0x80 })
+        }
+    }
+
     /// Reads the next value, which must be an object: `member` is called with each name and must
     /// read (or skip) exactly that member's value.
     public mutating func object(
@@ -159,22 +190,19 @@ extension JSONValue {
         _ bytes: [UInt8], maxDepth: Int = 512,
         _ body: (inout JSONReader) throws(JSONParseError) -> Result
     ) throws(JSONParseError) -> Result {
-        let outcome: Swift.Result<Result, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+        // Typed throws all the way (no `Swift.Result` box): a generic `Result` here cost a metadata
+        // lookup on every read of an authorizer event.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> Result in
             var reader = JSONReader(tokenizer: JSONTokenizer(buffer, policy: JSONPolicy(maxDepth: maxDepth, wholeNumbersAsIntegers: true)))
-            do throws(JSONParseError) {
-                reader.tokenizer.skipWhitespace()
-                let before = reader.tokenizer.index
-                let result = try body(&reader)
-                if reader.tokenizer.index == before { try reader.skip() }
-                reader.tokenizer.skipWhitespace()
-                guard reader.tokenizer.index == buffer.count else {
-                    throw reader.tokenizer.fail("unexpected content after the value")
-                }
-                return .success(result)
-            } catch {
-                return .failure(error)
+            reader.tokenizer.skipWhitespace()
+            let before = reader.tokenizer.index
+            let result = try body(&reader)
+            if reader.tokenizer.index == before { try reader.skip() }
+            reader.tokenizer.skipWhitespace()
+            guard reader.tokenizer.index == buffer.count else {
+                throw reader.tokenizer.fail("unexpected content after the value")
             }
+            return result
         }
-        return try outcome.get()
     }
 }

@@ -50,6 +50,12 @@ public struct AccessTokenVerifier: Sendable {
     /// Suspends only when the key set must be fetched (first use without a preloaded JWKS, or an
     /// unknown `kid` outside the penalty box); that fetch is bounded by `deadline`.
     public func verify(_ token: String, deadline: NIODeadline) async throws(TokenVerificationError) -> VerifiedAccessToken {
+        try await verify(ArraySlice(token.utf8), deadline: deadline)
+    }
+
+    /// The same for the token's bytes (the authorizer reads them from its event without building
+    /// a `String`).
+    public func verify(_ token: ArraySlice<UInt8>, deadline: NIODeadline) async throws(TokenVerificationError) -> VerifiedAccessToken {
         let verified = try await jws.verify(token, deadline: deadline)
         let claims = try AccessTokenClaims.parse(verified.payload, expecting: expected)
         return try check(claims)

@@ -19,12 +19,11 @@ struct CompactJWS: Sendable {
     var signingInputLength: Int
 
     /// Pipeline step 1: exactly three parts, each canonical unpadded base64url, at most 8 KiB.
-    static func parse(_ token: String) throws(TokenVerificationError) -> CompactJWS {
-        guard token.utf8.count <= TokenLimits.maximumLength else {
+    static func parse(_ token: ArraySlice<UInt8>) throws(TokenVerificationError) -> CompactJWS {
+        guard token.count <= TokenLimits.maximumLength else {
             throw .malformed("token longer than \(TokenLimits.maximumLength) bytes")
         }
-        var token = token
-        let parsed: CompactJWS? = token.withUTF8 { bytes in
+        let parsed: CompactJWS? = token.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return nil }
             let count = bytes.count
             // memchr is vectorised; a byte loop over the ~1 KiB token cost about 1 µs per verify.

@@ -11,16 +11,16 @@ struct JWSVerifier: Sendable {
     static let algorithm: StaticString = "RS256"
     static let algorithmName = "\(algorithm)"
 
-    /// The parsed JWS, once its signature has verified with the key its `kid` names.
-    func verify(_ token: String, deadline: NIODeadline) async throws(TokenVerificationError) -> CompactJWS {
+    /// The parsed JWS, once its signature has verified with the key its `kid` names. `token` is
+    /// the compact serialization's bytes (ASCII when well-formed).
+    func verify(_ token: ArraySlice<UInt8>, deadline: NIODeadline) async throws(TokenVerificationError) -> CompactJWS {
         let jws = try CompactJWS.parse(token)
         enum Selection {
             case cached(JWKSet.Entry)
             case fetch(kid: String)
         }
         // Steps 2–4 on the header, and the key lookup while its decoded kid is at hand.
-        var utf8 = token
-        let selection: Result<Selection, TokenVerificationError> = utf8.withUTF8 { bytes in
+        let selection: Result<Selection, TokenVerificationError> = token.withUnsafeBufferPointer { bytes in
             do throws(TokenVerificationError) {
                 return .success(try JOSEHeader.withKeyID(token: bytes, length: jws.headerLength, algorithm: Self.algorithm) { kid in
                     if let entry = keys.cachedEntry(kid) { return .cached(entry) }
@@ -47,10 +47,9 @@ struct JWSVerifier: Sendable {
         }
         // Step 6: over the exact bytes received, not a re-encoding.
         let length = jws.signingInputLength
-        let valid =
-            token.utf8.withContiguousStorageIfAvailable { bytes in
-                RS256.isValidSignature(jws.signature, message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<length])), key: key)
-            } ?? RS256.isValidSignature(jws.signature, message: Array(token.utf8.prefix(length)), key: key)
+        let valid = token.withUnsafeBufferPointer { bytes in
+            RS256.isValidSignature(jws.signature, message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<length])), key: key)
+        }
         guard valid else { throw .badSignature }
         return jws
     }

@@ -1,3 +1,5 @@
+import JSONValue
+
 /// Comparisons for security decisions: exact UTF-8 bytes, never Swift's `String ==`.
 ///
 /// `String ==` (and `String` hashing, so `Set`/`Dictionary` lookups) treats canonically
@@ -9,8 +11,14 @@ public enum ExactText {
     /// Whether `lhs` and `rhs` are the same code points (the same UTF-8 bytes).
     @inlinable
     public static func equal(_ lhs: String, _ rhs: String) -> Bool {
-        // Performance: different lengths answer at once (a native string's UTF-8 count is stored).
-        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
+        // Performance: different lengths answer at once (a native string's UTF-8 count is stored);
+        // native strings (all of ours) are compared as two contiguous runs, a bridged one byte by byte.
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let contiguous: Bool?? = lhs.utf8.withContiguousStorageIfAvailable { a in
+            rhs.utf8.withContiguousStorageIfAvailable { b in ExactBytes.equal(a, b) }
+        }
+        if let contiguous, let contiguous { return contiguous }
+        return lhs.utf8.elementsEqual(rhs.utf8)
     }
 
     /// Whether `list` has an element with exactly the bytes of `value`.

@@ -37,64 +37,80 @@ public struct BearerGuard: Sendable {
     /// The same rules over the values of every Authorization header of a request (any spelling
     /// of the name), for callers that read headers from something other than an `HTTPRequest`.
     static func bearerToken(headerValues values: [String]) throws(Problem) -> String {
+        var value = try onlyValue(values)
+        let ascii: Result<String?, Problem> = value.withUTF8 { bytes in
+            do throws(Problem) {
+                return .success(try asciiBearerToken(bytes).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) })
+            } catch {
+                return .failure(error)
+            }
+        }
+        if let token = try ascii.get() { return token }
+        return try bearerToken(characters: value)
+    }
+
+    /// The same rules over header values as their UTF-8 bytes (the authorizer's event fields); the
+    /// token is a slice of the value, so it is not copied.
+    static func bearerToken(headerValues values: [ArraySlice<UInt8>]) throws(Problem) -> ArraySlice<UInt8> {
+        let value = try onlyValue(values)
+        if let token = try value.withUnsafeBufferPointer({ (bytes) throws(Problem) in try asciiBearerToken(bytes) }) {
+            return value[(value.startIndex + token.lowerBound)..<(value.startIndex + token.upperBound)]
+        }
+        return ArraySlice(try bearerToken(characters: String(decoding: value, as: UTF8.self)).utf8)
+    }
+
+    private static func onlyValue<Value>(_ values: [Value]) throws(Problem) -> Value {
         guard let value = values.first else { throw ErrorTable.missingCredentials }
         // Two Authorization headers are ambiguous: refuse rather than pick one.
         guard values.count == 1 else { throw ErrorTable.invalidToken("Malformed Authorization header") }
-        if let token = try asciiBearerToken(value) { return token }
+        return value
+    }
+
+    /// The rules for a value that is not all ASCII, on Characters.
+    private static func bearerToken(characters value: String) throws(Problem) -> String {
         let parts = spaceSeparatedParts(value)
         guard let scheme = parts.first else { throw ErrorTable.missingCredentials }
         // A different scheme (Basic, Digest…) is a request without bearer credentials.
         // ASCII case-insensitive, as RFC 9110 §11.1 says; `lowercased()` would also fold
         // non-ASCII look-alikes.
-        guard ExactText.equalIgnoringASCIICase(scheme, "bearer") else {
-            throw Problem(
-                status: 403, code: "invalid_authentication_scheme",
-                detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])
-        }
+        guard ExactText.equalIgnoringASCIICase(scheme, "bearer") else { throw invalidScheme }
         guard parts.count == 2 else { throw ErrorTable.invalidToken("Malformed Authorization header") }
         let token = parts[1]
         guard token.utf8.count <= TokenLimits.maximumLength else { throw ErrorTable.invalidToken("Malformed token") }
         return String(token)
     }
 
-    /// The same rules as `bearerToken(headerValues:)` for one ASCII value (every real
-    /// Authorization header), in one pass over its bytes without splitting it into parts; nil
-    /// when the value is not ASCII (the caller takes the Character-based path).
-    private static func asciiBearerToken(_ value: String) throws(Problem) -> String? {
-        var value = value
-        // The first two space-separated parts, and whether there is a third. Performance: the
-        // token (a kilobyte) is crossed a word at a time, twice: once for ASCII, once for a space.
-        let found: (scheme: Range<Int>?, token: Range<Int>?, more: Bool)? = value.withUTF8 { bytes in
-            guard ASCIIScan.isASCII(bytes) else { return nil }
-            let space = UInt8(ascii: " ")
-            var index = 0
-            func skipSpaces() { while index < bytes.count, bytes[index] == space { index += 1 } }
-            skipSpaces()
-            guard index < bytes.count else { return (nil, nil, false) }
-            let schemeStart = index
-            index = ASCIIScan.firstSpace(bytes, from: index)
-            let scheme = schemeStart..<index
-            skipSpaces()
-            guard index < bytes.count else { return (scheme, nil, false) }
-            let tokenStart = index
-            index = ASCIIScan.firstSpace(bytes, from: index)
-            let token = tokenStart..<index
-            skipSpaces()
-            return (scheme, token, index < bytes.count)
+    private static var invalidScheme: Problem {
+        Problem(
+            status: 403, code: "invalid_authentication_scheme",
+            detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])
+    }
+
+    /// The same rules for one ASCII value (every real Authorization header), in one pass over its
+    /// bytes without splitting it into parts: where the token is in it, or nil when the value is
+    /// not ASCII (the caller takes the Character-based path).
+    private static func asciiBearerToken(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Range<Int>? {
+        // Performance: the token (a kilobyte) is crossed a word at a time, twice: once for ASCII,
+        // once for a space.
+        guard ASCIIScan.isASCII(bytes) else { return nil }
+        let space = UInt8(ascii: " ")
+        var index = 0
+        func skipSpaces() { while index < bytes.count, bytes[index] == space { index += 1 } }
+        skipSpaces()
+        guard index < bytes.count else { throw ErrorTable.missingCredentials }
+        let schemeStart = index
+        index = ASCIIScan.firstSpace(bytes, from: index)
+        guard ByteText.equalIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[schemeStart..<index]), "bearer") else {
+            throw invalidScheme
         }
-        guard let found else { return nil }
-        guard let scheme = found.scheme else { throw ErrorTable.missingCredentials }
-        let isBearer = value.withUTF8 { bytes in
-            ExactText.equalIgnoringASCIICase(String(decoding: UnsafeBufferPointer(rebasing: bytes[scheme]), as: UTF8.self), "bearer")
-        }
-        guard isBearer else {
-            throw Problem(
-                status: 403, code: "invalid_authentication_scheme",
-                detail: "Invalid authentication scheme", headers: [ErrorTable.bearerChallenge])
-        }
-        guard let token = found.token, !found.more else { throw ErrorTable.invalidToken("Malformed Authorization header") }
+        skipSpaces()
+        guard index < bytes.count else { throw ErrorTable.invalidToken("Malformed Authorization header") }
+        let token = index..<ASCIIScan.firstSpace(bytes, from: index)
+        index = token.upperBound
+        skipSpaces()
+        guard index == bytes.count else { throw ErrorTable.invalidToken("Malformed Authorization header") }
         guard token.count <= TokenLimits.maximumLength else { throw ErrorTable.invalidToken("Malformed token") }
-        return value.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[token]), as: UTF8.self) }
+        return token
     }
 
     /// The value split on spaces, empty parts dropped. Performance: an ASCII value (every real

@@ -48,7 +48,7 @@ public struct AuthorizerEndpoint: Sendable {
     }
 
     private func decide(_ event: AuthorizerEvent, simple: Bool, context: LambdaContext) async throws -> [UInt8] {
-        let token: String
+        let token: ArraySlice<UInt8>
         do {
             // The same rules as `me`: one Authorization value, scheme Bearer (ASCII case-insensitive),
             // exactly one token, size cap. A TOKEN event carries the header's value as authorizationToken.
@@ -79,7 +79,7 @@ public struct AuthorizerEndpoint: Sendable {
         }
         if config.checkRevocation, let client {
             do {
-                _ = try await client.getUser(accessToken: token, deadline: deadline)
+                _ = try await client.getUser(accessToken: String(decoding: token, as: UTF8.self), deadline: deadline)
             } catch .notAuthorized(let message) {
                 throw Refusal(reason: ErrorTable.notAuthorizedDetail(message).code)
             } catch .userNotFound {
@@ -102,7 +102,7 @@ public struct AuthorizerEndpoint: Sendable {
         }
         // The policy depends on the token only (API Gateway caches it per token for every
         // route); the decision for this request is logged, and IAM reaches the same one.
-        let decision = config.rules.decide(method: arn.method, path: arn.path, groups: groups, scopes: scopes)
+        let decision = config.rules.decide(method: arn.method[...], path: arn.path[...], groups: groups, scopes: scopes)
         log(decision, context: context)
         return AuthorizerAnswer.policy(
             base: arn.base, rules: config.rules, sub: claims.sub, username: claims.username, clientId: claims.clientId,

@@ -1,9 +1,12 @@
-import AuthCore
 import JSONValue
 
 /// An API Gateway Lambda authorizer event, read strictly in one streaming pass: only the fields a
 /// decision needs are kept, repeated member names anywhere are refused (`JSONReader`), and a field
 /// of the wrong type makes the event unreadable.
+///
+/// Performance: the fields are the decoded UTF-8 of their JSON strings, as slices of the event's
+/// bytes when nothing was escaped (no copy, no `String`: the Authorization value alone is a
+/// kilobyte, and the token in it goes to the verifier as bytes).
 struct AuthorizerEvent: Sendable {
     enum Family: Sendable, Equatable {
         /// HTTP API, payload format 2.0 (`version` "2.0", `routeArn`).
@@ -18,15 +21,15 @@ struct AuthorizerEvent: Sendable {
 
     var family: Family
     /// `routeArn` (2.0) or `methodArn`.
-    var arn: String
+    var arn: ArraySlice<UInt8>
     /// 2.0: `requestContext.http.method` and `rawPath`; else nil (the ARN's are used).
-    var method: [UInt8]?
-    var rawPath: [UInt8]?
+    var method: ArraySlice<UInt8>?
+    var rawPath: ArraySlice<UInt8>?
     /// Every value of every header named Authorization in any case (headers and
     /// multiValueHeaders merged as API Gateway fills them: a value in both counts once).
-    var authorization: [String]
+    var authorization: [ArraySlice<UInt8>]
     /// TOKEN: `authorizationToken`.
-    var authorizationToken: String?
+    var authorizationToken: ArraySlice<UInt8>?
 
     /// Why the event cannot be decided on. Never quotes a value of the event.
     struct Unreadable: Error, Sendable, CustomStringConvertible {
@@ -34,7 +37,7 @@ struct AuthorizerEvent: Sendable {
     }
 
     static func read(_ payload: [UInt8]) throws(Unreadable) -> AuthorizerEvent {
-        var fields = Fields()
+        var fields = Fields(payload: payload)
         do {
             try JSONValue.read(payload) { (json) throws(JSONParseError) in
                 try json.object(nameBytes: { (name, json) throws(JSONParseError) in
@@ -49,15 +52,17 @@ struct AuthorizerEvent: Sendable {
     }
 
     private struct Fields {
-        var type: String?
-        var version: String?
-        var methodArn: String?
-        var routeArn: String?
-        var authorizationToken: String?
-        var rawPath: String?
-        var httpMethod: String?
-        var singleAuthorization: [String] = []
-        var multiAuthorization: [String] = []
+        /// The bytes being read: the fields are slices of it.
+        let payload: [UInt8]
+        var type: ArraySlice<UInt8>?
+        var version: ArraySlice<UInt8>?
+        var methodArn: ArraySlice<UInt8>?
+        var routeArn: ArraySlice<UInt8>?
+        var authorizationToken: ArraySlice<UInt8>?
+        var rawPath: ArraySlice<UInt8>?
+        var httpMethod: ArraySlice<UInt8>?
+        var singleAuthorization: [ArraySlice<UInt8>] = []
+        var multiAuthorization: [ArraySlice<UInt8>] = []
         var problem: String?
 
         mutating func topLevel(_ name: UnsafeBufferPointer<UInt8>, _ json: inout JSONReader) throws(JSONParseError) {
@@ -76,7 +81,7 @@ struct AuthorizerEvent: Sendable {
                 try json.object(nameBytes: { (name, json) throws(JSONParseError) in
                     guard isAuthorization(name) else { return try json.skip() }
                     guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
-                    singleAuthorization.append(try json.string())
+                    singleAuthorization.append(try json.stringContent().bytes(in: payload))
                 })
             case .multiValueHeaders:
                 guard try json.kind() != .null else { return try json.skip() }
@@ -86,7 +91,7 @@ struct AuthorizerEvent: Sendable {
                     guard try json.kind() == .array else { return mark("a multiValueHeaders value is not an array", &json) }
                     try json.array { (_, json) throws(JSONParseError) in
                         guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
-                        multiAuthorization.append(try json.string())
+                        multiAuthorization.append(try json.stringContent().bytes(in: payload))
                     }
                 })
             case .requestContext:
@@ -103,9 +108,9 @@ struct AuthorizerEvent: Sendable {
             }
         }
 
-        mutating func string(_ key: String, _ json: inout JSONReader) throws(JSONParseError) -> String? {
+        mutating func string(_ key: String, _ json: inout JSONReader) throws(JSONParseError) -> ArraySlice<UInt8>? {
             switch try json.kind() {
-            case .string: return try json.string()
+            case .string: return try json.stringContent().bytes(in: payload)
             case .null:
                 try json.skip()
                 return nil
@@ -130,11 +135,11 @@ struct AuthorizerEvent: Sendable {
             // only when it is not among them (API Gateway repeats the last value in `headers`).
             var authorization = multiAuthorization
             // Two spellings of the name in `headers` are two headers, even with one value.
-            for value in singleAuthorization where !multiAuthorization.contains(where: { $0.utf8.elementsEqual(value.utf8) }) {
+            for value in singleAuthorization where !multiAuthorization.contains(where: { $0 == value }) {
                 authorization.append(value)
             }
-            let isToken = type.map { ExactText.equal($0, "TOKEN") } ?? false
-            let isRequest = type.map { ExactText.equal($0, "REQUEST") } ?? false
+            let isToken = type.map { ByteText.equal($0, "TOKEN") } ?? false
+            let isRequest = type.map { ByteText.equal($0, "REQUEST") } ?? false
             if isToken, version == nil {
                 guard let methodArn, let authorizationToken else {
                     throw Unreadable(description: "TOKEN event without methodArn or authorizationToken")
@@ -142,16 +147,16 @@ struct AuthorizerEvent: Sendable {
                 return AuthorizerEvent(
                     family: .restToken, arn: methodArn, method: nil, rawPath: nil, authorization: [], authorizationToken: authorizationToken)
             }
-            if isRequest, let version, ExactText.equal(version, "2.0") {
+            if isRequest, let version, ByteText.equal(version, "2.0") {
                 guard let routeArn, let httpMethod, let rawPath else {
                     throw Unreadable(description: "2.0 REQUEST event without routeArn, rawPath or requestContext.http.method")
                 }
                 return AuthorizerEvent(
-                    family: .httpV2, arn: routeArn, method: Array(httpMethod.utf8), rawPath: Array(rawPath.utf8),
+                    family: .httpV2, arn: routeArn, method: httpMethod, rawPath: rawPath,
                     authorization: authorization, authorizationToken: nil)
             }
             if isRequest {
-                let isV1 = version.map { ExactText.equal($0, "1.0") } ?? false
+                let isV1 = version.map { ByteText.equal($0, "1.0") } ?? false
                 guard version == nil || isV1, let methodArn else {
                     throw Unreadable(description: "REQUEST event without methodArn, or of an unknown version")
                 }

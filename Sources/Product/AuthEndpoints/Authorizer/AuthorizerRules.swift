@@ -14,7 +14,7 @@ struct AuthorizerRules: Sendable, Equatable {
 
     /// The decision for one request: whether it is allowed, and the index of the rule that decided
     /// (nil: the default).
-    func decide(method: [UInt8], path: [UInt8], groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
         // Security: an ambiguous path (escapes, empty or dot segments) could be routed by API
         // Gateway to a route whose rule it does not match here; it is refused outright.
         guard RequestPath.isUnambiguous(path) else { return (false, nil) }

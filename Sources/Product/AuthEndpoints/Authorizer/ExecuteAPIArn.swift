@@ -16,10 +16,9 @@ struct ExecuteAPIArn: Sendable, Equatable {
         var resource: Range<Int>
     }
 
-    /// Nil unless the text has exactly that shape (six `:` fields, then apiId, stage and method).
-    static func parse(_ text: String) -> ExecuteAPIArn? {
-        var text = text
-        return text.withUTF8 { bytes -> ExecuteAPIArn? in
+    /// Nil unless the bytes have exactly that shape (six `:` fields, then apiId, stage and method).
+    static func parse(_ arn: ArraySlice<UInt8>) -> ExecuteAPIArn? {
+        arn.withUnsafeBufferPointer { bytes -> ExecuteAPIArn? in
             guard let layout = layout(bytes) else { return nil }
             var path: [UInt8] = [UInt8(ascii: "/")]
             path.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[layout.resource]))
@@ -29,10 +28,9 @@ struct ExecuteAPIArn: Sendable, Equatable {
         }
     }
 
-    /// Whether `parse` would accept `text`, without building the parts.
-    static func isWellFormed(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { layout($0) != nil }
+    /// Whether `parse` would accept `arn`, without building the parts.
+    static func isWellFormed(_ arn: ArraySlice<UInt8>) -> Bool {
+        arn.withUnsafeBufferPointer { layout($0) != nil }
     }
 
     /// The layout of an ARN of that shape, found in one pass without copying; nil otherwise.

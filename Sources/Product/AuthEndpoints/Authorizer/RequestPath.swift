@@ -7,6 +7,14 @@ enum RequestPath {
     /// Security: a path that is not unambiguous is refused, never matched "best effort": matching
     /// it against the rules could skip the rule API Gateway's routing actually applies.
     static func isUnambiguous(_ path: [UInt8]) -> Bool {
+        path.withUnsafeBufferPointer { isUnambiguous($0) }
+    }
+
+    static func isUnambiguous(_ path: ArraySlice<UInt8>) -> Bool {
+        path.withUnsafeBufferPointer { isUnambiguous($0) }
+    }
+
+    private static func isUnambiguous(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         guard path.first == UInt8(ascii: "/") else { return false }
         var segmentStart = 1
         var index = 1

@@ -68,12 +68,12 @@ struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
                 escapedResourceSuffixes: suffixes))
     }
 
-    func matches(method: [UInt8], path requestPath: [UInt8]) -> Bool {
-        guard methodBytes.contains(method) else { return false }
+    func matches(method: ArraySlice<UInt8>, path requestPath: ArraySlice<UInt8>) -> Bool {
+        guard methodBytes.contains(where: { $0.elementsEqual(method) }) else { return false }
         if isPrefix {
-            return requestPath.count >= path.count && requestPath[..<path.count].elementsEqual(path)
+            return requestPath.count >= path.count && requestPath.prefix(path.count).elementsEqual(path)
         }
-        return requestPath == path
+        return requestPath.elementsEqual(path)
     }
 
     /// Whether some request matches both routes.

@@ -1,5 +1,5 @@
-/// Byte comparisons for the authorizer's per-decision path: the exact-bytes semantics of
-/// `ExactText.equal`, on a buffer the caller already holds, against a literal.
+/// Byte comparisons for the per-request paths (the authorizer's event, the bearer scheme): the
+/// exact-bytes semantics of `ExactText.equal`, on a buffer the caller already holds, against a literal.
 enum ByteText {
     /// Whether `bytes` are exactly the UTF-8 of `text`.
     @inline(__always)
@@ -8,6 +8,12 @@ enum ByteText {
         let literal = text.utf8Start
         for index in 0..<bytes.count where bytes[index] != literal[index] { return false }
         return true
+    }
+
+    /// Whether `bytes` are exactly the UTF-8 of `text`.
+    @inline(__always)
+    static func equal(_ bytes: ArraySlice<UInt8>, _ text: StaticString) -> Bool {
+        bytes.withUnsafeBufferPointer { equal($0, text) }
     }
 
     /// ASCII case-insensitive equality with a lowercase ASCII literal (HTTP header names,
