@@ -67,6 +67,7 @@ public struct JSONMemberSpan: Sendable, Equatable {
         // the locator checked this array under the same rules, so reading it cannot fail.
         var tokenizer = JSONTokenizer(UnsafeBufferPointer(rebasing: document[Int(start)..<Int(end)]), policy: .jose)
         var strings: [String] = []
+        strings.reserveCapacity(8)
         tokenizer.index = 1
         while true {
             tokenizer.skipWhitespace()

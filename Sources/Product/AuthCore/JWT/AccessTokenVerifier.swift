@@ -67,21 +67,24 @@ public struct AccessTokenVerifier: Sendable {
     /// Character, not a separator).
     static func splitScopes(_ scope: String) -> [String] {
         var scope = scope
-        let ascii: [String]? = scope.withUTF8 { bytes in
-            var parts: [String] = []
-            var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte >= 0x80 { return nil }
-                if byte == UInt8(ascii: " ") {
-                    if index > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
-                    start = index + 1
-                }
+        return scope.withUTF8(splitASCIIScopes) ?? scope.split(separator: " ").map(String.init)
+    }
+
+    /// The byte split of `splitScopes` for UTF-8 that is all ASCII; nil for anything else.
+    static func splitASCIIScopes(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var parts: [String] = []
+        parts.reserveCapacity(8)
+        var start = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            if byte == UInt8(ascii: " ") {
+                if index > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                start = index + 1
             }
-            if bytes.count > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
-            return parts
         }
-        return ascii ?? scope.split(separator: " ").map(String.init)
+        if bytes.count > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+        return parts
     }
 
     /// Steps 7 and 8 on signature-verified claims.

@@ -19,6 +19,18 @@ struct ClaimsPayload: Sendable {
         return bytes.withUnsafeBufferPointer { span.string(in: $0) }
     }
 
+    /// The `scope` claim at `span`, split (`AccessTokenVerifier.splitScopes`); an unescaped ASCII
+    /// one straight from the payload's bytes (no `String` of the whole claim first).
+    func scopes(_ span: JSONMemberSpan) -> [String] {
+        if span.kind == .asciiString {
+            let split = bytes.withUnsafeBufferPointer { document in
+                span.unescapedContent(in: document).flatMap(AccessTokenVerifier.splitASCIIScopes)
+            }
+            if let split { return split }
+        }
+        return string(span).map(AccessTokenVerifier.splitScopes) ?? []
+    }
+
     /// The strings of the array at `span` (empty when absent).
     func strings(_ span: JSONMemberSpan) -> [String] {
         guard span.isPresent else { return [] }

@@ -42,7 +42,7 @@ public struct VerifiedAccessToken: Sendable {
 
     /// `scope`, split on spaces.
     public var scopes: [String] {
-        get { read({ $0.string($0.scope).map(AccessTokenVerifier.splitScopes) ?? [] }, \.scopes) }
+        get { read({ $0.scopes($0.scope) }, \.scopes) }
         set { change { $0.scopes = newValue } }
     }
 

@@ -134,9 +134,13 @@ struct AuthorizerEvent: Sendable {
             // Merged as LambdaKit merges REST headers: every multi value, then each single value
             // only when it is not among them (API Gateway repeats the last value in `headers`).
             var authorization = multiAuthorization
-            // Two spellings of the name in `headers` are two headers, even with one value.
-            for value in singleAuthorization where !multiAuthorization.contains(where: { $0 == value }) {
-                authorization.append(value)
+            if authorization.isEmpty {
+                authorization = singleAuthorization  // HTTP API events have no multiValueHeaders
+            } else {
+                // Two spellings of the name in `headers` are two headers, even with one value.
+                for value in singleAuthorization where !multiAuthorization.contains(where: { $0 == value }) {
+                    authorization.append(value)
+                }
             }
             let isToken = type.map { ByteText.equal($0, "TOKEN") } ?? false
             let isRequest = type.map { ByteText.equal($0, "REQUEST") } ?? false
