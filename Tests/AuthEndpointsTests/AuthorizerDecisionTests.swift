@@ -127,8 +127,8 @@ import Testing
             let bytes = Array(try Data(contentsOf: directory.appendingPathComponent(file)))
             let event = try AuthorizerEvent.read(bytes)
             #expect(event.family == family, "\(file)")
-            #expect(event.arn.elementsEqual(arn.utf8))
-            #expect(ExecuteAPIArn.parse(event.arn) != nil)
+            #expect(event.bytes(event.arn).elementsEqual(arn.utf8))
+            #expect(ExecuteAPIArn.parse(event.bytes(event.arn)) != nil)
         }
         // The fixtures carry no bearer token ("allow", no Authorization header): refused.
         #expect(throws: Problem.self) { try BearerGuard.bearerToken(headerValues: ["allow"]) }

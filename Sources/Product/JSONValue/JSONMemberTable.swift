@@ -41,7 +41,10 @@ public struct JSONMemberTable: Sendable {
     func slot(of name: UnsafeBufferPointer<UInt8>, fingerprint: UInt64) -> Int {
         var slot = Int(buckets[Int(fingerprint & Self.bucketMask)])
         while slot >= 0 {
-            if fingerprints[slot] == fingerprint, names[slot].withUnsafeBufferPointer({ ExactBytes.sameFingerprinted($0, name) }) {
+            // Performance: the names array is read in place (`names[slot]` would copy the inner
+            // array, a retain and a release per located member).
+            if fingerprints[slot] == fingerprint,
+                names.withUnsafeBufferPointer({ $0[slot].withUnsafeBufferPointer { ExactBytes.sameFingerprinted($0, name) } }) {
                 return slot
             }
             slot = Int(next[slot])

@@ -46,7 +46,7 @@ public struct JSONReader {
 
     /// A string value's decoded UTF-8, without building a `String`: where it lies in the document
     /// when it has no escape (most strings), else a decoded copy.
-    public struct StringContent: Sendable {
+    public struct StringContent: Sendable, Equatable {
         /// Offsets of the content between the quotes in the document, when nothing was escaped.
         public var range: Range<Int>
         /// The decoded bytes when the string has an escape; nil when `range` is the string.

@@ -72,6 +72,8 @@ public struct JSONWriter {
     /// The inside of a JSON string (no quotes): `"`, `\\` and control characters escaped, the
     /// rest as it is. The one JSON string escaper; the authorizer writes policy fragments with it.
     public static func appendStringContents(_ value: String, to bytes: inout [UInt8]) {
+        // A native string's UTF-8 in place; only a bridged one is copied to be made contiguous.
+        if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &bytes) }) != nil { return }
         var value = value
         value.withUTF8 { appendEscaped($0, to: &bytes) }
     }

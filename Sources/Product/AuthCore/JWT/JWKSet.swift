@@ -33,7 +33,8 @@ struct JWKSet: Sendable {
     func entry(kid: UnsafeBufferPointer<UInt8>) -> Entry? {
         let fingerprint = ExactBytes.fingerprint(kid)
         for index in kidFingerprints.indices where kidFingerprints[index] == fingerprint {
-            if kids[index].withUnsafeBufferPointer({ ExactBytes.equal($0, kid) }) { return values[index] }
+            // In place: `kids[index]` would copy the inner array (a retain and a release per lookup).
+            if kids.withUnsafeBufferPointer({ $0[index].withUnsafeBufferPointer { ExactBytes.equal($0, kid) } }) { return values[index] }
         }
         return nil
     }

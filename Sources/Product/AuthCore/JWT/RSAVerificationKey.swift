@@ -1,8 +1,9 @@
 import _CryptoExtras
 
 /// A public RSA key from a JWK that passed every check of `RSAVerificationKey.make`, parsed once
-/// and reused for every verification that names its `kid`.
-struct RSAVerificationKey: Sendable {
+/// and reused for every verification that names its `kid`. A class: every verification takes it out
+/// of the key cache, and one reference is counted once (a struct's kid, alg and key, three times).
+final class RSAVerificationKey: Sendable {
     let kid: String
     /// The JWK's `alg`, when it names one; the token header's `alg` must then be equal.
     let algorithm: String?
@@ -43,6 +44,14 @@ struct RSAVerificationKey: Sendable {
         } catch {
             return .failure(KeyProblem("the RSA library refused the key"))
         }
+    }
+
+    init(kid: String, algorithm: String?, publicKey: _RSA.Signing.PublicKey, modulusBits: Int, modulusByteCount: Int) {
+        self.kid = kid
+        self.algorithm = algorithm
+        self.publicKey = publicKey
+        self.modulusBits = modulusBits
+        self.modulusByteCount = modulusByteCount
     }
 
     struct KeyProblem: Error, Equatable {

@@ -51,7 +51,7 @@ public struct BearerGuard: Sendable {
 
     /// The same rules over header values as their UTF-8 bytes (the authorizer's event fields); the
     /// token is a slice of the value, so it is not copied.
-    static func bearerToken(headerValues values: [ArraySlice<UInt8>]) throws(Problem) -> ArraySlice<UInt8> {
+    static func bearerToken(headerValues values: some Collection<ArraySlice<UInt8>>) throws(Problem) -> ArraySlice<UInt8> {
         let value = try onlyValue(values)
         if let token = try value.withUnsafeBufferPointer({ (bytes) throws(Problem) in try asciiBearerToken(bytes) }) {
             return value[(value.startIndex + token.lowerBound)..<(value.startIndex + token.upperBound)]
@@ -59,7 +59,7 @@ public struct BearerGuard: Sendable {
         return ArraySlice(try bearerToken(characters: String(decoding: value, as: UTF8.self)).utf8)
     }
 
-    private static func onlyValue<Value>(_ values: [Value]) throws(Problem) -> Value {
+    private static func onlyValue<Values: Collection>(_ values: Values) throws(Problem) -> Values.Element {
         guard let value = values.first else { throw ErrorTable.missingCredentials }
         // Two Authorization headers are ambiguous: refuse rather than pick one.
         guard values.count == 1 else { throw ErrorTable.invalidToken("Malformed Authorization header") }

@@ -52,9 +52,12 @@ enum AuthorizerAnswer {
     /// and separators side by side are the escaped joined string.
     private static func writeJoined(_ strings: [String], separator: StaticString, into writer: inout JSONWriter) {
         writer.raw("\"")
-        for (index, text) in strings.enumerated() {
-            if index > 0 { writer.raw(separator) }
-            appendEscaped(text, to: &writer.bytes)
+        // In place: iterating (or subscripting) the array would copy each string, a retain and a release.
+        strings.withUnsafeBufferPointer { strings in
+            for index in strings.indices {
+                if index > 0 { writer.raw(separator) }
+                appendEscaped(strings[index], to: &writer.bytes)
+            }
         }
         writer.raw("\"")
     }
@@ -109,20 +112,22 @@ enum AuthorizerAnswer {
         func resource(_ suffix: StaticString) {
             suffix.withUTF8Buffer { resource($0) }
         }
-        func resources(of rule: AuthorizerRule) {
-            for suffix in rule.route.escapedResourceSuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
+        func resources(of rule: Int) {
+            for suffix in rules.rules[rule].route.escapedResourceSuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
         }
-        let allowsSomething = rules.defaultAllows || rules.rules.contains { $0.admits(groups: groups, scopes: scopes) }
+        // Rules by index: none is copied (and reference-counted) per request.
+        let admitted = rules.rules.indices.filter { rules.rules[$0].admits(groups: groups, scopes: scopes) }
+        let allowsSomething = rules.defaultAllows || !admitted.isEmpty
         if allowsSomething {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",\"Resource\":[")
             if rules.defaultAllows {
                 resource("*")
             } else {
-                for rule in rules.rules where rule.admits(groups: groups, scopes: scopes) { resources(of: rule) }
+                for rule in admitted { resources(of: rule) }
             }
             first = true
             writer.raw("]},{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
-            for rule in rules.rules where !rule.admits(groups: groups, scopes: scopes) { resources(of: rule) }
+            for rule in rules.rules.indices where !admitted.contains(rule) { resources(of: rule) }
             for suffix in AuthorizerRules.ambiguousPathSuffixes { resource(suffix) }
         } else {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")

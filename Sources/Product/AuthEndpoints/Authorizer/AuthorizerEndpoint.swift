@@ -35,11 +35,12 @@ public struct AuthorizerEndpoint: Sendable {
             context.logger.warning("authorizer refused", metadata: ["reason": "unreadable_event", "detail": .string(error.description)])
             throw FunctionError.unauthorized
         }
-        let simple = event.family == .httpV2 && config.responseFormat == .simple
+        let family = event.family
+        let simple = family == .httpV2 && config.responseFormat == .simple
         do {
             return try await decide(event, simple: simple, context: context)
         } catch let refusal as Refusal {
-            var metadata: Logger.Metadata = ["reason": .string(refusal.reason), "family": .string("\(event.family)")]
+            var metadata: Logger.Metadata = ["reason": .string(refusal.reason), "family": .string("\(family)")]
             if let detail = refusal.detail { metadata["detail"] = .string(detail) }
             context.logger.info("authorizer refused", metadata: metadata)
             if simple { return AuthorizerAnswer.simple(allowed: false, context: nil) }
@@ -52,20 +53,33 @@ public struct AuthorizerEndpoint: Sendable {
         do {
             // The same rules as `me`: one Authorization value, scheme Bearer (ASCII case-insensitive),
             // exactly one token, size cap. A TOKEN event carries the header's value as authorizationToken.
-            token = try BearerGuard.bearerToken(
-                headerValues: event.family == .restToken ? event.authorizationToken.map { [$0] } ?? [] : event.authorization)
+            // Performance: closures, not `event.bytes` as a function value, which would copy the
+            // event (and reference-count its arrays) per use; one value needs no array.
+            if event.family == .restToken {
+                token = try BearerGuard.bearerToken(headerValues: event.authorizationToken.map { [event.bytes($0)] } ?? [])
+            } else if event.authorization.count == 1 {
+                token = try BearerGuard.bearerToken(headerValues: CollectionOfOne(event.bytes(event.authorization[0])))
+            } else {
+                token = try BearerGuard.bearerToken(headerValues: event.authorization.map { event.bytes($0) })
+            }
         } catch {
             throw Refusal(reason: error.code)
         }
-        // Simple answers need only the ARN's shape checked; policies need its parts.
+        // Simple answers need only the ARN's shape checked (the rules read the 2.0 event's method and
+        // rawPath); policies need the ARN's parts.
         let arn: ExecuteAPIArn?
+        let route: (method: ArraySlice<UInt8>, path: ArraySlice<UInt8>)
         if simple {
-            guard ExecuteAPIArn.isWellFormed(event.arn) else { throw Refusal(reason: "malformed_arn") }
+            guard event.withBytes(event.arn, ExecuteAPIArn.isWellFormed) else { throw Refusal(reason: "malformed_arn") }
             arn = nil
+            route = (event.method.map { event.bytes($0) } ?? [], event.rawPath.map { event.bytes($0) } ?? [])
         } else {
-            guard let parsed = ExecuteAPIArn.parse(event.arn) else { throw Refusal(reason: "malformed_arn") }
+            guard let parsed = ExecuteAPIArn.parse(event.bytes(event.arn)) else { throw Refusal(reason: "malformed_arn") }
             arn = parsed
+            route = (parsed.method[...], parsed.path[...])
         }
+        // Performance: nothing of `event` is read past this point, so the async frame does not
+        // keep (copy and reference-count) the event across the awaits below.
         let deadline = UpstreamDeadline.forInvocation(context)
         let claims: VerifiedAccessToken
         do {
@@ -94,7 +108,7 @@ public struct AuthorizerEndpoint: Sendable {
         let groups = claims.groups
         let scopes = claims.scopes
         guard let arn else {
-            let decision = config.rules.decide(method: event.method ?? [], path: event.rawPath ?? [], groups: groups, scopes: scopes)
+            let decision = config.rules.decide(method: route.method, path: route.path, groups: groups, scopes: scopes)
             log(decision, context: context)
             guard decision.allowed else { return AuthorizerAnswer.simple(allowed: false, context: nil) }
             return AuthorizerAnswer.simpleAllowed(
@@ -102,7 +116,7 @@ public struct AuthorizerEndpoint: Sendable {
         }
         // The policy depends on the token only (API Gateway caches it per token for every
         // route); the decision for this request is logged, and IAM reaches the same one.
-        let decision = config.rules.decide(method: arn.method[...], path: arn.path[...], groups: groups, scopes: scopes)
+        let decision = config.rules.decide(method: route.method, path: route.path, groups: groups, scopes: scopes)
         log(decision, context: context)
         return AuthorizerAnswer.policy(
             base: arn.base, rules: config.rules, sub: claims.sub, username: claims.username, clientId: claims.clientId,
@@ -122,3 +136,4 @@ public struct AuthorizerEndpoint: Sendable {
         rule.map { .string("\($0)") } ?? "default"
     }
 }
+

@@ -4,10 +4,12 @@ import JSONValue
 /// decision needs are kept, repeated member names anywhere are refused (`JSONReader`), and a field
 /// of the wrong type makes the event unreadable.
 ///
-/// Performance: the fields are the decoded UTF-8 of their JSON strings, as slices of the event's
-/// bytes when nothing was escaped (no copy, no `String`: the Authorization value alone is a
-/// kilobyte, and the token in it goes to the verifier as bytes).
+/// Performance: the fields are where the decoded UTF-8 of their JSON strings is: a range of the
+/// event's bytes when nothing was escaped (no copy, no `String`, no reference count: the
+/// Authorization value alone is a kilobyte, and the token in it goes to the verifier as bytes).
 struct AuthorizerEvent: Sendable {
+    typealias Text = JSONReader.StringContent
+
     enum Family: Sendable, Equatable {
         /// HTTP API, payload format 2.0 (`version` "2.0", `routeArn`).
         case httpV2
@@ -20,16 +22,29 @@ struct AuthorizerEvent: Sendable {
     }
 
     var family: Family
+    /// The event as received: the fields below are in it.
+    var payload: [UInt8]
     /// `routeArn` (2.0) or `methodArn`.
-    var arn: ArraySlice<UInt8>
+    var arn: Text
     /// 2.0: `requestContext.http.method` and `rawPath`; else nil (the ARN's are used).
-    var method: ArraySlice<UInt8>?
-    var rawPath: ArraySlice<UInt8>?
+    var method: Text?
+    var rawPath: Text?
     /// Every value of every header named Authorization in any case (headers and
     /// multiValueHeaders merged as API Gateway fills them: a value in both counts once).
-    var authorization: [ArraySlice<UInt8>]
+    var authorization: [Text]
     /// TOKEN: `authorizationToken`.
-    var authorizationToken: ArraySlice<UInt8>?
+    var authorizationToken: Text?
+
+    /// A field's bytes (a slice of `payload`, or of the field's decoded copy).
+    func bytes(_ text: Text) -> ArraySlice<UInt8> {
+        text.bytes(in: payload)
+    }
+
+    /// A field's bytes for the duration of `body`, without a slice.
+    func withBytes<R>(_ text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let decoded = text.decoded { return decoded.withUnsafeBufferPointer(body) }
+        return payload.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[text.range])) }
+    }
 
     /// Why the event cannot be decided on. Never quotes a value of the event.
     struct Unreadable: Error, Sendable, CustomStringConvertible {
@@ -52,17 +67,17 @@ struct AuthorizerEvent: Sendable {
     }
 
     private struct Fields {
-        /// The bytes being read: the fields are slices of it.
+        /// The bytes being read: the fields are in it.
         let payload: [UInt8]
-        var type: ArraySlice<UInt8>?
-        var version: ArraySlice<UInt8>?
-        var methodArn: ArraySlice<UInt8>?
-        var routeArn: ArraySlice<UInt8>?
-        var authorizationToken: ArraySlice<UInt8>?
-        var rawPath: ArraySlice<UInt8>?
-        var httpMethod: ArraySlice<UInt8>?
-        var singleAuthorization: [ArraySlice<UInt8>] = []
-        var multiAuthorization: [ArraySlice<UInt8>] = []
+        var type: Text?
+        var version: Text?
+        var methodArn: Text?
+        var routeArn: Text?
+        var authorizationToken: Text?
+        var rawPath: Text?
+        var httpMethod: Text?
+        var singleAuthorization: [Text] = []
+        var multiAuthorization: [Text] = []
         var problem: String?
 
         mutating func topLevel(_ name: UnsafeBufferPointer<UInt8>, _ json: inout JSONReader) throws(JSONParseError) {
@@ -81,7 +96,7 @@ struct AuthorizerEvent: Sendable {
                 try json.object(nameBytes: { (name, json) throws(JSONParseError) in
                     guard isAuthorization(name) else { return try json.skip() }
                     guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
-                    singleAuthorization.append(try json.stringContent().bytes(in: payload))
+                    singleAuthorization.append(try json.stringContent())
                 })
             case .multiValueHeaders:
                 guard try json.kind() != .null else { return try json.skip() }
@@ -91,7 +106,7 @@ struct AuthorizerEvent: Sendable {
                     guard try json.kind() == .array else { return mark("a multiValueHeaders value is not an array", &json) }
                     try json.array { (_, json) throws(JSONParseError) in
                         guard try json.kind() == .string else { return mark("a header value is not a string", &json) }
-                        multiAuthorization.append(try json.stringContent().bytes(in: payload))
+                        multiAuthorization.append(try json.stringContent())
                     }
                 })
             case .requestContext:
@@ -108,9 +123,9 @@ struct AuthorizerEvent: Sendable {
             }
         }
 
-        mutating func string(_ key: String, _ json: inout JSONReader) throws(JSONParseError) -> ArraySlice<UInt8>? {
+        mutating func string(_ key: String, _ json: inout JSONReader) throws(JSONParseError) -> Text? {
             switch try json.kind() {
-            case .string: return try json.stringContent().bytes(in: payload)
+            case .string: return try json.stringContent()
             case .null:
                 try json.skip()
                 return nil
@@ -123,6 +138,11 @@ struct AuthorizerEvent: Sendable {
         mutating func mark(_ why: String, _ json: inout JSONReader) {
             if problem == nil { problem = why }
             // The value is skipped by JSONReader (the callback did not read it).
+        }
+
+        func equal(_ text: Text, _ literal: StaticString) -> Bool {
+            if let decoded = text.decoded { return decoded.withUnsafeBufferPointer { ByteText.equal($0, literal) } }
+            return payload.withUnsafeBufferPointer { ByteText.equal(UnsafeBufferPointer(rebasing: $0[text.range]), literal) }
         }
 
         /// ASCII case-insensitive, as HTTP header names are (RFC 9110 §5.1).
@@ -138,34 +158,34 @@ struct AuthorizerEvent: Sendable {
                 authorization = singleAuthorization  // HTTP API events have no multiValueHeaders
             } else {
                 // Two spellings of the name in `headers` are two headers, even with one value.
-                for value in singleAuthorization where !multiAuthorization.contains(where: { $0 == value }) {
+                for value in singleAuthorization where !multiAuthorization.contains(where: { $0.bytes(in: payload) == value.bytes(in: payload) }) {
                     authorization.append(value)
                 }
             }
-            let isToken = type.map { ByteText.equal($0, "TOKEN") } ?? false
-            let isRequest = type.map { ByteText.equal($0, "REQUEST") } ?? false
+            let isToken = type.map { equal($0, "TOKEN") } ?? false
+            let isRequest = type.map { equal($0, "REQUEST") } ?? false
             if isToken, version == nil {
                 guard let methodArn, let authorizationToken else {
                     throw Unreadable(description: "TOKEN event without methodArn or authorizationToken")
                 }
                 return AuthorizerEvent(
-                    family: .restToken, arn: methodArn, method: nil, rawPath: nil, authorization: [], authorizationToken: authorizationToken)
+                    family: .restToken, payload: payload, arn: methodArn, method: nil, rawPath: nil, authorization: [], authorizationToken: authorizationToken)
             }
-            if isRequest, let version, ByteText.equal(version, "2.0") {
+            if isRequest, let version, equal(version, "2.0") {
                 guard let routeArn, let httpMethod, let rawPath else {
                     throw Unreadable(description: "2.0 REQUEST event without routeArn, rawPath or requestContext.http.method")
                 }
                 return AuthorizerEvent(
-                    family: .httpV2, arn: routeArn, method: httpMethod, rawPath: rawPath,
+                    family: .httpV2, payload: payload, arn: routeArn, method: httpMethod, rawPath: rawPath,
                     authorization: authorization, authorizationToken: nil)
             }
             if isRequest {
-                let isV1 = version.map { ByteText.equal($0, "1.0") } ?? false
+                let isV1 = version.map { equal($0, "1.0") } ?? false
                 guard version == nil || isV1, let methodArn else {
                     throw Unreadable(description: "REQUEST event without methodArn, or of an unknown version")
                 }
                 return AuthorizerEvent(
-                    family: isV1 ? .httpV1 : .restRequest, arn: methodArn, method: nil, rawPath: nil,
+                    family: isV1 ? .httpV1 : .restRequest, payload: payload, arn: methodArn, method: nil, rawPath: nil,
                     authorization: authorization, authorizationToken: nil)
             }
             throw Unreadable(description: "not an API Gateway Lambda authorizer event (type TOKEN or REQUEST)")

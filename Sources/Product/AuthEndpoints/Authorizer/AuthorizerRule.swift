@@ -12,6 +12,7 @@ struct AuthorizerRule: Sendable, Equatable {
     /// Whether a token with these groups and scopes satisfies the rule's conditions.
     /// Security: exact bytes (`ExactText`), so a group `admins` spelled with a look-alike or
     /// another normalisation form in a token is not `admins`.
+    @inline(__always)
     func admits(groups tokenGroups: [String], scopes tokenScopes: [String]) -> Bool {
         if let groups, !groups.contains(where: { ExactText.contains(tokenGroups, $0) }) { return false }
         if let scopes, !scopes.allSatisfy({ ExactText.contains(tokenScopes, $0) }) { return false }

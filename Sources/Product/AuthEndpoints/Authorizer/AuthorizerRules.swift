@@ -18,10 +18,14 @@ struct AuthorizerRules: Sendable, Equatable {
         // Security: an ambiguous path (escapes, empty or dot segments) could be routed by API
         // Gateway to a route whose rule it does not match here; it is refused outright.
         guard RequestPath.isUnambiguous(path) else { return (false, nil) }
-        for (index, rule) in rules.enumerated() where rule.route.matches(method: method, path: path) {
-            return (rule.admits(groups: groups, scopes: scopes), index)
+        // Performance: in place, so no rule (six arrays) is copied and reference-counted per request.
+        let match: (allowed: Bool, rule: Int)? = rules.withUnsafeBufferPointer { rules in
+            for index in rules.indices where rules[index].route.matches(method: method, path: path) {
+                return (rules[index].admits(groups: groups, scopes: scopes), index)
+            }
+            return nil
         }
-        return (defaultAllows, nil)
+        return match.map { ($0.allowed, $0.rule) } ?? (defaultAllows, nil)
     }
 
     /// What a token may do on every route of the API, as IAM statements under `base`

@@ -29,8 +29,8 @@ struct ExecuteAPIArn: Sendable, Equatable {
     }
 
     /// Whether `parse` would accept `arn`, without building the parts.
-    static func isWellFormed(_ arn: ArraySlice<UInt8>) -> Bool {
-        arn.withUnsafeBufferPointer { layout($0) != nil }
+    static func isWellFormed(_ arn: UnsafeBufferPointer<UInt8>) -> Bool {
+        layout(arn) != nil
     }
 
     /// The layout of an ARN of that shape, found in one pass without copying; nil otherwise.

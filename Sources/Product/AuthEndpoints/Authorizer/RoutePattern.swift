@@ -1,3 +1,5 @@
+import JSONValue
+
 /// The `route` of an authorizer rule: `METHOD /path`, the method one of API Gateway's or `ANY`, the
 /// path literal except for an optional trailing `*` that matches the rest of the path.
 ///
@@ -69,11 +71,18 @@ struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     func matches(method: ArraySlice<UInt8>, path requestPath: ArraySlice<UInt8>) -> Bool {
-        guard methodBytes.contains(where: { $0.elementsEqual(method) }) else { return false }
-        if isPrefix {
-            return requestPath.count >= path.count && requestPath.prefix(path.count).elementsEqual(path)
+        // Performance: compared in place with memcmp (`prefix` would make a counted slice, and the
+        // generic `elementsEqual` walks element by element).
+        method.withUnsafeBufferPointer { method in
+            requestPath.withUnsafeBufferPointer { requestPath in
+                guard methodBytes.contains(where: { $0.withUnsafeBufferPointer { ExactBytes.equal($0, method) } }) else { return false }
+                return path.withUnsafeBufferPointer { path in
+                    isPrefix
+                        ? requestPath.count >= path.count && ExactBytes.equal(UnsafeBufferPointer(rebasing: requestPath[..<path.count]), path)
+                        : ExactBytes.equal(requestPath, path)
+                }
+            }
         }
-        return requestPath.elementsEqual(path)
     }
 
     /// Whether some request matches both routes.
