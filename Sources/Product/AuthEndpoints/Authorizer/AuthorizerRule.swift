@@ -12,8 +12,14 @@ struct AuthorizerRule: Sendable, Equatable {
     /// Whether a token with these groups and scopes satisfies the rule's conditions.
     /// Security: exact bytes (`ExactText`), so a group `admins` spelled with a look-alike or
     /// another normalisation form in a token is not `admins`.
-    @inline(__always)
     func admits(groups tokenGroups: [String], scopes tokenScopes: [String]) -> Bool {
+        Self.conditions(groups: groups, scopes: scopes, admitGroups: tokenGroups, scopes: tokenScopes)
+    }
+
+    /// `admits` on the two conditions alone, for the per-request path: calling the method on a
+    /// rule in an array copies the whole rule (six reference-counted arrays) first.
+    @inline(__always)
+    static func conditions(groups: [String]?, scopes: [String]?, admitGroups tokenGroups: [String], scopes tokenScopes: [String]) -> Bool {
         if let groups, !groups.contains(where: { ExactText.contains(tokenGroups, $0) }) { return false }
         if let scopes, !scopes.allSatisfy({ ExactText.contains(tokenScopes, $0) }) { return false }
         return true

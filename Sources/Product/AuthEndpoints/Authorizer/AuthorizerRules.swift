@@ -21,7 +21,7 @@ struct AuthorizerRules: Sendable, Equatable {
         // Performance: in place, so no rule (six arrays) is copied and reference-counted per request.
         let match: (allowed: Bool, rule: Int)? = rules.withUnsafeBufferPointer { rules in
             for index in rules.indices where rules[index].route.matches(method: method, path: path) {
-                return (rules[index].admits(groups: groups, scopes: scopes), index)
+                return (AuthorizerRule.conditions(groups: rules[index].groups, scopes: rules[index].scopes, admitGroups: groups, scopes: scopes), index)
             }
             return nil
         }
