@@ -59,6 +59,12 @@ public struct JSONReader {
         public func bytes(in document: [UInt8]) -> ArraySlice<UInt8> {
             decoded.map { $0[...] } ?? document[range]
         }
+
+        /// The same bytes for the duration of `body`, without making a slice (no reference count).
+        public func withBytes<R>(in document: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            if let decoded { return decoded.withUnsafeBufferPointer(body) }
+            return document.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        }
     }
 
     /// Reads the next value, which must be a string (check `kind()` first), as its bytes.

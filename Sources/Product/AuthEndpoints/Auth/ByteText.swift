@@ -10,12 +10,6 @@ enum ByteText {
         return true
     }
 
-    /// Whether `bytes` are exactly the UTF-8 of `text`.
-    @inline(__always)
-    static func equal(_ bytes: ArraySlice<UInt8>, _ text: StaticString) -> Bool {
-        bytes.withUnsafeBufferPointer { equal($0, text) }
-    }
-
     /// ASCII case-insensitive equality with a lowercase ASCII literal (HTTP header names,
     /// RFC 9110 §5.1): a byte outside ASCII never folds, as in `ExactText.equalIgnoringASCIICase`.
     @inline(__always)

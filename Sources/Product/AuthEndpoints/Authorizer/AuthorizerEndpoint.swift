@@ -136,4 +136,3 @@ public struct AuthorizerEndpoint: Sendable {
         rule.map { .string("\($0)") } ?? "default"
     }
 }
-

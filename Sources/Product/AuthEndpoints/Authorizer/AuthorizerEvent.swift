@@ -42,8 +42,7 @@ struct AuthorizerEvent: Sendable {
 
     /// A field's bytes for the duration of `body`, without a slice.
     func withBytes<R>(_ text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let decoded = text.decoded { return decoded.withUnsafeBufferPointer(body) }
-        return payload.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[text.range])) }
+        text.withBytes(in: payload, body)
     }
 
     /// Why the event cannot be decided on. Never quotes a value of the event.
@@ -141,8 +140,7 @@ struct AuthorizerEvent: Sendable {
         }
 
         func equal(_ text: Text, _ literal: StaticString) -> Bool {
-            if let decoded = text.decoded { return decoded.withUnsafeBufferPointer { ByteText.equal($0, literal) } }
-            return payload.withUnsafeBufferPointer { ByteText.equal(UnsafeBufferPointer(rebasing: $0[text.range]), literal) }
+            text.withBytes(in: payload) { ByteText.equal($0, literal) }
         }
 
         /// ASCII case-insensitive, as HTTP header names are (RFC 9110 §5.1).
