@@ -2,7 +2,7 @@ import Testing
 
 @testable import AuthEndpoints
 
-/// The word-at-a-time scans of the bearer fast path agree with a byte-by-byte reading at every
+/// The vector- and word-at-a-time scans of the bearer fast path agree with a byte-by-byte reading at every
 /// length and every position of the byte that matters (the word boundaries are where they break).
 @Suite("ASCIIScan and ByteText: word-at-a-time scans equal the byte loop")
 struct ASCIIScanTests {

@@ -77,6 +77,40 @@ import Testing
         #expect(try Support.iamAllows(try await policy.handle(Support.tokenEvent(valid, method: "GET", path: "/pets"), context: Support.context()), arn: Support.base + "GET/pets"))
     }
 
+    /// The event's fields are read as ranges of its bytes unless written with escapes, when they
+    /// are decoded: an escaped spelling is the same JSON string, so it gets the same answer.
+    @Test func escapedEventFieldsAreDecidedLikePlainOnes() async throws {
+        let simple = try Support.endpoint(["AUTHORIZER_RULES": Self.rules])
+        let policy = try Support.endpoint(["AUTHORIZER_RULES": Self.rules, "AUTHORIZER_RESPONSE": "policy"])
+        func escaped(_ event: [UInt8]) -> [UInt8] {
+            var text = String(decoding: event, as: UTF8.self)
+            for (plain, spelled) in [("\"Bearer ", #""Bearer\u0020"#), ("\"REQUEST\"", #""REQU\u0045ST""#), ("\"TOKEN\"", #""T\u004fKEN""#),
+                                     ("\"2.0\"", #""2\u002e0""#), ("\"GET\"", #""G\u0045T""#), ("/admin", #"\/admin"#), ("/pets", #"\/pets"#)] {
+                text = text.replacingOccurrences(of: plain, with: spelled)
+            }
+            #expect(Array(text.utf8) != event)
+            return Array(text.utf8)
+        }
+        for groups in [["users"], ["admins"]] {
+            let token = Support.token(groups: groups)
+            for path in ["/pets", "/admin/x"] {
+                let event = Support.v2Event(token, method: "GET", path: path)
+                let plainAnswer = try await simple.handle(event, context: Support.context())
+                #expect(try await simple.handle(escaped(event), context: Support.context()) == plainAnswer, "\(groups) \(path)")
+                let allowed = try object(plainAnswer)["isAuthorized"] as? Bool
+                #expect(allowed == (path == "/pets" || groups.contains("admins")), "the case is not vacuous")
+                let tokenEvent = Support.tokenEvent(token, method: "GET", path: path)
+                #expect(try await policy.handle(escaped(tokenEvent), context: Support.context())
+                    == (try await policy.handle(tokenEvent, context: Support.context())))
+            }
+        }
+        // A REST REQUEST event repeats its header in `multiValueHeaders`: the same value spelled
+        // two ways is one value (one header), so the event is decided, not refused as two headers.
+        let token = Support.token()
+        let rest = Array(#"{"type":"REQUEST","methodArn":"\#(Support.base)GET/pets","headers":{"Authorization":"Bearer\u0020\#(token)"},"multiValueHeaders":{"Authorization":["Bearer \#(token)"]}}"#.utf8)
+        #expect(try Support.iamAllows(try await policy.handle(rest, context: Support.context()), arn: Support.base + "GET/pets"))
+    }
+
     /// API Gateway caches a TOKEN authorizer's policy per token and applies it to every route:
     /// the answer to GET /pets, reused for other routes, must decide each like a fresh call.
     @Test func aCachedPolicyIsRightForEveryOtherRoute() async throws {
