@@ -90,8 +90,8 @@ public struct BearerGuard: Sendable {
     /// bytes without splitting it into parts: where the token is in it, or nil when the value is
     /// not ASCII (the caller takes the Character-based path).
     private static func asciiBearerToken(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Range<Int>? {
-        // Performance: the token (a kilobyte) is crossed a word at a time, twice: once for ASCII,
-        // once for a space.
+        // Performance: the token (a kilobyte) is crossed sixteen bytes at a time, twice: once for
+        // ASCII, once for a space (`ASCIIScan`).
         guard ASCIIScan.isASCII(bytes) else { return nil }
         let space = UInt8(ascii: " ")
         var index = 0
