@@ -16,17 +16,6 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
     }
 
-    func isUnauthorized(_ endpoint: AuthorizerEndpoint, _ event: [UInt8]) async -> Bool {
-        do {
-            _ = try await endpoint.handle(event, context: Support.context())
-            return false
-        } catch let error as FunctionError {
-            return error == .unauthorized
-        } catch {
-            return false
-        }
-    }
-
     @Test func simpleAnswersAllowWithStringContextAndRefuseByRule() async throws {
         let endpoint = try Support.endpoint(["AUTHORIZER_RULES": Self.rules])
         let token = Support.token()
@@ -62,17 +51,17 @@ import Testing
             for event in [Support.v2Event(token, method: "GET", path: "/pets")] {
                 let answer = try object(try await simple.handle(event, context: Support.context()))
                 #expect(answer["isAuthorized"] as? Bool == false)
-                #expect(await isUnauthorized(policy, event))
+                #expect(await Support.isUnauthorized(policy, event))
             }
-            #expect(await isUnauthorized(policy, Support.tokenEvent(token, method: "GET", path: "/pets")))
+            #expect(await Support.isUnauthorized(policy, Support.tokenEvent(token, method: "GET", path: "/pets")))
         }
         // Two Authorization headers, and repeated members, are refused too.
         let twoHeaders = Array(#"{"type":"REQUEST","methodArn":"\#(Support.base)GET/pets","headers":{"Authorization":"Bearer \#(valid)","authorization":"Bearer \#(valid)"}}"#.utf8)
-        #expect(await isUnauthorized(policy, twoHeaders))
+        #expect(await Support.isUnauthorized(policy, twoHeaders))
         let repeated = Array(#"{"type":"TOKEN","authorizationToken":"Bearer \#(valid)","methodArn":"\#(Support.base)GET/pets","methodArn":"\#(Support.base)GET/admin"}"#.utf8)
-        #expect(await isUnauthorized(policy, repeated))
+        #expect(await Support.isUnauthorized(policy, repeated))
         let kelvin = Array(#"{"type":"TO\u212AEN","authorizationToken":"Bearer \#(valid)","methodArn":"\#(Support.base)GET/pets"}"#.utf8)
-        #expect(await isUnauthorized(policy, kelvin))
+        #expect(await Support.isUnauthorized(policy, kelvin))
         // And the valid token is allowed, so the refusals above are the token's.
         #expect(try Support.iamAllows(try await policy.handle(Support.tokenEvent(valid, method: "GET", path: "/pets"), context: Support.context()), arn: Support.base + "GET/pets"))
     }

@@ -109,17 +109,6 @@ import Testing
         }
     }
 
-    func isUnauthorized(_ endpoint: AuthorizerEndpoint, _ event: [UInt8]) async -> Bool {
-        do {
-            _ = try await endpoint.handle(event, context: Support.context())
-            return false
-        } catch let error as FunctionError {
-            return error == .unauthorized
-        } catch {
-            return false
-        }
-    }
-
     func v2Event(header: String, identitySource: String, extraHeaders: String = "", requestContext: String? = nil) -> [UInt8] {
         let context = requestContext ?? #"{"http":{"method":"GET","path":"/pets"},"stage":"$default"}"#
         return Array(#"{"version":"2.0","type":"REQUEST","routeArn":"arn:aws:execute-api:us-east-1:123456789012:api1/$default/GET/pets","identitySource":["\#(identitySource)"],"rawPath":"/pets","headers":{"host":"x","authorization":"\#(header)"\#(extraHeaders)},"requestContext":\#(context)}"#.utf8)
@@ -151,7 +140,7 @@ import Testing
             Array(#"{"version":"2.0","version":"2.0","type":"REQUEST","routeArn":"arn:aws:execute-api:us-east-1:1:api1/$default/GET/pets","rawPath":"/pets","headers":{"authorization":"\#(header)"},"requestContext":{"http":{"method":"GET"}}}"#.utf8),
         ]
         for event in repeated {
-            #expect(await isUnauthorized(policy, event), "\(String(decoding: event, as: UTF8.self).prefix(200))")
+            #expect(await Support.isUnauthorized(policy, event), "\(String(decoding: event, as: UTF8.self).prefix(200))")
         }
     }
 
@@ -161,11 +150,11 @@ import Testing
         let valid = Support.token()
         for name in ["Type", "typ", "types", "t\u{0079}pe\u{301}"] {
             let event = Array(#"{"\#(name)":"TOKEN","authorizationToken":"Bearer \#(valid)","methodArn":"\#(Support.base)GET/pets"}"#.utf8)
-            #expect(await isUnauthorized(policy, event), "\(name)")
+            #expect(await Support.isUnauthorized(policy, event), "\(name)")
         }
         for name in ["MethodArn", "methodarn", "methodArn "] {
             let event = Array(#"{"type":"TOKEN","authorizationToken":"Bearer \#(valid)","\#(name)":"\#(Support.base)GET/pets"}"#.utf8)
-            #expect(await isUnauthorized(policy, event), "\(name)")
+            #expect(await Support.isUnauthorized(policy, event), "\(name)")
         }
         let escaped = Array(#"{"type":"TOKEN","authorizationToken":"Bearer \#(valid)","method\u0041rn":"\#(Support.base)GET/pets"}"#.utf8)
         #expect(try Support.iamAllows(try await policy.handle(escaped, context: Support.context()), arn: Support.base + "GET/pets"))

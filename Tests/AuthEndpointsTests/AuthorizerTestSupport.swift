@@ -56,6 +56,18 @@ enum AuthorizerTestSupport {
         try EndpointFactory.authorizerEndpoint(environment: environment.merging(extra) { $1 }, logger: Logger(label: "authz-tests"))
     }
 
+    /// Whether the handler answers `event` with the function error `Unauthorized` (API Gateway's 401).
+    static func isUnauthorized(_ endpoint: AuthorizerEndpoint, _ event: [UInt8]) async -> Bool {
+        do {
+            _ = try await endpoint.handle(event, context: context())
+            return false
+        } catch let error as FunctionError {
+            return error == .unauthorized
+        } catch {
+            return false
+        }
+    }
+
     static func context() -> LambdaContext {
         LambdaContext(requestId: "test", deadline: NIODeadline.now() + .seconds(10), logger: Logger(label: "authz-tests"))
     }

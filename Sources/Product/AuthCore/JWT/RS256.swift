@@ -22,8 +22,4 @@ enum RS256 {
             padding: .insecurePKCS1v1_5
         )
     }
-
-    static func isValidSignature(_ signature: [UInt8], message: [UInt8], key: RSAVerificationKey) -> Bool {
-        message.withUnsafeBytes { isValidSignature(signature, message: $0, key: key) }
-    }
 }
