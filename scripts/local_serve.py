@@ -99,7 +99,8 @@ def sign_in(serve, username="demo", password="Passw0rd!"):
     request = urllib.request.Request(
         serve.origin + "/auth/sign-in", method="POST",
         data=json.dumps({"code": code, "code_verifier": verifier, "redirect_uri": redirect_uri}).encode(),
-        headers={"Content-Type": "application/json", "Origin": serve.origin})
+        # What the web app sends: with cookie delivery sign-in makes refresh's CSRF checks.
+        headers={"Content-Type": "application/json", "Origin": serve.origin, "X-Requested-With": "local-serve"})
     with urllib.request.urlopen(request, timeout=15) as answer:
         body = json.load(answer)
         cookie = next(value for name, value in answer.headers.items()

@@ -30,6 +30,7 @@ let usage = """
       --refresh-token-rotation  each refresh returns a new refresh token and retires the old one
                                 (Cognito's refresh token rotation; REFRESH_TOKEN_AUTH is then refused)
       --rotation-grace-seconds N  how long a rotated-out refresh token still works, 0..60 (default 0)
+      --disable-token-revocation  the app client's token revocation is off: /oauth2/revoke answers 400 invalid_request
       --key-file PEM            signing keys (one or two RSA private keys); created if missing
       --clock EPOCH_SECONDS     start the emulator's clock at this time (it then runs normally)
       --print-env-file PATH     write the export lines to PATH (atomically) once listening
@@ -68,6 +69,7 @@ while let argument = remaining.popFirst() {
     case "--host": options.host = value(for: argument)
     case "--unsafe-expose": options.unsafeExpose = true
     case "--refresh-token-rotation": options.refreshTokenRotation = true
+    case "--disable-token-revocation": options.tokenRevocation = false
     case "--rotation-grace-seconds":
         guard let seconds = Int(value(for: argument)), (0...60).contains(seconds) else { fail("--rotation-grace-seconds must be an integer 0...60") }
         options.rotationGraceSeconds = seconds
