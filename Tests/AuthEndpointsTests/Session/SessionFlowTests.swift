@@ -34,6 +34,11 @@ import Testing
         response.headers["Set-Cookie"] == ["__Host-refresh_token=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict"]
     }
 
+    /// `GET /auth/me` with `token` as the bearer.
+    func meRequest(_ token: String) -> HTTPRequest {
+        HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"])
+    }
+
     func post(_ path: String, headers: [(String, String)] = [], cookies: [String] = [], body: String? = nil) -> HTTPRequest {
         HTTPRequest(method: "POST", rawPath: path, headers: HTTPHeaders(headers), cookies: cookies, body: Array((body ?? "").utf8))
     }
@@ -67,7 +72,7 @@ import Testing
                 #expect(refreshed.headers["Set-Cookie"].isEmpty, "no rotation: the cookie is left alone")
                 #expect(refreshed.headers["Cache-Control"] == ["no-store"])
                 let token = try #require(try json(refreshed)["access_token"]?.stringValue)
-                let user = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                let user = try await me(meRequest(token), context())
                 #expect(user.status == 200)
 
                 let loggedOut = try await logout(
@@ -79,7 +84,7 @@ import Testing
                 #expect(dead.status == 401)
                 #expect(try json(dead)["code"] == .string("invalid_grant"))
                 #expect(dead.headers["Set-Cookie"].isEmpty, "a refused refresh never clears the cookie (logout does)")
-                let revoked = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                let revoked = try await me(meRequest(token), context())
                 #expect(try json(revoked)["code"] == .string("token_revoked"))
             }
         }
@@ -150,7 +155,7 @@ import Testing
                 #expect(loggedOut.status == 200)
                 #expect(isClearing(loggedOut))
                 let me = try EndpointFactory.me(environment: environment, logger: logger)
-                let after = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                let after = try await me(meRequest(token), context())
                 #expect(after.status == 403, "/oauth2/revoke also revokes the access tokens issued from the refresh token")
                 // Neither credential: the bearer guard's 403 as before.
                 let bare = try await logout(post("/auth/logout"), context())
@@ -336,7 +341,7 @@ import Testing
                         post("/auth/logout", headers: Self.csrf + [("Authorization", "Bearer \(token)")], cookies: cookies), context())
                     #expect(loggedOut.status == 200, "\(cookies)")
                     #expect(isClearing(loggedOut))
-                    let after = try await me(HTTPRequest(method: "GET", rawPath: "/auth/me", headers: ["Authorization": "Bearer \(token)"]), context())
+                    let after = try await me(meRequest(token), context())
                     #expect(try json(after)["code"] == .string("token_revoked"), "GlobalSignOut ran")
                 }
                 // Without a bearer the cookie's own 400, and the cookie is cleared all the same.
