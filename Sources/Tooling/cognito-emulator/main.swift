@@ -16,7 +16,8 @@ let usage = """
                                 reachable from other machines, without TLS: a warning is printed,
                                 and the control API and query-string logins answer only loopback peers
       --unsafe-expose           let every peer use the control API (/_emulator/*) and log in with
-                                credentials in the /oauth2/authorize query (trusted networks only)
+                                credentials in the /oauth2/authorize query, under any Host name and
+                                from browser pages (trusted networks only)
       --port PORT               port, 0 = any free port (default 9229)
       --region REGION           (default us-east-1)
       --pool-id ID              user pool id (default us-east-1_EmuLocal1)

@@ -66,6 +66,10 @@ struct RefreshCookieTests {
         }
         let stored = try delivery.tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: Self.token)
         #expect(stored.headers["Set-Cookie"].count == 1)
+        // Too long for a browser to keep as a cookie, but a body-delivery client can send it back.
+        #expect(throws: Problem.self) { try delivery.tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: longest + "a") }
+        let native = try SessionDelivery(config: SessionConfig(delivery: .body)).tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: longest + "a")
+        #expect(native.status == 200)
     }
 
     @Test("CSRF: X-Requested-With is required, Origin when present must be allowed byte for byte")

@@ -22,14 +22,18 @@ struct SessionDelivery: Sendable {
     /// before it is written: a value with `;` or a line break would add attributes or headers of
     /// Cognito's (or a proxy's) choosing to `Set-Cookie`, and one too long for browsers would be
     /// dropped silently. Such an answer is not believed: 502 `upstream_malformed`. Body delivery
-    /// applies the same rule, since the token must come back through the same check.
+    /// checks it as refresh and logout will read it back (`RefreshCookie.isWellFormed`): a token
+    /// the client could never use again is not handed out as a session.
     func tokenResponse(accessToken: String, expiresIn: Int, refreshToken: String?) throws(Problem) -> HTTPResponse {
         var body = AccessTokenBody(accessToken: accessToken, expiresIn: expiresIn)
-        if let refreshToken, !RefreshCookie.canStore(refreshToken) {
-            var problem = ErrorTable.upstream(.malformedResponse("refresh token"))
-            problem.logReason = "refresh_token_not_storable"
-            problem.logDetail = "Cognito's refresh token is not \(RefreshCookie.maximumCookieBytes - RefreshCookie.name.utf8.count - 1) bytes or fewer of base64url and dots"
-            throw problem
+        if let refreshToken {
+            let usable = config.delivery == .cookie ? RefreshCookie.canStore(refreshToken) : RefreshCookie.isWellFormed(refreshToken)
+            guard usable else {
+                var problem = ErrorTable.upstream(.malformedResponse("refresh token"))
+                problem.logReason = "refresh_token_not_storable"
+                problem.logDetail = "Cognito's refresh token is not base64url and dots of a length the delivery can carry"
+                throw problem
+            }
         }
         switch config.delivery {
         case .cookie:
