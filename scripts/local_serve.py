@@ -79,9 +79,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def sign_in(serve, username="demo", password="Passw0rd!"):
-    """A real sign-in through the emulator (the scriptable loopback login) and POST /auth/sign-in:
-    returns (access_token, refresh_cookie_value)."""
+def authorization_code(serve, username="demo", password="Passw0rd!"):
+    """A code from the emulator's scriptable loopback login, with PKCE S256:
+    returns (code, verifier, redirect_uri)."""
     verifier = secrets.token_urlsafe(32)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     redirect_uri = serve.origin + "/callback"
@@ -95,11 +95,18 @@ def sign_in(serve, username="demo", password="Passw0rd!"):
         raise RuntimeError("the emulator did not redirect")
     except urllib.error.HTTPError as answer:
         location = answer.headers["Location"]
-    code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0], verifier, redirect_uri
+
+
+def sign_in(serve, username="demo", password="Passw0rd!"):
+    """A real sign-in through the emulator (the scriptable loopback login) and POST /auth/sign-in:
+    returns (access_token, refresh_cookie_value)."""
+    code, verifier, redirect_uri = authorization_code(serve, username, password)
     request = urllib.request.Request(
         serve.origin + "/auth/sign-in", method="POST",
         data=json.dumps({"code": code, "code_verifier": verifier, "redirect_uri": redirect_uri}).encode(),
-        headers={"Content-Type": "application/json", "Origin": serve.origin})
+        # What the web app sends: with cookie delivery sign-in makes refresh's CSRF checks.
+        headers={"Content-Type": "application/json", "Origin": serve.origin, "X-Requested-With": "local-serve"})
     with urllib.request.urlopen(request, timeout=15) as answer:
         body = json.load(answer)
         cookie = next(value for name, value in answer.headers.items()

@@ -37,7 +37,7 @@ import Testing
             let code = try await fixture.authorizationCode(codeVerifier: verifier)
             let body = #"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#
             let signedIn = try await signIn(
-                HTTPRequest(method: "POST", rawPath: "/auth/sign-in", headers: ["Content-Type": "application/json"], body: Array(body.utf8)),
+                HTTPRequest(method: "POST", rawPath: "/auth/sign-in", headers: ["Content-Type": "application/json", "X-Requested-With": "fetch"], body: Array(body.utf8)),
                 context())
             #expect(signedIn.status == 200)
             #expect(signedIn.headers["Cache-Control"] == ["no-store"])
@@ -48,7 +48,7 @@ import Testing
 
             // The code is single-use: a second exchange is Cognito's invalid_grant, a 401.
             let replayed = try await signIn(
-                HTTPRequest(method: "POST", rawPath: "/auth/sign-in", headers: ["Content-Type": "application/json"], body: Array(body.utf8)),
+                HTTPRequest(method: "POST", rawPath: "/auth/sign-in", headers: ["Content-Type": "application/json", "X-Requested-With": "fetch"], body: Array(body.utf8)),
                 context())
             #expect(replayed.status == 401)
             #expect(try json(replayed)["code"] == .string("invalid_grant"))
@@ -141,5 +141,23 @@ import Testing
             #expect(!error.description.contains("s3cr3t"))
         }
         #expect(throws: Never.self) { try EndpointFactory.me(environment: environment, logger: logger) }
+    }
+
+    /// Issue 24 item 13: logout revokes refresh tokens at {COGNITO_DOMAIN}/oauth2/revoke in both
+    /// deliveries; without a domain it could never succeed for one, so it does not start.
+    @Test func logoutNeedsADomainInEitherDeliveryAndSaysSoInOneLine() {
+        let base = ["COGNITO_USER_POOL_ID": "us-east-1_Abc123", "COGNITO_CLIENT_ID": "client", "COGNITO_REGION": "us-east-1"]
+        for delivery in [["AUTH_REFRESH_TOKEN_DELIVERY": "body"], ["AUTH_ALLOWED_ORIGINS": "https://app.example.com"]] {
+            do {
+                _ = try EndpointFactory.logout(environment: base.merging(delivery) { $1 }, logger: logger)
+                Issue.record("logout started without COGNITO_DOMAIN (\(delivery))")
+            } catch {
+                #expect(error.problems.count == 1)
+                #expect(error.problems.first?.hasPrefix("COGNITO_DOMAIN is required by logout") == true)
+            }
+            var withDomain = base.merging(delivery) { $1 }
+            withDomain["COGNITO_DOMAIN"] = "https://app.auth.us-east-1.amazoncognito.com"
+            #expect(throws: Never.self) { try EndpointFactory.logout(environment: withDomain, logger: logger) }
+        }
     }
 }

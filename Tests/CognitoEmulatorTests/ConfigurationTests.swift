@@ -82,7 +82,7 @@ struct ConfigurationTests {
     func clockEndpoint() async throws {
         try await EmulatorFixture.withTestAppClient { h in
             let access = try #require(try await h.initiateAuth().json?["AuthenticationResult"]?["AccessToken"]?.stringValue)
-            let moved = try await h.send(.POST, "/_emulator/clock", body: #"{"advanceSeconds":7200}"#)
+            let moved = try await h.send(.POST, "/_emulator/clock", headers: [("Content-Type", "application/json")], body: #"{"advanceSeconds":7200}"#)
             #expect(moved.status == 200)
             #expect(try await h.getUser(access).json?["message"]?.stringValue == "Access Token has expired")
             #expect(try await h.send(.GET, "/_emulator/health").status == 200)

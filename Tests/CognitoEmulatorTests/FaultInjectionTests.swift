@@ -111,9 +111,9 @@ struct FaultInjectionTests {
             #expect(try await h.send(.DELETE, "/_emulator/faults").status == 204)
             #expect(try await h.send(.GET, "/_emulator/faults").json?["faults"]?.arrayValue?.isEmpty == true)
             #expect(try await h.getUser(try await accessToken(h)).status == 200)
-            let bad = try await h.send(.POST, "/_emulator/faults", body: #"{"operation":"Nope","kind":"drop"}"#)
+            let bad = try await h.send(.POST, "/_emulator/faults", headers: [("Content-Type", "application/json")], body: #"{"operation":"Nope","kind":"drop"}"#)
             #expect(bad.status == 400)
-            let badKind = try await h.send(.POST, "/_emulator/faults", body: #"{"operation":"GetUser","kind":"explode"}"#)
+            let badKind = try await h.send(.POST, "/_emulator/faults", headers: [("Content-Type", "application/json")], body: #"{"operation":"GetUser","kind":"explode"}"#)
             #expect(badKind.status == 400)
         }
     }

@@ -209,6 +209,51 @@ struct HostedUITests {
         }
     }
 
+    @Test("token revocation off on the app client: /oauth2/revoke 400 invalid_request, RevokeToken UnsupportedOperationException, nothing revoked")
+    func revocationDisabled() async throws {
+        try await EmulatorFixture.withTestAppClient(configure: { $0.tokenRevocation = false }) { h in
+            let tokens = try await h.hostedUISignIn()
+            let refresh = try #require(tokens["refresh_token"]?.stringValue)
+            let refused = try await h.send(
+                .POST, "/oauth2/revoke", headers: [("Authorization", basic(h)), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: EmulatorFixture.form([("token", refresh)])
+            )
+            #expect(refused.status == 400)
+            #expect(refused.json?["error"]?.stringValue == "invalid_request")
+            let api = try await h.api(
+                "RevokeToken", .object(["Token": .string(refresh), "ClientId": .string(h.options.clientId), "ClientSecret": .string(EmulatorFixture.secret)]))
+            #expect(api.status == 400)
+            #expect(api.json?["__type"]?.stringValue == "UnsupportedOperationException")
+            let still = try await h.token([("grant_type", "refresh_token"), ("refresh_token", refresh)])
+            #expect(still.status == 200, "the refresh token still works")
+        }
+    }
+
+    @Test("a token without aws.cognito.signin.user.admin: GetUser and GlobalSignOut answer Cognito's 'required scopes' refusal")
+    func missingAdminScope() async throws {
+        try await EmulatorFixture.withTestAppClient { h in
+            let tokens = try await h.hostedUISignIn(scope: "openid email")
+            let access = try #require(tokens["access_token"]?.stringValue)
+            for operation in ["GetUser", "GlobalSignOut"] {
+                let reply = try await h.api(operation, .object(["AccessToken": .string(access)]))
+                #expect(reply.status == 400)
+                #expect(reply.json?["__type"]?.stringValue == "NotAuthorizedException")
+                #expect(reply.json?["message"]?.stringValue == "Access Token does not have required scopes")
+            }
+        }
+    }
+
+    @Test("a cookieBreakingRefreshToken fault appends attributes to the token endpoint's refresh_token, once")
+    func cookieBreakingRefreshTokenFault() async throws {
+        try await EmulatorFixture.withTestAppClient { h in
+            try await h.addFaults(#"{"operation":"Token","kind":"cookieBreakingRefreshToken","count":1}"#)
+            let broken = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
+            #expect(broken.hasSuffix("; Domain=attacker.example; Max-Age=999999999"))
+            let fine = try #require(try await h.hostedUISignIn()["refresh_token"]?.stringValue)
+            #expect(!fine.contains(";"))
+        }
+    }
+
     @Test("/oauth2/revoke revokes the refresh token and the access tokens minted from it")
     func revokeEndpoint() async throws {
         try await EmulatorFixture.withTestAppClient { h in

@@ -148,7 +148,7 @@ struct LocalAPIFixture {
         let verifier = PKCEVerifier.make()
         let code = try await authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
         let answer = try await send(
-            .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
+            .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("X-Requested-With", "fetch"), ("Origin", origin)],
             body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
         #expect(answer.status == 200, "\(answer.text)")
         return (answer, try #require(try answer.json()["access_token"] as? String))

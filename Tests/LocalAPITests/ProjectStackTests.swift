@@ -34,7 +34,7 @@ struct ProjectStackTests {
             let verifier = String(repeating: "v", count: 43)
             let code = try await fixture.authorizationCode(verifier: verifier, redirectURI: origin + "/callback")
             let signIn = try await fixture.send(
-                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("Origin", origin)],
+                .POST, "/auth/sign-in", headers: [("Content-Type", "application/json"), ("X-Requested-With", "fetch"), ("Origin", origin)],
                 body: Array(#"{"code":"\#(code)","code_verifier":"\#(verifier)"}"#.utf8))
             #expect(signIn.status == 200, "\(signIn.text)")
             #expect(signIn.headers.first(name: "Access-Control-Allow-Origin") == origin)

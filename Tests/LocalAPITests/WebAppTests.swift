@@ -56,4 +56,24 @@ struct WebAppTests {
             #expect(back.headers.first(name: "Location") == origin + "/")
         }
     }
+
+    /// Issue 24 item 15: a web page can re-point its own name at 127.0.0.1 (DNS rebinding) and
+    /// then call the local API same-origin; its requests carry that name in Host. Only loopback
+    /// names are served (API Gateway's 403 for a name it does not serve), before any function runs.
+    @Test func onlyLoopbackHostNamesAreServed() async throws {
+        try await LocalAPIFixture.with { fixture in
+            let port = fixture.api.port
+            for host in ["attacker.example:\(port)", "attacker.example", "localhost.:\(port)", "127.0.0.1.attacker.example:\(port)"] {
+                for (method, path) in [(HTTPMethod.GET, "/"), (.GET, "/config.json"), (.GET, "/auth/me"), (.POST, "/auth/refresh")] {
+                    let answer = try await fixture.send(method, path, headers: [("Host", host)])
+                    #expect(answer.status == 403, "\(host) \(method) \(path)")
+                    #expect(answer.text == #"{"message":"Forbidden"}"#)
+                }
+            }
+            #expect(!fixture.logLines.all.contains { $0.contains("/auth/") }, "no function ran for a foreign Host")
+            for host in ["localhost:\(port)", "127.0.0.1:\(port)"] {
+                #expect(try await fixture.send(.GET, "/config.json", headers: [("Host", host)]).status == 200, "\(host)")
+            }
+        }
+    }
 }

@@ -46,9 +46,12 @@ public enum EndpointFactory {
         let config = try CognitoConfig.fromEnvironment(environment)
         var problems: [String] = []
         let session = sessionConfig(environment, problems: &problems)
-        // The refresh token is revoked at {domain}/oauth2/revoke, and logout_url points there too.
-        if config.domain == nil, session?.delivery == .cookie || session?.logoutURI != nil {
-            problems.append("COGNITO_DOMAIN is required by logout to revoke the refresh token and build logout_url")
+        // The refresh token (a cookie, or a body's refresh_token) is revoked at
+        // {domain}/oauth2/revoke, and logout_url points there too: without a domain a logout that
+        // presents one could never succeed, in either delivery, so the function does not start.
+        if config.domain == nil {
+            problems.append(
+                "COGNITO_DOMAIN is required by logout (the managed login base URL, e.g. https://app.auth.us-east-1.amazoncognito.com): refresh tokens are revoked at its /oauth2/revoke")
         }
         guard problems.isEmpty, let session else { throw ConfigurationError(problems: problems) }
         let logoutURL = session.logoutURI.flatMap { uri in

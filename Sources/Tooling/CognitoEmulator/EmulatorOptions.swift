@@ -40,6 +40,11 @@ public struct EmulatorOptions: Sendable {
     /// `RetryGracePeriodSeconds`, 0...60: how long a rotated-out refresh token still works
     /// (for client retries). 0 = invalid at once.
     public var rotationGraceSeconds: Int = 0
+    /// The app client's `EnableTokenRevocation` (on by default, as for clients created since
+    /// 2021). Off: `/oauth2/revoke` answers 400 `invalid_request` and `RevokeToken`
+    /// `UnsupportedOperationException`, as Cognito does for such a client
+    /// (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html).
+    public var tokenRevocation: Bool = true
     /// Authorization code lifetime, seconds (Cognito: 5 minutes).
     public var authorizationCodeLifetime: Int = 300
     /// Users of the pool; the built-in demo user by default.

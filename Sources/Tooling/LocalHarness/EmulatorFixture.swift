@@ -88,9 +88,10 @@ public final class EmulatorFixture: Sendable {
     /// The options `start` and `with` use: quiet logs, the wall clock.
     public static func makeOptions(
         port: Int = 0, clientSecret: String? = nil, signingKeysPEM: String? = nil,
-        refreshTokenRotation: Bool = false, rotationGraceSeconds: Int = 0
+        refreshTokenRotation: Bool = false, rotationGraceSeconds: Int = 0, tokenRevocation: Bool = true
     ) -> EmulatorOptions {
         var options = EmulatorOptions()
+        options.tokenRevocation = tokenRevocation
         options.port = port
         options.clientSecret = clientSecret
         options.refreshTokenRotation = refreshTokenRotation
@@ -182,13 +183,40 @@ public final class EmulatorFixture: Sendable {
         _ = try await jsonAPI("GlobalSignOut", ["AccessToken": accessToken])
     }
 
+    /// An access token of the demo user without `aws.cognito.signin.user.admin`: what an app
+    /// client that does not allow that scope gets. Genuine (hosted UI, `/oauth2/token`), so it
+    /// passes local verification; Cognito refuses it to `GetUser` and `GlobalSignOut` ("Access
+    /// Token does not have required scopes").
+    public func accessTokenWithoutAdminScope() async throws -> String {
+        let verifier = Self.makeCodeVerifier()
+        let code = try await authorizationCode(codeVerifier: verifier, scope: "openid email")
+        var request = HTTPClientRequest(url: baseURL + "/oauth2/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(
+            ByteBuffer(
+                string: FormURLEncoding.encode([
+                    ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+                    ("code_verifier", verifier), ("client_id", options.clientId),
+                ])))
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok,
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any],
+            let token = object["access_token"] as? String
+        else { throw HarnessError("token endpoint answered \(response.status.code) without an access token") }
+        return token
+    }
+
     /// Logs the demo user in through `/oauth2/authorize` with PKCE S256 and returns the code.
-    public func authorizationCode(codeVerifier: String) async throws -> String {
+    public func authorizationCode(
+        codeVerifier: String, scope: String = "openid email aws.cognito.signin.user.admin"
+    ) async throws -> String {
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(codeVerifier.utf8))))
         var components = URLComponents(string: baseURL + "/oauth2/authorize")!
         components.queryItems = [
             .init(name: "response_type", value: "code"), .init(name: "client_id", value: options.clientId),
-            .init(name: "redirect_uri", value: redirectURI), .init(name: "scope", value: "openid email aws.cognito.signin.user.admin"),
+            .init(name: "redirect_uri", value: redirectURI), .init(name: "scope", value: scope),
             .init(name: "state", value: "harness"), .init(name: "code_challenge", value: challenge),
             .init(name: "code_challenge_method", value: "S256"),
             .init(name: "username", value: username), .init(name: "password", value: password),

@@ -9,6 +9,7 @@ import WireCoding
 /// | `{{ACCESS_TOKEN}}`, `{{ID_TOKEN}}` | fresh tokens of the demo user (`InitiateAuth`) |
 /// | `{{EXPIRED_TOKEN}}` | an access token signed two hours ago (expired) |
 /// | `{{REVOKED_TOKEN}}` | an access token revoked with `GlobalSignOut` |
+/// | `{{NO_ADMIN_SCOPE_TOKEN}}` | an access token without `aws.cognito.signin.user.admin` (hosted UI, scope `openid email`) |
 /// | `{{REFRESH_TOKEN}}` | a fresh refresh token of the demo user (`InitiateAuth`) |
 /// | `{{REVOKED_REFRESH_TOKEN}}` | a refresh token revoked at `/oauth2/revoke` |
 /// | `{{TAMPERED_TOKEN}}` | a real access token with its payload changed (bad signature) |
@@ -66,6 +67,8 @@ public final class Placeholders {
             values[name] = try await fixture.expiredAccessToken()
         case "REVOKED_TOKEN":
             values[name] = try await fixture.revokedAccessToken()
+        case "NO_ADMIN_SCOPE_TOKEN":
+            values[name] = try await fixture.accessTokenWithoutAdminScope()
         case "REFRESH_TOKEN":
             values[name] = try await fixture.signIn().refreshToken
         case "REVOKED_REFRESH_TOKEN":

@@ -92,7 +92,7 @@ for mode in InvocationMode.allCases {
     print("2. sign-in: the app exchanges the code; the refresh token comes back as an HttpOnly cookie")
     let origin = environment["AUTH_ALLOWED_ORIGINS"]?.split(separator: ",").first.map(String.init) ?? "http://localhost:3000"
     let signIn = try await call(
-        "sign-in", "POST", "/auth/sign-in", headers: ["content-type": "application/json", "origin": origin],
+        "sign-in", "POST", "/auth/sign-in", headers: ["content-type": "application/json", "x-requested-with": "auth-demo", "origin": origin],
         body: #"{"code":"\#(code)","code_verifier":"\#(verifier)","redirect_uri":"\#(fixture.redirectURI)"}"#,
         expect: 200, mode: mode, environment: environment)
     guard let token = signIn.body["access_token"] as? String else {
@@ -138,11 +138,15 @@ for mode in InvocationMode.allCases {
         deviations += 1
     }
 
-    print("7. refresh with the revoked cookie: refused, and the cookie is cleared")
+    print("7. refresh with the revoked cookie: refused; the cookie is left alone (logout cleared it; a refused refresh never clears)")
     let refused = try await call(
         "refresh", "POST", "/auth/refresh", headers: csrf, cookies: [sessionCookie], expect: 401, mode: mode, environment: environment)
     if refused.body["code"] as? String != "invalid_grant" {
         print("   ✗ expected code invalid_grant")
+        deviations += 1
+    }
+    if !refused.cookies.isEmpty {
+        print("   ✗ a refused refresh must not touch the cookie (with rotation it may delete a newer one)")
         deviations += 1
     }
 

@@ -16,7 +16,8 @@ let usage = """
                                 reachable from other machines, without TLS: a warning is printed,
                                 and the control API and query-string logins answer only loopback peers
       --unsafe-expose           let every peer use the control API (/_emulator/*) and log in with
-                                credentials in the /oauth2/authorize query (trusted networks only)
+                                credentials in the /oauth2/authorize query, under any Host name and
+                                from browser pages (trusted networks only)
       --port PORT               port, 0 = any free port (default 9229)
       --region REGION           (default us-east-1)
       --pool-id ID              user pool id (default us-east-1_EmuLocal1)
@@ -30,6 +31,7 @@ let usage = """
       --refresh-token-rotation  each refresh returns a new refresh token and retires the old one
                                 (Cognito's refresh token rotation; REFRESH_TOKEN_AUTH is then refused)
       --rotation-grace-seconds N  how long a rotated-out refresh token still works, 0..60 (default 0)
+      --disable-token-revocation  the app client's token revocation is off: /oauth2/revoke answers 400 invalid_request
       --key-file PEM            signing keys (one or two RSA private keys); created if missing
       --clock EPOCH_SECONDS     start the emulator's clock at this time (it then runs normally)
       --print-env-file PATH     write the export lines to PATH (atomically) once listening
@@ -68,6 +70,7 @@ while let argument = remaining.popFirst() {
     case "--host": options.host = value(for: argument)
     case "--unsafe-expose": options.unsafeExpose = true
     case "--refresh-token-rotation": options.refreshTokenRotation = true
+    case "--disable-token-revocation": options.tokenRevocation = false
     case "--rotation-grace-seconds":
         guard let seconds = Int(value(for: argument)), (0...60).contains(seconds) else { fail("--rotation-grace-seconds must be an integer 0...60") }
         options.rotationGraceSeconds = seconds

@@ -221,11 +221,12 @@ guard !cases.isEmpty else {
     exit(2)
 }
 
-/// The emulator a case runs against: the default one, or (set-up `"emulator": {"refreshTokenRotation": true}`)
-/// one with refresh-token rotation on, started once when a case first needs it.
+/// The emulator a case runs against: the default one, or one shaped by the set-up's `"emulator"`
+/// (`{"refreshTokenRotation": true}`: refresh-token rotation on; `{"tokenRevocation": false}`:
+/// the app client's token revocation off), each started once when a case first needs it.
 @MainActor final class Emulators {
     let standard: EmulatorFixture
-    private var rotating: EmulatorFixture?
+    private var variants: [String: EmulatorFixture] = [:]
 
     init(standard: EmulatorFixture) { self.standard = standard }
 
@@ -234,18 +235,24 @@ guard !cases.isEmpty else {
             let object = try JSONSerialization.jsonObject(with: Data(try text(setup).utf8)) as? [String: Any],
             let emulator = object["emulator"] as? [String: Any]
         else { return standard }
-        guard emulator.keys.allSatisfy({ $0 == "refreshTokenRotation" }), emulator["refreshTokenRotation"] as? Bool == true else {
+        let variant: String
+        if emulator.count == 1, emulator["refreshTokenRotation"] as? Bool == true {
+            variant = "rotation"
+        } else if emulator.count == 1, emulator["tokenRevocation"] as? Bool == false {
+            variant = "no-revocation"
+        } else {
             throw HarnessError("unknown emulator set-up \(emulator)")
         }
-        if let rotating { return rotating }
-        let started = try await EmulatorFixture.start(refreshTokenRotation: true)
-        rotating = started
+        if let started = variants[variant] { return started }
+        let started = try await EmulatorFixture.start(
+            EmulatorFixture.makeOptions(refreshTokenRotation: variant == "rotation", tokenRevocation: variant != "no-revocation"))
+        variants[variant] = started
         return started
     }
 
     func shutdown() async {
         await standard.shutdown()
-        await rotating?.shutdown()
+        for fixture in variants.values { await fixture.shutdown() }
     }
 }
 

@@ -60,6 +60,8 @@ struct CognitoJSONAPITests {
         (.json(400, #"{"__type":"com.amazonaws.cognito.identity.idp.model#NotAuthorizedException","message":"Invalid Access Token"}"#),
          .notAuthorized("Invalid Access Token")),
         (.json(400, #"{"__type":"NotAuthorizedException","Message":"capital M"}"#), .notAuthorized("capital M")),
+        // Cognito's text when the token lacks aws.cognito.signin.user.admin (the app client does not grant it).
+        (.json(400, #"{"__type":"NotAuthorizedException","message":"Access Token does not have required scopes"}"#), .missingRequiredScope),
         (.respond(status: 400, headers: [("x-amzn-ErrorType", "NotAuthorizedException:http://internal.amazon.com/coral/com.amazon.coral.service/")], body: []),
          .notAuthorized("Not authorized")),
         (.json(400, #"{"message":"Access Token has been revoked"}"#, headers: [("x-amzn-ErrorType", "NotAuthorizedException")]),

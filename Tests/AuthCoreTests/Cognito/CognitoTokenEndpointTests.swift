@@ -124,7 +124,7 @@ struct CognitoTokenEndpointTests {
 
     static let revokeErrorsCases: [(String, CognitoError)] = [
         (#"{"error":"invalid_request"}"#, .invalidRequest(nil)),
-        (#"{"error":"unsupported_token_type"}"#, .invalidRequest("unsupported_token_type")),
+        (#"{"error":"unsupported_token_type"}"#, .unsupportedTokenType),
         (#"{"error":"invalid_client"}"#, .invalidClient),
         (#"{"error":"unauthorized_client"}"#, .unauthorizedClient(nil)),
     ]

@@ -173,6 +173,11 @@ public struct CognitoClient: Sendable {
         case .invalidClient:
             // Our own credentials are wrong: every sign-in will fail until the deployment is fixed.
             logger.error("Cognito rejected this app client's credentials (invalid_client): check COGNITO_CLIENT_ID / COGNITO_CLIENT_SECRET", metadata: metadata)
+        case .missingRequiredScope:
+            // Every GetUser and GlobalSignOut fails until the app client grants the scope.
+            logger.error(
+                "Cognito refused the access token for lack of the aws.cognito.signin.user.admin scope: add it to the app client's allowed OAuth scopes and to the sign-in request's scope",
+                metadata: metadata)
         case .upstream, .throttled:
             logger.warning("Cognito call failed", metadata: metadata)
         default:

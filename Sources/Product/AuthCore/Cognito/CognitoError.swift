@@ -10,12 +10,22 @@ public enum CognitoError: Error, Sendable, Equatable {
     /// `invalid_client`: our own client id / secret are wrong (or no domain is configured).
     /// A deployment error, not the caller's: map to 500 and log loudly.
     case invalidClient
-    /// `invalid_request`, `unsupported_grant_type`, `invalid_scope`, `unsupported_token_type`,
-    /// or the JSON API's `InvalidParameterException`.
+    /// `invalid_request`, `unsupported_grant_type`, `invalid_scope`, or the JSON API's
+    /// `InvalidParameterException`. From `/oauth2/revoke`, `invalid_request` also means that token
+    /// revocation is disabled on the app client.
     case invalidRequest(String?)
+    /// `/oauth2/revoke`'s `unsupported_token_type`: the token is not a refresh token, so there is
+    /// no session behind it to revoke.
+    /// https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html
+    case unsupportedTokenType
     /// `NotAuthorizedException` (and the user-state refusals `PasswordResetRequiredException`,
     /// `UserNotConfirmedException`) with Cognito's reason, e.g. "Access Token has been revoked".
     case notAuthorized(String)
+    /// `NotAuthorizedException` "Access Token does not have required scopes": the token lacks
+    /// `aws.cognito.signin.user.admin`, which `GetUser` and `GlobalSignOut` require
+    /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html).
+    /// The app client does not grant that scope: a deployment error, not the caller's.
+    case missingRequiredScope
     /// `UserNotFoundException`.
     case userNotFound
     /// `TooManyRequestsException`, `LimitExceededException`, or HTTP 429.

@@ -62,7 +62,8 @@ enum CognitoResponseReader {
             case "unauthorized_client": return .unauthorizedClient(description)
             case "invalid_client": return .invalidClient
             case "invalid_request": return .invalidRequest(description)
-            case "unsupported_grant_type", "invalid_scope", "unsupported_token_type":
+            case "unsupported_token_type": return .unsupportedTokenType
+            case "unsupported_grant_type", "invalid_scope":
                 return .invalidRequest(description.map { "\(code): \($0)" } ?? code)
             default: break
             }
@@ -128,6 +129,10 @@ enum CognitoResponseReader {
         }
         switch errorType(body, headers: response.headers) {
         case "NotAuthorizedException":
+            // Cognito's message ("Access Token does not have required scopes") is the only thing
+            // that tells a token without the scope the operation needs from a revoked or expired
+            // one. Either way the call is refused; this only decides who is told (the operator).
+            if let message, message.lowercased().contains("does not have required scopes") { return .missingRequiredScope }
             return .notAuthorized(message ?? "Not authorized")
         // The user exists but may not use the token until they act; to our callers that is the
         // same refusal as a revoked token.

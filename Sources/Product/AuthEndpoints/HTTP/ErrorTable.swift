@@ -81,7 +81,7 @@ enum ErrorTable {
                 detail: "The app client may not redeem this code for this redirect URI")
         case .invalidClient:
             return Problem(status: 500, code: "server_misconfigured", detail: "Sign-in is misconfigured")
-        case .invalidRequest:
+        case .invalidRequest, .unsupportedTokenType:
             return Problem(status: 400, code: "invalid_request", detail: "Cognito rejected the token request")
         case .notAuthorized:
             return Problem(status: 401, code: "not_authorized", detail: "Cognito refused the sign-in")
@@ -106,8 +106,16 @@ enum ErrorTable {
         }
     }
 
+    /// The app client does not grant `aws.cognito.signin.user.admin`, so Cognito refuses every
+    /// `GetUser` and `GlobalSignOut`: the deployment is wrong, not the caller's token.
+    static let missingAdminScope = Problem(
+        status: 500, code: "server_misconfigured",
+        detail: "The app client's access tokens lack the aws.cognito.signin.user.admin scope", logReason: "missing_required_scope")
+
     static func me(_ error: CognitoError) -> Problem {
         switch error {
+        case .missingRequiredScope:
+            return missingAdminScope
         case .notAuthorized(let message):
             let (code, detail) = notAuthorizedDetail(message)
             return invalidToken(detail, code: code)
@@ -120,11 +128,34 @@ enum ErrorTable {
 
     static func logout(_ error: CognitoError) -> Problem {
         switch error {
+        case .missingRequiredScope:
+            return missingAdminScope
         case .notAuthorized(let message):
             let (code, detail) = notAuthorizedDetail(message)
             return Problem(status: 401, code: code, detail: detail, headers: [invalidTokenChallenge])
         case .userNotFound:
             return Problem(status: 404, code: "user_not_found", detail: "User not found")
+        default:
+            return upstream(error)
+        }
+    }
+
+    /// `/oauth2/revoke` did not revoke the refresh token and the token is not known to be dead
+    /// (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html: 400
+    /// `invalid_request` when "the feature is disabled for the app client", `invalid_client` for
+    /// wrong client credentials). Both are deployment errors: nothing a caller can fix, and every
+    /// logout leaves a live session behind until an operator does, so they are 500s.
+    static func revocation(_ error: CognitoError) -> Problem {
+        switch error {
+        case .invalidRequest:
+            return Problem(
+                status: 500, code: "server_misconfigured",
+                detail: "The refresh token was not revoked: token revocation is disabled on the app client",
+                logReason: "token_revocation_disabled")
+        case .invalidClient:
+            return Problem(
+                status: 500, code: "server_misconfigured", detail: "The refresh token was not revoked: logout is misconfigured",
+                logReason: "invalid_client")
         default:
             return upstream(error)
         }

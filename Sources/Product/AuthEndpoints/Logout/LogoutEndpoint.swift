@@ -1,6 +1,7 @@
 import AuthCore
 import JSONValue
 import LambdaKit
+import Logging
 import WireCoding
 
 /// `GET|POST /auth/logout`: ends the session with every credential the request carries.
@@ -10,6 +11,12 @@ import WireCoding
 ///   body: `/oauth2/revoke` for it, and the cookie is cleared. With such a refresh token, a
 ///   missing or expired access token does not stop the logout.
 /// - Neither: the bearer guard's 403, as before.
+/// - A refresh cookie it cannot use (two of them, malformed): cleared in every answer; the bearer
+///   token still signs the user out.
+///
+/// "Logout successful." only when every credential presented is dead: signed out, revoked, or
+/// already invalid by Cognito's own answer. A revocation Cognito refuses for any other reason
+/// (disabled on the app client: 500 `server_misconfigured`) or cannot confirm is an error.
 ///
 /// One Cognito call per credential, never more. `GlobalSignOut` does not end the managed-login
 /// browser session, so when `COGNITO_LOGOUT_URI` is set the body also has `logout_url`.
@@ -47,21 +54,43 @@ public struct LogoutEndpoint: Sendable {
             return ErrorTable.methodNotAllowed(allowed: ["GET", "POST"]).response
         }
         let deadline = UpstreamDeadline.forInvocation(context)
-        let refreshToken: String?
+        let presented: SessionDelivery.Presented
         do {
-            refreshToken = try delivery.refreshToken(of: request)
+            presented = try delivery.presented(in: request)
         } catch {
             context.logger.info("logout refused", metadata: error.logMetadata)
             return error.response
         }
+        var refreshToken: String? = nil
+        // A refresh cookie this request carries but logout cannot use (two of them, a malformed
+        // value): it does not stop a sign-out with the bearer token, and every answer clears it,
+        // since it can never be used anyway.
+        var unusableCookie: Problem? = nil
+        switch presented {
+        case .none: break
+        case .token(let token): refreshToken = token
+        case .unusableCookie(let problem):
+            unusableCookie = problem
+            var metadata = problem.logMetadata
+            metadata["continuing"] = "bearer token"
+            context.logger.info("logout: refresh cookie not usable", metadata: metadata)
+        }
+        func answer(_ response: HTTPResponse, clearing: Bool) -> HTTPResponse {
+            var response = response
+            if clearing || unusableCookie != nil, let header = delivery.clearing { response.headers.add(name: header.name, value: header.value) }
+            return response
+        }
+
         let credentials: BearerGuard.Credentials?
         do {
             credentials = try await guardian.authenticate(request, deadline: deadline)
         } catch {
-            // Without a refresh token the bearer is the only credential: its refusal is the answer.
+            // Without a refresh token the bearer is the only credential: its refusal is the
+            // answer, unless an unusable cookie is: then that cookie's 400 (and it is cleared).
             guard refreshToken != nil else {
-                context.logger.info("logout refused", metadata: error.logMetadata)
-                return error.response
+                let problem = unusableCookie ?? error
+                context.logger.info("logout refused", metadata: problem.logMetadata)
+                return answer(problem.response, clearing: false)
             }
             var metadata = error.logMetadata
             metadata["continuing"] = "refresh token"
@@ -72,9 +101,12 @@ public struct LogoutEndpoint: Sendable {
         // GlobalSignOut first: it revokes every token of the user, the refresh token included,
         // so the revocation after it only makes sure. (The other order would revoke the access
         // token with the refresh token it came from, and GlobalSignOut would then be refused.)
+        // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html
+        var signedOut = false
         if let credentials {
             do {
                 try await client.globalSignOut(accessToken: credentials.token, deadline: deadline)
+                signedOut = true
             } catch {
                 // Cognito already considers the access token dead: with a refresh token to revoke,
                 // the logout goes on; without one, Cognito's refusal is the answer.
@@ -82,32 +114,48 @@ public struct LogoutEndpoint: Sendable {
                 if case .notAuthorized = error { alreadyDead = true } else { alreadyDead = false }
                 if !(alreadyDead && refreshToken != nil) {
                     let problem = ErrorTable.logout(error)
-                    context.logger.warning("logout failed", metadata: problem.logMetadata)
-                    return problem.response
+                    log(problem, "logout failed", context)
+                    return answer(problem.response, clearing: false)
                 }
             }
         }
-        var clearing: (name: String, value: String)? = nil
         if let refreshToken {
             do {
                 try await client.revoke(refreshToken: refreshToken, deadline: deadline)
             } catch {
                 switch error {
-                // Cognito does not know the token (expired, already revoked, not a refresh
-                // token): there is nothing left to revoke, and the cookie is worthless.
-                case .invalidGrant, .invalidRequest: break
+                // Cognito says the token is already invalid: `invalid_grant` ("the token has been
+                // revoked or ... isn't valid") or `unsupported_token_type` (not a refresh token).
+                // Nothing is left to revoke, and the cookie is worthless.
+                // https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html
+                case .invalidGrant, .unsupportedTokenType: break
                 default:
-                    // Not confirmed revoked: the cookie stays so the logout can be retried.
-                    let problem = ErrorTable.logout(error)
-                    context.logger.warning("logout failed: refresh token not revoked", metadata: problem.logMetadata)
-                    return problem.response
+                    // Not revoked (revocation disabled on the app client, our credentials refused,
+                    // Cognito down): never "Logout successful.". The cookie stays so the logout can
+                    // be retried, unless GlobalSignOut has just ended every session of the user,
+                    // this refresh token's included: then it is dead and is cleared.
+                    let problem = ErrorTable.revocation(error)
+                    log(problem, "logout failed: refresh token not revoked", context)
+                    return answer(problem.response, clearing: signedOut)
                 }
             }
-            clearing = delivery.clearing
         }
-        context.logger.info("logout succeeded", metadata: ["global_sign_out": "\(credentials != nil)", "refresh_token_revoked": "\(refreshToken != nil)"])
-        var response = JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL))
-        if let clearing { response.headers.add(name: clearing.name, value: clearing.value) }
-        return response
+        context.logger.info(
+            "logout succeeded",
+            metadata: [
+                "global_sign_out": "\(signedOut)", "refresh_token_revoked": "\(refreshToken != nil)",
+                "unusable_cookie_cleared": "\(unusableCookie != nil && delivery.clearing != nil)",
+            ])
+        return answer(JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL)), clearing: refreshToken != nil)
+    }
+
+    /// A deployment error (500) is logged at error: the operator must see it, every logout fails
+    /// the same way until the app client is fixed. Outages and refusals are warnings.
+    private func log(_ problem: Problem, _ message: Logger.Message, _ context: LambdaContext) {
+        if problem.status == 500 {
+            context.logger.error(message, metadata: problem.logMetadata)
+        } else {
+            context.logger.warning(message, metadata: problem.logMetadata)
+        }
     }
 }

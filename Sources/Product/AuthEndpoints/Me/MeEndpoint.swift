@@ -63,7 +63,12 @@ public struct MeEndpoint: Sendable {
             return JSONResponse.make(status: 200, body: body)
         } catch {
             let problem = ErrorTable.me(error)
-            context.logger.warning("me failed", metadata: problem.logMetadata)
+            if problem.status == 500 {
+                // A deployment error (the app client lacks a scope GetUser needs): every call fails.
+                context.logger.error("me failed", metadata: problem.logMetadata)
+            } else {
+                context.logger.warning("me failed", metadata: problem.logMetadata)
+            }
             return problem.response
         }
     }

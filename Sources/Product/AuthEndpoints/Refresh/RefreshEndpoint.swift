@@ -7,7 +7,8 @@ import LambdaKit
 ///
 /// Works whether or not the app client rotates refresh tokens: a new refresh token in Cognito's
 /// answer replaces the old one (a new cookie, or `refresh_token` in the body); without one the
-/// cookie is left alone. Every refusal before the exchange costs no Cognito call.
+/// cookie is left alone. Every refusal before the exchange costs no Cognito call. A refused
+/// refresh never clears the cookie (see the rotation race below); logout does.
 public struct RefreshEndpoint: Sendable {
     let client: CognitoClient
     let delivery: SessionDelivery
@@ -28,19 +29,28 @@ public struct RefreshEndpoint: Sendable {
             context.logger.info("refresh refused", metadata: error.logMetadata)
             return error.response
         }
+        let tokens: TokenSet
         do {
-            let tokens = try await client.refresh(refreshToken, deadline: UpstreamDeadline.forInvocation(context))
-            context.logger.info("refresh succeeded", metadata: ["rotated": "\(tokens.refreshToken != nil)"])
-            return delivery.tokenResponse(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
+            tokens = try await client.refresh(refreshToken, deadline: UpstreamDeadline.forInvocation(context))
         } catch {
-            var problem = ErrorTable.refresh(error)
+            // The cookie is never cleared here, not even on `invalid_grant`. With refresh-token
+            // rotation, two refreshes racing with the same cookie (two tabs, a retry) both reach
+            // Cognito; the winner's answer sets the new cookie, and a clearing `Set-Cookie` on the
+            // loser's answer, arriving later, would delete that new cookie and sign the user out.
+            // Whether the app client rotates is Cognito's setting, which this function cannot
+            // see, so it never clears: a dead cookie costs one refused refresh per page load until
+            // logout (which clears it) or its Max-Age. Outages (502/503) leave it alone as well.
+            let problem = ErrorTable.refresh(error)
             context.logger.warning("refresh failed", metadata: problem.logMetadata)
-            // Expired, revoked or rotated away: the cookie is dead, so it is cleared. Any other
-            // failure (Cognito down, throttling) leaves it: an outage must not sign anyone out.
-            if case .invalidGrant = error, let clearing = delivery.clearing {
-                problem.headers.append(clearing)
-            }
             return problem.response
+        }
+        do {
+            let response = try delivery.tokenResponse(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
+            context.logger.info("refresh succeeded", metadata: ["rotated": "\(tokens.refreshToken != nil)"])
+            return response
+        } catch {
+            context.logger.error("refresh failed: Cognito's refresh token cannot be stored", metadata: error.logMetadata)
+            return error.response
         }
     }
 

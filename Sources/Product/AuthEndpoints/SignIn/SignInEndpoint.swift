@@ -26,7 +26,7 @@ public struct SignInEndpoint: Sendable {
         let body: SignInRequest
         let redirectURI: String
         do {
-            try delivery.checkSignInOrigin(request)
+            try delivery.checkSignIn(request)
             body = try SignInRequest.parse(request, requirePKCE: requirePKCE)
             redirectURI = try resolveRedirectURI(body.redirectURI)
         } catch {
@@ -37,8 +37,15 @@ public struct SignInEndpoint: Sendable {
             let tokens = try await client.exchangeCode(
                 body.code, redirectURI: redirectURI, codeVerifier: body.codeVerifier,
                 deadline: UpstreamDeadline.forInvocation(context))
-            context.logger.info("sign-in succeeded")
-            return delivery.tokenResponse(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
+            do {
+                let response = try delivery.tokenResponse(
+                    accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
+                context.logger.info("sign-in succeeded")
+                return response
+            } catch {
+                context.logger.error("sign-in failed: Cognito's refresh token cannot be stored", metadata: error.logMetadata)
+                return error.response
+            }
         } catch {
             let problem = ErrorTable.signIn(error)
             if case .invalidClient = error {

@@ -16,10 +16,24 @@ struct HostedUI: Sendable {
         // a password in proxy logs and browser history over a connection without TLS, and let
         // any peer script logins: loopback peers only, unless --unsafe-expose. The login form
         // (credentials in a POST body) stays open to everyone, as a hosted UI is.
-        if query.has("username") || query.has("password"), !core.peers.allowsPrivileged(peer: context.remoteAddress) {
-            return Responses.forbiddenPeer(
-                "credentials in the /oauth2/authorize query are accepted only from loopback peers; post the login form instead (or start the emulator with --unsafe-expose)"
-            )
+        if query.has("username") || query.has("password") {
+            guard core.peers.allowsPrivileged(peer: context.remoteAddress) else {
+                return Responses.forbiddenPeer(
+                    "credentials in the /oauth2/authorize query are accepted only from loopback peers; post the login form instead (or start the emulator with --unsafe-expose)"
+                )
+            }
+            // A loopback peer may still be a web page in the developer's browser, driving the
+            // login by navigation or <img> (login CSRF on the dev app) or through a rebound
+            // DNS name. Scripts send neither Origin nor Sec-Fetch-Site; a browser sends
+            // Sec-Fetch-Site on every request, `none` only when the user typed the URL.
+            if let refusal = core.peers.refusal(host: request.head.authority) {
+                return Responses.forbiddenPeer("credentials in the /oauth2/authorize query are refused: \(refusal)")
+            }
+            let fetchSite = request.headers[HTTPFieldName("Sec-Fetch-Site")!]
+            if !core.options.unsafeExpose, request.headers[.origin] != nil || (fetchSite != nil && fetchSite != "none") {
+                return Responses.forbiddenPeer(
+                    "credentials in the /oauth2/authorize query are refused from a web page (Origin or Sec-Fetch-Site other than none); post the login form instead")
+            }
         }
         let params = query.merged(with: FormParameters(FormURLEncoding.parseLeniently(String(decoding: bytes, as: UTF8.self))))
         return try await core.applyingFaults("Authorize", style: .oauth, context: context, requestId: UUIDString.random()) {

@@ -77,6 +77,10 @@ struct JSONAPI: Sendable {
                 return Responses.awsError("UnauthorizedException", "Invalid client id or client secret.", requestId: requestId)
             }
         }
+        guard core.options.tokenRevocation else {
+            return Responses.awsError(
+                "UnsupportedOperationException", "Token revocation is not enabled for this client.", requestId: requestId)
+        }
         // Only refresh tokens can be revoked; an access or ID token (a JWS) is the wrong type.
         if Exact.split(token, on: UInt8(ascii: ".")).count == 3 {
             return Responses.awsError("UnsupportedTokenTypeException", "Unsupported token type.", requestId: requestId)

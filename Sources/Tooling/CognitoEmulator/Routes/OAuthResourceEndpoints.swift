@@ -56,6 +56,8 @@ struct OAuthResourceEndpoints: Sendable {
                 return Responses.oauthError("invalid_client")
             }
             guard let token = form["token"], !token.isEmpty else { return Responses.oauthError("invalid_request") }
+            // Cognito: "HTTP 400 and error invalid_request ... if the feature is disabled for the app client".
+            guard core.options.tokenRevocation else { return Responses.oauthError("invalid_request") }
             // Only refresh tokens are revocable here; access and ID tokens are JWSs.
             if Exact.split(token, on: UInt8(ascii: ".")).count == 3 {
                 return Responses.oauthError("unsupported_token_type")

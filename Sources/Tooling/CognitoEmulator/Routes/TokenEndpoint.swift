@@ -83,7 +83,7 @@ struct TokenEndpoint: Sendable {
         var members: [(String, OrderedJSON)] = []
         if let id = tokens.idToken { members.append(("id_token", .string(id))) }
         members.append(("access_token", .string(tokens.accessToken)))
-        if let refresh = tokens.refreshToken { members.append(("refresh_token", .string(refresh))) }
+        if let refresh = tokens.refreshToken { members.append(("refresh_token", .string(refresh + EmulatorCore.refreshTokenSuffix))) }
         members.append(("expires_in", .int(Int64(tokens.expiresIn))))
         members.append(("token_type", .string("Bearer")))
         return Responses.oauthJSON(.object(members))

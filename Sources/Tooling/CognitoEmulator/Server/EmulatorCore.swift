@@ -89,6 +89,10 @@ final class EmulatorCore: Sendable {
 
     struct ConnectionDropped: Error {}
 
+    /// Appended to the `refresh_token` the token endpoint answers with, while a
+    /// `cookieBreakingRefreshToken` fault runs the request.
+    @TaskLocal static var refreshTokenSuffix: String = ""
+
     /// Runs `body` unless a pending fault for `operation` says otherwise.
     func applyingFaults(_ operation: String, style: FaultStyle, context: EmulatorContext, requestId: String, _ body: () async throws -> Response) async throws -> Response {
         guard let fault = await faults.take(for: operation) else { return try await body() }
@@ -114,6 +118,8 @@ final class EmulatorCore: Sendable {
             var headers: HTTPFields = [.contentType: contentType]
             if style == .awsJSON { headers[Responses.amzRequestId] = requestId }
             return Responses.body(#"{"AuthenticationResult":{"AccessToken":"eyJ"#, status: .ok, headers: headers)
+        case .cookieBreakingRefreshToken:
+            return try await Self.$refreshTokenSuffix.withValue("; Domain=attacker.example; Max-Age=999999999", operation: body)
         case .drop:
             // Close the TCP connection without writing a byte of response.
             try? await context.channel.close(mode: .all)

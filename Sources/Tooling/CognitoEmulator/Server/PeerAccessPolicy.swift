@@ -16,6 +16,19 @@ struct PeerAccessPolicy: Sendable {
         unsafeExpose || Self.isLoopback(peer)
     }
 
+    /// Why a request from a trusted peer may still not use a privileged feature, or nil.
+    ///
+    /// A loopback peer is not the same as a trusted client: every web page the developer opens
+    /// runs on this machine. A page on a name the attacker controls can re-point that name at
+    /// 127.0.0.1 (DNS rebinding) and then read the emulator's answers as same-origin; its
+    /// requests still carry the attacker's name in `Host`, so `Host` must name loopback
+    /// (`localhost`, an IPv4 literal in 127/8, `[::1]`, optionally with a port). With
+    /// `--unsafe-expose` the emulator is reached by other names on purpose, and this is skipped.
+    func refusal(host: String?) -> String? {
+        if unsafeExpose || LoopbackAuthority.isLoopback(host) { return nil }
+        return "the Host header must name loopback (localhost, 127.0.0.1 or [::1]): a request for another name may come from a DNS-rebinding web page"
+    }
+
     /// 127.0.0.0/8 or ::1, read from the socket address bytes (not from its text form).
     ///
     /// `::ffff:127.x.y.z` (IPv4-mapped) counts as loopback: a dual-stack socket (a `::` bind)

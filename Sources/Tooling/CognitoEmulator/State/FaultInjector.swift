@@ -1,10 +1,12 @@
 import JSONValue
 
 /// One injected fault, applied to the next `count` calls of `operation`.
-/// JSON: `{"operation":"GetUser","kind":"latency|status5xx|throttle|malformed|drop","count":1,"latencyMs":500,"status":503}`.
+/// JSON: `{"operation":"GetUser","kind":"latency|status5xx|throttle|malformed|drop|cookieBreakingRefreshToken","count":1,"latencyMs":500,"status":503}`.
+/// `cookieBreakingRefreshToken` (operation `Token`): the normal answer, but its `refresh_token`
+/// ends in `; Domain=…` — what a client that writes it into `Set-Cookie` unchecked would forward.
 struct Fault: Sendable, Equatable {
     enum Kind: String, Sendable, CaseIterable {
-        case latency, status5xx, throttle, malformed, drop
+        case latency, status5xx, throttle, malformed, drop, cookieBreakingRefreshToken
     }
 
     /// JSON API operations, then the endpoint names; `*` matches every operation.

@@ -1,3 +1,4 @@
+import CognitoEmulator
 import NIOCore
 import NIOHTTP1
 
@@ -41,6 +42,16 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
             }
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
+            // The server binds 127.0.0.1 only, but a web page the developer visits can re-point
+            // its own name at 127.0.0.1 (DNS rebinding) and call the API same-origin, sending
+            // that name as Host: only loopback names (localhost, 127/8, [::1]) are served, one
+            // Host header exactly. API Gateway answers a request for a name it does not serve
+            // with 403 {"message":"Forbidden"}.
+            let hosts = head.headers["Host"]
+            guard hosts.count == 1, LoopbackAuthority.isLoopback(hosts[0]) else {
+                write(context, head, GatewayResponse.forbidden, close: !head.isKeepAlive)
+                return
+            }
             let peer = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
             let request = GatewayRequest(
                 method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) },

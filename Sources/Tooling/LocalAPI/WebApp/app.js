@@ -137,9 +137,11 @@ async function completeSignIn(params) {
   if (!pending || params.get("state") !== pending.state) {
     throw new Error("state mismatch: this sign-in was not started by this page; refused");
   }
+  // X-Requested-With: the backend makes refresh's CSRF checks on sign-in too (login CSRF: a
+  // foreign page's form POST cannot carry it, and a fetch with it needs a CORS preflight).
   const response = await call("/auth/sign-in", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest" },
     body: JSON.stringify({ code: params.get("code"), code_verifier: pending.verifier, redirect_uri: redirectURI() }),
   });
   tookToken(await readAnswer(response));
