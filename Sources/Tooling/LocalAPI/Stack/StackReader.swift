@@ -315,7 +315,8 @@ public struct StackReader {
     ) throws -> StackDescription.API {
         var api = StackDescription.API(logicalId: logicalId)
         for key in properties.keys.sorted() where !Self.httpApiProperties.contains(key) {
-            warnings.append("HttpApi \(logicalId): \(key) is not honoured locally (e.g. no throttling)")
+            let effect = key.hasSuffix("RouteSettings") ? " (no throttling)" : ""
+            warnings.append("HttpApi \(logicalId): \(key) is not honoured locally\(effect)")
         }
         if let raw = properties["CorsConfiguration"] {
             api.cors = try readCORS(logicalId, try resolver.resolve(raw), &warnings)
