@@ -7,7 +7,11 @@
 # `sam build --build-in-source`): otherwise SAM first copies the whole project, .build included,
 # to a scratch folder and every function is compiled again from nothing.
 
-PACKAGE := ./scripts/package
+# The Lambda architecture: the same value as the template's Architecture parameter (samconfig.toml
+# sets both from one place per environment; CI exports LAMBDA_ARCH). scripts/package refuses an
+# architecture this host cannot build rather than building the host's.
+LAMBDA_ARCH ?= x86_64
+PACKAGE := ./scripts/package --arch $(LAMBDA_ARCH)
 
 .PHONY: build-SignInFunction build-MeFunction build-LogoutFunction build-RefreshFunction build-AuthorizerFunction build-ProtectedExampleFunction package
 

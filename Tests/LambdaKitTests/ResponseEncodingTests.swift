@@ -162,7 +162,7 @@ struct JSONLogHandlerTests {
         #expect(line.last == UInt8(ascii: "\n"))
         #expect(line.dropLast().contains(UInt8(ascii: "\n")) == false)
         let json = try TestSupport.json(Array(line.dropLast()))
-        #expect(json["level"] as? String == "info")
+        #expect(json["level"] as? String == "INFO")
         #expect(json["message"] as? String == "hello \"world\"")
         #expect(json["requestId"] as? String == "req-1")
         let metadata = try #require(json["metadata"] as? [String: Any])
@@ -170,6 +170,38 @@ struct JSONLogHandlerTests {
         #expect(metadata["n"] as? [String] == ["1", "2"])
         let time = try #require(json["time"] as? String)
         #expect(time.count == 24 && time.hasSuffix("Z") && time.contains("T"))
+    }
+
+    /// Lambda's JSON log format filters on `level` and reads an unknown name as INFO: every
+    /// swift-log level must come out as one of Lambda's six names, and round-trip through the
+    /// parser that reads AWS_LAMBDA_LOG_LEVEL to a level no more verbose than itself.
+    @Test func levelFieldCarriesLambdaLevelNames() throws {
+        let expected: [(Logger.Level, String)] = [
+            (.trace, "TRACE"), (.debug, "DEBUG"), (.info, "INFO"), (.notice, "INFO"), (.warning, "WARN"),
+            (.error, "ERROR"), (.critical, "FATAL"),
+        ]
+        for (level, name) in expected {
+            let lines = Lines()
+            let logger = Logger(label: "t") { label in
+                JSONLogHandler(label: label, logLevel: .trace, sink: { lines.append($0) })
+            }
+            logger.log(level: level, "m")
+            let line = try #require(lines.all.first)
+            let json = try TestSupport.json(Array(line.dropLast()))
+            #expect(json["level"] as? String == name, "\(level)")
+            let parsed = try #require(LogLevelSetting.parse(name))
+            #expect(parsed <= level, "\(name) read back as \(parsed)")
+        }
+        // A filter at WARN (AWS_LAMBDA_LOG_LEVEL, set by Lambda from ApplicationLogLevel) keeps
+        // warnings and above and drops notices, as Lambda's own filter does with their INFO name.
+        let lines = Lines()
+        let level = LogLevelSetting.fromEnvironment(["AWS_LAMBDA_LOG_LEVEL": "WARN", "LOG_LEVEL": "trace"])
+        let logger = Logger(label: "t") { label in JSONLogHandler(label: label, logLevel: level, sink: { lines.append($0) }) }
+        logger.notice("dropped")
+        logger.warning("kept")
+        logger.critical("kept")
+        let names = try lines.all.map { try TestSupport.json(Array($0.dropLast()))["level"] as? String }
+        #expect(names == ["WARN", "FATAL"])
     }
 
     @Test func levelsFromTheEnvironment() {

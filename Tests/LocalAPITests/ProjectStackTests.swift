@@ -1,5 +1,5 @@
 import Foundation
-import LocalAPI
+@testable import LocalAPI
 import NIOHTTP1
 import Testing
 
@@ -150,6 +150,47 @@ struct ProjectStackTests {
             #expect(big.status == 413)
             #expect(big.text == #"{"message":"Request Entity Too Large"}"#)
         }
+    }
+
+    /// The project's template read as `local-api serve` reads it (no processes): what it serves
+    /// locally, and the deploy-time Rules checked against what would be deployed.
+    func readProjectTemplate(_ overrides: [String: String] = [:]) throws -> StackDescription {
+        let root = LocalAPIFixture.packageRoot
+        let makefile = try String(contentsOf: root.appendingPathComponent("Makefile"), encoding: .utf8)
+        var reader = StackReader(
+            template: try TemplateLoader.load(path: root.appendingPathComponent("template.yaml").path),
+            makefileExecutables: MakefileTargets.executables(makefile: makefile))
+        reader.localParameterDefaults = LocalAPI.localParameterDefaults(port: 3000)
+        reader.parameterOverrides = overrides
+        reader.cognitoEnvironment = ["COGNITO_USER_POOL_ID": "us-east-1_Emu"]
+        return try reader.read()
+    }
+
+    @Test func theTemplateServesLocallyWithOneOriginAndTheExampleRoute() throws {
+        let stack = try readProjectTemplate()
+        // The app and the API share the local origin, as on a custom domain: Strict works.
+        for function in stack.functions.values {
+            #expect(function.environment["AUTH_REFRESH_COOKIE_SAMESITE"] == "Strict", "\(function.logicalId)")
+        }
+        // DeployExample is on locally; the authorizer is the live alias of AuthorizerFunction.
+        let example = try #require(stack.routes.first { $0.path == "/example/whoami" })
+        let authorizer = try #require(stack.apis["HttpApi"]?.authorizers[example.authorizer ?? ""])
+        #expect(authorizer.functionId == "AuthorizerFunction")
+        // The local defaults are not what CloudFormation would see: no rule fires.
+        #expect(!stack.warnings.contains { $0.hasPrefix("rule ") }, "\(stack.warnings)")
+        // Deploy-only function properties are named once each, not once per function.
+        let aliasLines = stack.warnings.filter { $0.contains("AutoPublishAlias") }
+        #expect(aliasLines.count == 1, "\(stack.warnings)")
+    }
+
+    @Test func theCookieRuleRefusesStrictWithoutACustomDomain() throws {
+        let strict = try readProjectTemplate(["RefreshCookieSameSite": "Strict"])
+        #expect(strict.warnings.contains { $0.hasPrefix("rule CookieSessionNeedsCustomDomain:") }, "\(strict.warnings)")
+        let body = try readProjectTemplate(["RefreshCookieSameSite": "Strict", "RefreshTokenDelivery": "body"])
+        #expect(!body.warnings.contains { $0.hasPrefix("rule ") })
+        // Without the local default the example route is not deployed.
+        let noExample = try readProjectTemplate(["DeployExample": "false"])
+        #expect(!noExample.routes.contains { $0.path == "/example/whoami" })
     }
 
     @Test func aRouteAddedToACopyOfTheTemplateIsServed() async throws {

@@ -9,8 +9,13 @@ import JSONValue
 import Logging
 
 /// A swift-log handler writing one JSON object per line to stderr:
-/// `{"time":"2026-01-02T03:04:05.678Z","level":"info","message":"...","requestId":"...","metadata":{...}}`.
+/// `{"time":"2026-01-02T03:04:05.678Z","level":"INFO","message":"...","requestId":"...","metadata":{...}}`.
 /// The `requestId` metadata key is lifted to the top level. Each line is written with one `write(2)`.
+/// `level` carries Lambda's level names (`LogLevelSetting.lambdaName`): with the function's
+/// `LoggingConfig.LogFormat: JSON`, Lambda reads that key to filter application logs, and treats a
+/// missing or unknown value as INFO, so a swift-log name such as `warning` or `critical` would
+/// survive a WARN/ERROR/FATAL filter it should not
+/// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     /// Performance: the runtime loop sets `requestId` on every invocation; keeping it out of the
@@ -59,7 +64,7 @@ public struct JSONLogHandler: LogHandler {
         json.raw("{\"time\":")
         json.string(Self.timestamp())
         json.raw(",\"level\":")
-        json.string(event.level.rawValue)
+        json.string(LogLevelSetting.lambdaName(event.level))
         json.raw(",\"message\":")
         json.string(event.message.description)
         if let requestId = merged.removeValue(forKey: "requestId") {

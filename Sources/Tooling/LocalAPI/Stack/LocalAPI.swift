@@ -34,12 +34,16 @@ public final class LocalAPI: Sendable {
     /// as the CORS / cookie allow-lists use them.
     public static func localOrigins(port: Int) -> [String] { ["http://localhost:\(port)", "http://127.0.0.1:\(port)"] }
 
-    /// Parameters that follow the port when the template declares them (overrides still win).
+    /// Parameters that follow the local set-up when the template declares them (overrides still
+    /// win): the origins follow the port; the app and the API share one origin, as on a custom
+    /// domain, so the refresh cookie is SameSite=Strict; the example route is served.
     public static func localParameterDefaults(port: Int) -> [String: String] {
         let origins = localOrigins(port: port)
         return [
             "CorsAllowedOrigins": origins.joined(separator: ","),
             "RedirectUris": origins.map { $0 + "/callback" }.joined(separator: ","),
+            "RefreshCookieSameSite": "Strict",
+            "DeployExample": "true",
         ]
     }
 

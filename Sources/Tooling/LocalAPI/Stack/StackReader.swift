@@ -44,7 +44,12 @@ public struct StackReader {
         let parameters = try resolveParameters()
         let resolver = IntrinsicResolver(template: template, parameters: parameters, region: region)
         stack.accountId = resolver.accountId
-        warnings += checkRules(resolver)
+        // Rules are CloudFormation's check of what would be deployed: the template's defaults and
+        // the overrides, not the local defaults (e.g. SameSite=Strict, which the one local origin
+        // of app and API allows and the execute-api host would not).
+        let deployed = IntrinsicResolver(
+            template: template, parameters: try resolveParameters(localDefaults: false), region: region)
+        warnings += checkRules(deployed)
 
         let resources = template["Resources"]?.members ?? [:]
         let globals = template["Globals"]?.members ?? [:]
@@ -60,6 +65,7 @@ public struct StackReader {
             included[logicalId] = resource
         }
 
+        var notEmulated: [String: [String]] = [:]
         for logicalId in included.keys.sorted() {
             let resource = included[logicalId]!
             let type = resource["Type"]?.string ?? ""
@@ -71,10 +77,18 @@ public struct StackReader {
                 "AWS::Cognito::UserPoolDomain":
                 if type.hasPrefix("AWS::Cognito::") { stack.emulated.append(logicalId) }
             default:
-                warnings.append("resource \(logicalId) (\(type)) is not emulated locally")
+                notEmulated[type, default: []].append(logicalId)
             }
         }
+        for (type, ids) in notEmulated.sorted(by: { $0.key < $1.key }) {
+            warnings.append(ids.count == 1
+                ? "resource \(ids[0]) (\(type)) is not emulated locally"
+                : "resources \(ids.joined(separator: ", ")) (\(type)) are not emulated locally")
+        }
 
+        // Deploy-time properties (aliases, logging, concurrency...) usually sit in Globals: one
+        // line per property, naming the functions, rather than one per function and property.
+        var unhonoured: [String: [String]] = [:]
         for logicalId in included.keys.sorted() where included[logicalId]!["Type"]?.string == "AWS::Serverless::Function" {
             let resource = included[logicalId]!
             let properties = Self.merge(functionGlobals, resource["Properties"]?.members ?? [:])
@@ -85,7 +99,7 @@ public struct StackReader {
             if let method = resource["Metadata"]?["BuildMethod"]?.string, method != "makefile" {
                 warnings.append("function \(logicalId): BuildMethod \(method) is not used; the executable \(executable) is run")
             }
-            let function = try readFunction(logicalId, executable, properties, resolver, &warnings)
+            let function = try readFunction(logicalId, executable, properties, resolver, &warnings, &unhonoured)
             stack.functions[logicalId] = function
             let events = properties["Events"]?.members ?? [:]
             for eventName in events.keys.sorted() {
@@ -117,13 +131,16 @@ public struct StackReader {
         if stack.apis.count > 1 {
             warnings.append("\(stack.apis.count) HttpApi resources (\(stack.apis.keys.sorted().joined(separator: ", "))) are served on one port")
         }
+        for (property, ids) in unhonoured.sorted(by: { $0.key < $1.key }) {
+            warnings.append("property \(property) is not honoured locally (functions \(ids.joined(separator: ", ")))")
+        }
         stack.warnings = warnings
         return stack
     }
 
     // MARK: parameters and rules
 
-    func resolveParameters() throws -> [String: ResolvedValue] {
+    func resolveParameters(localDefaults: Bool = true) throws -> [String: ResolvedValue] {
         let declared = template["Parameters"]?.members ?? [:]
         for name in parameterOverrides.keys where declared[name] == nil {
             throw LocalAPIError("--parameter-overrides \(name): the template has no such parameter")
@@ -133,7 +150,7 @@ public struct StackReader {
             let text: String
             if let override = parameterOverrides[name] {
                 text = override
-            } else if let local = localParameterDefaults[name] {
+            } else if localDefaults, let local = localParameterDefaults[name] {
                 text = local
             } else if let fallback = definition["Default"]?.string {
                 text = fallback
@@ -197,10 +214,10 @@ public struct StackReader {
 
     func readFunction(
         _ logicalId: String, _ executable: String, _ properties: [String: TemplateValue], _ resolver: IntrinsicResolver,
-        _ warnings: inout [String]
+        _ warnings: inout [String], _ unhonoured: inout [String: [String]]
     ) throws -> StackDescription.Function {
         for key in properties.keys.sorted() where !Self.functionProperties.contains(key) {
-            warnings.append("function \(logicalId): property \(key) is not honoured locally")
+            unhonoured[key, default: []].append(logicalId)
         }
         if let runtime = properties["Runtime"].flatMap({ try? resolver.resolve($0).string }), !runtime.hasPrefix("provided") {
             warnings.append("function \(logicalId): runtime \(runtime) is not a custom runtime; the executable \(executable) is run anyway")
@@ -298,7 +315,8 @@ public struct StackReader {
     ) throws -> StackDescription.API {
         var api = StackDescription.API(logicalId: logicalId)
         for key in properties.keys.sorted() where !Self.httpApiProperties.contains(key) {
-            warnings.append("HttpApi \(logicalId): \(key) is not honoured locally (e.g. no throttling)")
+            let effect = key.hasSuffix("RouteSettings") ? " (no throttling)" : ""
+            warnings.append("HttpApi \(logicalId): \(key) is not honoured locally\(effect)")
         }
         if let raw = properties["CorsConfiguration"] {
             api.cors = try readCORS(logicalId, try resolver.resolve(raw), &warnings)
@@ -353,7 +371,8 @@ public struct StackReader {
             warnings.append("\(label): FunctionArn \(arn) is not a function of this template; its routes are not served")
             return nil
         }
-        let functionId = String(arn[range.upperBound...])
+        // `arn:…:function:Name` or, for a `!Ref Function.Alias`, `arn:…:function:Name:live`.
+        let functionId = String(arn[range.upperBound...].prefix { $0 != ":" })
         let version = definition["AuthorizerPayloadFormatVersion"]?.string ?? ""
         guard version == "2.0" else {
             warnings.append("\(label): payload format \(version.isEmpty ? "(none)" : version) is not served locally (2.0 only); its routes are not served")

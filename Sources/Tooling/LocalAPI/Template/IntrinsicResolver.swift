@@ -13,6 +13,7 @@ public final class IntrinsicResolver {
     let conditionDefinitions: [String: TemplateValue]
     let mappings: [String: TemplateValue]
     let resources: [String: TemplateValue]
+    let globals: TemplateValue?
     private var conditionValues: [String: Bool] = [:]
     private var evaluating: Set<String> = []
     /// Resource references resolved to placeholders since the last `reset`.
@@ -24,6 +25,7 @@ public final class IntrinsicResolver {
         self.conditionDefinitions = template["Conditions"]?.members ?? [:]
         self.mappings = template["Mappings"]?.members ?? [:]
         self.resources = template["Resources"]?.members ?? [:]
+        self.globals = template["Globals"]
     }
 
     public func resetPlaceholders() { placeholdersUsed = [] }
@@ -142,6 +144,13 @@ public final class IntrinsicResolver {
         default: break
         }
         if let value = parameters[name] { return value }
+        // SAM: `!Ref Function.Alias` is the ARN of the AutoPublishAlias (qualified function ARN).
+        if name.hasSuffix(".Alias"), let function = resources[String(name.dropLast(6))],
+            function["Type"]?.string == "AWS::Serverless::Function"
+        {
+            let alias = Self.aliasName(function, globals: globals)
+            return .string(Self.functionARN(String(name.dropLast(6)), region: region, accountId: accountId) + ":" + alias)
+        }
         if resources[name] != nil {
             placeholdersUsed.append(name)
             return .string("local-\(name)")
@@ -156,6 +165,12 @@ public final class IntrinsicResolver {
         }
         placeholdersUsed.append("\(resource).\(attribute)")
         return .string("local-\(resource)-\(attribute)")
+    }
+
+    /// The function's AutoPublishAlias (its own, else Globals.Function's); `live` when it names none
+    /// as a plain string.
+    static func aliasName(_ function: TemplateValue, globals: TemplateValue?) -> String {
+        function["Properties"]?["AutoPublishAlias"]?.string ?? globals?["Function"]?["AutoPublishAlias"]?.string ?? "live"
     }
 
     public static func functionARN(_ logicalId: String, region: String, accountId: String) -> String {
