@@ -1,3 +1,5 @@
+import JSONValue
+
 /// The method and path within the API that a request is decided on, the same way for every
 /// family: the route ARN's (where API Gateway names the stage apart and has stripped a custom
 /// domain's mapping key; policies are written against it too), or, when the ARN names no HTTP
@@ -31,7 +33,7 @@ struct RequestRoute {
         self.init(arn: arn, layout: layout)
         if Self.isHTTPMethod(method) {
             // The common case (`$default` stage, no mapping): one reading, one decision.
-            if method == requestMethod, path == rawPath { return }
+            if Self.equal(method, requestMethod), Self.equal(path, rawPath) { return }
             other = (requestMethod, rawPath)
         } else {
             // Decided on the request (issue 24, item 6); the cached policy for such an ARN is
@@ -43,6 +45,12 @@ struct RequestRoute {
             path = stageLength == rawPath.count ? Self.root[...] : rawPath.dropFirst(stageLength)  // `/prod` is the root
             other = (requestMethod, rawPath)
         }
+    }
+
+    /// Performance: memcmp in place (`==` on slices compares element by element).
+    @inline(__always)
+    private static func equal(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { ExactBytes.equal(a, $0) } }
     }
 
     /// Whether an ARN's method part is an HTTP method token of letters (`GET`, `PROPFIND`), not
