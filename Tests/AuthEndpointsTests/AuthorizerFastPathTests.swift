@@ -38,7 +38,7 @@ import Testing
                 for groups in lists {
                     let context = AuthorizerAnswer.Context(
                         sub: sub, username: "u\\" + sub, clientId: "client", scope: scopes.joined(separator: " "),
-                        groups: groups.joined(separator: ","), tokenUse: "access")
+                        groups: AuthorizerAnswer.encodedGroups(groups), tokenUse: "access")
                     let expected = AuthorizerAnswer.simple(allowed: true, context: context)
                     let fast = AuthorizerAnswer.simpleAllowed(sub: sub, username: "u\\" + sub, clientId: "client", scopes: scopes, groups: groups)
                     #expect(fast == expected, "\(scopes) \(groups)")
@@ -52,7 +52,7 @@ import Testing
     @Test(arguments: [true, false])
     func policyAnswersAreTheResourceListAnswers(defaultAllows: Bool) throws {
         let ruleSets = [
-            AuthorizerRulesTests.rulesJSON, "[]", #"[{"route":"ANY /q\"x\\y/*","scopes":["s"]},{"route":"POST /only","groups":["g","admins"]}]"#,
+            AuthorizerRulesTests.rulesJSON, "[]", #"[{"route":"ANY /q'x(y)/*","scopes":["s"]},{"route":"POST /only","groups":["g","admins"]}]"#,
         ]
         let tokens: [([String], [String])] = [([], []), (["admins"], []), (["users"], ["reports/read"]), (["admins", "users", "g"], ["reports/read", "s"]), (Self.awkwardStrings, Self.awkwardStrings)]
         let bases = [AuthorizerTestSupport.base, "arn:aws:execute-api:r:1:a\"b\\c/st\n/"]
@@ -62,7 +62,7 @@ import Testing
                 for (groups, scopes) in tokens {
                     let statements = rules.policy(base: base, groups: groups, scopes: scopes)
                     let context = AuthorizerAnswer.Context(
-                        sub: "s\"1", username: "u", clientId: "c", scope: scopes.joined(separator: " "), groups: groups.joined(separator: ","),
+                        sub: "s\"1", username: "u", clientId: "c", scope: scopes.joined(separator: " "), groups: AuthorizerAnswer.encodedGroups(groups),
                         tokenUse: "access")
                     let expected = AuthorizerAnswer.policy(principalId: "s\"1", allow: statements.allow, deny: statements.deny, context: context)
                     let fast = AuthorizerAnswer.policy(base: base, rules: rules, sub: "s\"1", username: "u", clientId: "c", scopes: scopes, groups: groups)

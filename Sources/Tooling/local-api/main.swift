@@ -11,6 +11,9 @@ let usage = """
       --cognito-port PORT          emulator port (default 9229)
       --cognito emulator|real      real: COGNITO_* from this environment point at a real user pool
       --concurrency N              warm processes per function at most (default 4)
+      --stage NAME                 serve the API as stage NAME: URLs /NAME/..., rawPath keeps /NAME (default $default)
+      --mapping-key KEY            serve it behind a custom domain's API mapping KEY (a/b): URLs /KEY/...
+      --default-route-arn          the $default route's routeArn is .../{stage}/$default
       --parameter-overrides K=V... template parameters (several after one flag, or repeat the flag)
       --template FILE              (default template.yaml)
       --makefile FILE              (default Makefile)
@@ -40,6 +43,7 @@ var port = 3000
 var cognitoPort = 9229
 var cognitoReal = false
 var concurrency = 4
+var mount = APIMount()
 var overrides: [String: String] = [:]
 var templatePath = "template.yaml"
 var makefilePath = "Makefile"
@@ -70,6 +74,20 @@ while index < arguments.count {
         case "real": cognitoReal = true
         case let other: fail("--cognito \(other): expected emulator or real")
         }
+    case "--stage":
+        let stage = value(argument)
+        // API Gateway's stage names: letters, digits, - and _ (or $default).
+        guard stage == "$default" || (!stage.isEmpty && stage.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })) else {
+            fail("--stage \(stage): letters, digits, - and _ only, or $default")
+        }
+        mount.stage = stage
+    case "--mapping-key":
+        let key = value(argument)
+        guard !key.isEmpty, key.split(separator: "/", omittingEmptySubsequences: false).allSatisfy({ segment in
+            !segment.isEmpty && segment.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }
+        }) else { fail("--mapping-key \(key): path segments of letters, digits, - . _ joined by /") }
+        mount.mappingKey = key
+    case "--default-route-arn": mount.defaultRouteArn = true
     case "--concurrency":
         concurrency = number(argument)
         if concurrency < 1 { fail("--concurrency must be at least 1") }
@@ -153,6 +171,7 @@ var options = LocalAPIOptions(templatePath: templatePath, makefilePath: makefile
 options.port = port
 options.cognitoPort = cognitoPort
 options.concurrency = concurrency
+options.mount = mount
 options.parameterOverrides = overrides
 if cognitoReal {
     let environment = ProcessInfo.processInfo.environment

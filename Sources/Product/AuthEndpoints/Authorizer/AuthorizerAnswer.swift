@@ -9,7 +9,8 @@ enum AuthorizerAnswer {
         var clientId: String
         /// Space-separated, as in the token's `scope`.
         var scope: String
-        /// Comma-separated `cognito:groups`.
+        /// Comma-separated `cognito:groups`, each name with `%` and `,` percent-encoded
+        /// (`encodedGroups`).
         var groups: String
         var tokenUse: String
 
@@ -44,7 +45,7 @@ enum AuthorizerAnswer {
         writer.raw(",\"scope\":")
         writeJoined(scopes, separator: " ", into: &writer)
         writer.raw(",\"groups\":")
-        writeJoined(groups, separator: ",", into: &writer)
+        writeGroups(groups, into: &writer)
         writer.raw(",\"token_use\":\"access\"}")
     }
 
@@ -60,6 +61,36 @@ enum AuthorizerAnswer {
             }
         }
         writer.raw("\"")
+    }
+
+    /// The context's `groups`: the names joined by `,`, in each name `%` written `%25` and `,`
+    /// written `%2C`, so the list splits back exactly (Cognito group names may hold both). A name
+    /// without them reads as before.
+    static func encodedGroups(_ groups: [String]) -> String {
+        groups.map { group in
+            guard group.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ",") }) else { return group }
+            var encoded = ""
+            for character in group.unicodeScalars {
+                switch character {
+                case "%": encoded += "%25"
+                case ",": encoded += "%2C"
+                default: encoded.unicodeScalars.append(character)
+                }
+            }
+            return encoded
+        }.joined(separator: ",")
+    }
+
+    /// `encodedGroups(groups)` as one JSON string, without building it unless a name needs encoding.
+    private static func writeGroups(_ groups: [String], into writer: inout JSONWriter) {
+        let needsEncoding = groups.withUnsafeBufferPointer { groups in
+            groups.contains { $0.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ",") }) }
+        }
+        if needsEncoding {
+            writer.string(encodedGroups(groups))
+        } else {
+            writeJoined(groups, separator: ",", into: &writer)
+        }
     }
 
     /// The inside of `JSONWriter.string(text)` (without its quotes), JSONWriter's own escaper.
@@ -112,8 +143,11 @@ enum AuthorizerAnswer {
         func resource(_ suffix: StaticString) {
             suffix.withUTF8Buffer { resource($0) }
         }
-        func resources(of rule: Int) {
-            for suffix in rules.rules[rule].route.escapedResourceSuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
+        func allowResources(of rule: Int) {
+            for suffix in rules.rules[rule].route.escapedAllowSuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
+        }
+        func denyResources(of rule: Int) {
+            for suffix in rules.rules[rule].route.escapedDenySuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
         }
         // Rules by index: none is copied (and reference-counted) per request.
         let admitted = rules.rules.indices.filter { rules.rules[$0].admits(groups: groups, scopes: scopes) }
@@ -123,12 +157,14 @@ enum AuthorizerAnswer {
             if rules.defaultAllows {
                 resource("*")
             } else {
-                for rule in admitted { resources(of: rule) }
+                for rule in admitted { allowResources(of: rule) }
             }
             first = true
             writer.raw("]},{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
-            for rule in rules.rules.indices where !admitted.contains(rule) { resources(of: rule) }
-            for suffix in AuthorizerRules.ambiguousPathSuffixes { resource(suffix) }
+            for rule in rules.rules.indices where !admitted.contains(rule) { denyResources(of: rule) }
+            for suffix in AuthorizerRules.escapedAmbiguousPathSuffixes { resource(suffix) }
+            // As `AuthorizerRules.policy`: the `$default` route's ARN only for a token every rule admits.
+            if !(rules.defaultAllows && admitted.count == rules.rules.count) { resource(AuthorizerRules.nonMethodSuffix) }
         } else {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
             resource("*")

@@ -65,18 +65,23 @@ public struct AuthorizerEndpoint: Sendable {
         } catch {
             throw Refusal(reason: error.code)
         }
-        // Simple answers need only the ARN's shape checked (the rules read the 2.0 event's method and
-        // rawPath); policies need the ARN's parts.
+        // Every family is decided on the path within the API (`RequestRoute`); policies also need
+        // the ARN's base.
         let arn: ExecuteAPIArn?
-        let route: (method: ArraySlice<UInt8>, path: ArraySlice<UInt8>)
-        if simple {
-            guard event.withBytes(event.arn, ExecuteAPIArn.isWellFormed) else { throw Refusal(reason: "malformed_arn") }
-            arn = nil
-            route = (event.method.map { event.bytes($0) } ?? [], event.rawPath.map { event.bytes($0) } ?? [])
+        let route: RequestRoute
+        let arnBytes = event.bytes(event.arn)
+        guard let layout = event.withBytes(event.arn, ExecuteAPIArn.layout) else { throw Refusal(reason: "malformed_arn") }
+        if event.family == .httpV2, let method = event.method, let rawPath = event.rawPath {
+            route = RequestRoute(
+                arn: arnBytes, layout: layout, requestMethod: event.bytes(method), rawPath: event.bytes(rawPath), stage: event.stage.map { event.bytes($0) })
         } else {
-            guard let parsed = ExecuteAPIArn.parse(event.bytes(event.arn)) else { throw Refusal(reason: "malformed_arn") }
+            route = RequestRoute(arn: arnBytes, layout: layout)
+        }
+        if simple {
+            arn = nil
+        } else {
+            guard let parsed = ExecuteAPIArn.parse(arnBytes) else { throw Refusal(reason: "malformed_arn") }
             arn = parsed
-            route = (parsed.method[...], parsed.path[...])
         }
         // Performance: nothing of `event` is read past this point, so the async frame does not
         // keep (copy and reference-count) the event across the awaits below.
@@ -108,15 +113,16 @@ public struct AuthorizerEndpoint: Sendable {
         let groups = claims.groups
         let scopes = claims.scopes
         guard let arn else {
-            let decision = config.rules.decide(method: route.method, path: route.path, groups: groups, scopes: scopes)
+            let decision = route.decide(config.rules, groups: groups, scopes: scopes)
             log(decision, context: context)
             guard decision.allowed else { return AuthorizerAnswer.simple(allowed: false, context: nil) }
             return AuthorizerAnswer.simpleAllowed(
                 sub: claims.sub, username: claims.username, clientId: claims.clientId, scopes: scopes, groups: groups)
         }
         // The policy depends on the token only (API Gateway caches it per token for every
-        // route); the decision for this request is logged, and IAM reaches the same one.
-        let decision = config.rules.decide(method: route.method, path: route.path, groups: groups, scopes: scopes)
+        // route); the decision for this request is logged, and IAM reaches the same one (or, for the
+        // refusals IAM cannot write, such as case variants, allows where it is logged refused).
+        let decision = route.decide(config.rules, groups: groups, scopes: scopes)
         log(decision, context: context)
         return AuthorizerAnswer.policy(
             base: arn.base, rules: config.rules, sub: claims.sub, username: claims.username, clientId: claims.clientId,

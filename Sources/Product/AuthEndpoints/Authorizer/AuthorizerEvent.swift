@@ -29,6 +29,8 @@ struct AuthorizerEvent: Sendable {
     /// 2.0: `requestContext.http.method` and `rawPath`; else nil (the ARN's are used).
     var method: Text?
     var rawPath: Text?
+    /// 2.0: `requestContext.stage` (`$default`, or a named stage that `rawPath` starts with).
+    var stage: Text?
     /// Every value of every header named Authorization in any case (headers and
     /// multiValueHeaders merged as API Gateway fills them: a value in both counts once).
     var authorization: [Text]
@@ -75,6 +77,7 @@ struct AuthorizerEvent: Sendable {
         var authorizationToken: Text?
         var rawPath: Text?
         var httpMethod: Text?
+        var stage: Text?
         var singleAuthorization: [Text] = []
         var multiAuthorization: [Text] = []
         var problem: String?
@@ -111,6 +114,10 @@ struct AuthorizerEvent: Sendable {
             case .requestContext:
                 guard try json.kind() == .object else { return try json.skip() }
                 try json.object(nameBytes: { (name, json) throws(JSONParseError) in
+                    if ByteText.equal(name, "stage") {
+                        stage = try string("requestContext.stage", &json)
+                        return
+                    }
                     guard ByteText.equal(name, "http"), try json.kind() == .object else { return try json.skip() }
                     try json.object(nameBytes: { (name, json) throws(JSONParseError) in
                         guard ByteText.equal(name, "method") else { return try json.skip() }
@@ -167,14 +174,14 @@ struct AuthorizerEvent: Sendable {
                     throw Unreadable(description: "TOKEN event without methodArn or authorizationToken")
                 }
                 return AuthorizerEvent(
-                    family: .restToken, payload: payload, arn: methodArn, method: nil, rawPath: nil, authorization: [], authorizationToken: authorizationToken)
+                    family: .restToken, payload: payload, arn: methodArn, method: nil, rawPath: nil, stage: nil, authorization: [], authorizationToken: authorizationToken)
             }
             if isRequest, let version, equal(version, "2.0") {
                 guard let routeArn, let httpMethod, let rawPath else {
                     throw Unreadable(description: "2.0 REQUEST event without routeArn, rawPath or requestContext.http.method")
                 }
                 return AuthorizerEvent(
-                    family: .httpV2, payload: payload, arn: routeArn, method: httpMethod, rawPath: rawPath,
+                    family: .httpV2, payload: payload, arn: routeArn, method: httpMethod, rawPath: rawPath, stage: stage,
                     authorization: authorization, authorizationToken: nil)
             }
             if isRequest {
@@ -183,7 +190,7 @@ struct AuthorizerEvent: Sendable {
                     throw Unreadable(description: "REQUEST event without methodArn, or of an unknown version")
                 }
                 return AuthorizerEvent(
-                    family: isV1 ? .httpV1 : .restRequest, payload: payload, arn: methodArn, method: nil, rawPath: nil,
+                    family: isV1 ? .httpV1 : .restRequest, payload: payload, arn: methodArn, method: nil, rawPath: nil, stage: nil,
                     authorization: authorization, authorizationToken: nil)
             }
             throw Unreadable(description: "not an API Gateway Lambda authorizer event (type TOKEN or REQUEST)")

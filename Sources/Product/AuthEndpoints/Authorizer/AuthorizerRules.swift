@@ -14,18 +14,57 @@ struct AuthorizerRules: Sendable, Equatable {
 
     /// The decision for one request: whether it is allowed, and the index of the rule that decided
     /// (nil: the default).
+    ///
+    /// Allowed when the first rule whose route admits the request (exact bytes, see `RoutePattern`)
+    /// admits the token, or no rule's route does and the default allows; and, in any case, no rule
+    /// the token fails covers the request (case variants, `/x` for `/x/*`): what the cached IAM
+    /// policy says (its Deny wins), plus the refusals IAM cannot write.
     func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
-        // Security: an ambiguous path (escapes, empty or dot segments) could be routed by API
-        // Gateway to a route whose rule it does not match here; it is refused outright.
-        guard RequestPath.isUnambiguous(path) else { return (false, nil) }
-        // Performance: in place, so no rule (six arrays) is copied and reference-counted per request.
-        let match: (allowed: Bool, rule: Int)? = rules.withUnsafeBufferPointer { rules in
-            for index in rules.indices where rules[index].route.matches(method: method, path: path) {
-                return (AuthorizerRule.conditions(groups: rules[index].groups, scopes: rules[index].scopes, admitGroups: groups, scopes: scopes), index)
-            }
-            return nil
+        method.withUnsafeBufferPointer { method in
+            path.withUnsafeBufferPointer { path in decide(method: method, path: path, groups: groups, scopes: scopes) }
         }
-        return match.map { ($0.allowed, $0.rule) } ?? (defaultAllows, nil)
+    }
+
+    func decide(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+        // Security: an ambiguous path (escapes, empty or dot segments, `;`, `\`) could be routed by
+        // API Gateway or the backend to a route whose rule it does not match here; refused outright.
+        guard RequestPath.isUnambiguous(path) else { return (false, nil) }
+        let methods = MethodSet(method)
+        // Performance: in place, so no rule (its arrays) is copied and reference-counted per request.
+        return rules.withUnsafeBufferPointer { rules in
+            var firstAdmitting: Int?
+            for index in rules.indices where rules[index].route.covers(method: methods.folded, path: path) {
+                // `admits` implies `covers`: one scan finds both.
+                let isAdmitted = AuthorizerRule.conditions(groups: rules[index].groups, scopes: rules[index].scopes, admitGroups: groups, scopes: scopes)
+                // A refusal wins wherever it is (IAM's explicit Deny).
+                if !isAdmitted { return (false, index) }
+                if firstAdmitting == nil, rules[index].route.admits(method: methods.exact, path: path) { firstAdmitting = index }
+            }
+            return firstAdmitting.map { (true, $0) } ?? (defaultAllows, nil)
+        }
+    }
+
+    /// Whether a rule the token fails covers the request: for the other readings of a request's
+    /// path (with the stage or a mapping key still in front), which may add refusals, never an Allow.
+    func refuses(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, groups: [String], scopes: [String]) -> Bool {
+        guard RequestPath.isUnambiguous(path) else { return true }
+        let methods = MethodSet(method)
+        return rules.withUnsafeBufferPointer { rules in
+            rules.indices.contains { index in
+                rules[index].route.covers(method: methods.folded, path: path)
+                    && !AuthorizerRule.conditions(groups: rules[index].groups, scopes: rules[index].scopes, admitGroups: groups, scopes: scopes)
+            }
+        }
+    }
+
+    /// `refuses` for every tail of `path` that starts at a `/` (`/v1/admin/x`, `/admin/x`, `/x`):
+    /// when a mapping key of unknown length may be in front of the path within the API.
+    func refusesAnyTail(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, groups: [String], scopes: [String]) -> Bool {
+        guard RequestPath.isUnambiguous(path) else { return true }
+        for start in path.indices where path[start] == UInt8(ascii: "/") {
+            if refuses(method: method, path: UnsafeBufferPointer(rebasing: path[start...]), groups: groups, scopes: scopes) { return true }
+        }
+        return false
     }
 
     /// What a token may do on every route of the API, as IAM statements under `base`
@@ -43,7 +82,7 @@ struct AuthorizerRules: Sendable, Equatable {
             if rule.admits(groups: groups, scopes: scopes) {
                 if !defaultAllows { allow += rule.route.resources(base: base) }
             } else {
-                deny += rule.route.resources(base: base)
+                deny += rule.route.denyResources(base: base)
             }
         }
         if allow.isEmpty {
@@ -53,6 +92,12 @@ struct AuthorizerRules: Sendable, Equatable {
         // The paths `decide` refuses as ambiguous, refused by IAM too (resources carry no leading
         // `/` after the method: `GET//x` is an empty segment right after it).
         deny += Self.ambiguousPathResources(base: base)
+        if !(defaultAllows && deny.count == Self.ambiguousPathSuffixes.count) {
+            // A `$default`-route ARN (`…/stage/$default`) names no path: the same ARN for every
+            // request that route serves, so a cached Allow of it would admit a route a rule refuses.
+            // Only a token that every rule admits (under a default that allows) may use it.
+            deny.append(base + Self.nonMethodSuffix.description)
+        }
         return (allow, deny)
     }
 
@@ -60,9 +105,14 @@ struct AuthorizerRules: Sendable, Equatable {
         ambiguousPathSuffixes.map { base + $0.description }
     }
 
-    /// The one list of those resources' suffixes after the ARN base; the policy writer appends them
-    /// as written (nothing in them needs JSON escaping).
-    static let ambiguousPathSuffixes: [StaticString] = ["*%*", "*//*", "*/./*", "*/../*", "*/.", "*/.."]
+    /// The one list of those resources' suffixes after the ARN base (`RequestPath.isUnambiguous`:
+    /// escapes, empty segments, segments ending in `.`, `;`, `\\`).
+    static let ambiguousPathSuffixes: [StaticString] = ["*%*", "*//*", "*./*", "*.", "*;*", "*\\*"]
+    /// The same, as the inside of JSON strings: what the policy writer appends.
+    static let escapedAmbiguousPathSuffixes: [StaticString] = ["*%*", "*//*", "*./*", "*.", "*;*", "*\\\\*"]
+
+    /// ARNs whose method part is not an HTTP method: `$default` (the `$default` route).
+    static let nonMethodSuffix: StaticString = "$*"
 
     /// Parses `AUTHORIZER_RULES` (a JSON array; repeated member names refused) and checks that
     /// every token's answer can be written as one cache-safe IAM policy.

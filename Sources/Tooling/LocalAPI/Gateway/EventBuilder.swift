@@ -10,11 +10,14 @@ public struct EventBuilder: Sendable {
     public var accountId: String
     public var apiId: String
     public var region: String
+    /// How the API is reached (`$default` at the API's own URL by default; `LocalAPIOptions`).
+    public var mount: APIMount
 
-    public init(accountId: String, apiId: String, region: String) {
+    public init(accountId: String, apiId: String, region: String, mount: APIMount = APIMount()) {
         self.accountId = accountId
         self.apiId = apiId
         self.region = region
+        self.mount = mount
     }
 
     public struct Context: Sendable {
@@ -22,6 +25,16 @@ public struct EventBuilder: Sendable {
         public var routeKey: String
         public var pathParameters: [String: String]
         public var timeEpochMs: Int64
+        /// The path within the API (`rawPath` without the stage or mapping key); nil: `rawPath`.
+        public var apiPath: String? = nil
+
+        public init(requestId: String, routeKey: String, pathParameters: [String: String], timeEpochMs: Int64, apiPath: String? = nil) {
+            self.requestId = requestId
+            self.routeKey = routeKey
+            self.pathParameters = pathParameters
+            self.timeEpochMs = timeEpochMs
+            self.apiPath = apiPath
+        }
     }
 
     static let timeFormatter: DateFormatter = {
@@ -82,7 +95,7 @@ public struct EventBuilder: Sendable {
             ]),
             "requestId": .string(context.requestId),
             "routeKey": .string(context.routeKey),
-            "stage": .string("$default"),
+            "stage": .string(mount.stage),
             "time": .string(Self.timeFormatter.string(from: date)),
             "timeEpoch": .int(context.timeEpochMs),
         ])
@@ -114,13 +127,17 @@ public struct EventBuilder: Sendable {
     public func authorizerEvent(_ request: GatewayRequest, _ context: Context, identitySource: [String]) -> [UInt8] {
         var event = common(request, context)
         event["type"] = .string("REQUEST")
-        event["routeArn"] = .string(routeArn(request))
+        event["routeArn"] = .string(routeArn(request, context))
         event["identitySource"] = .array(identitySource.map { .string($0) })
         return Self.serialize(event)
     }
 
-    public func routeArn(_ request: GatewayRequest) -> String {
-        "arn:aws:execute-api:\(region):\(accountId):\(apiId)/$default/\(request.method)\(request.rawPath)"
+    /// `…:apiId/{stage}/{METHOD}{path within the API}`; for the `$default` route, with
+    /// `mount.defaultRouteArn`, `…:apiId/{stage}/$default` (the shape the authorizer must not depend on).
+    public func routeArn(_ request: GatewayRequest, _ context: Context) -> String {
+        let base = "arn:aws:execute-api:\(region):\(accountId):\(apiId)/\(mount.stage)/"
+        if mount.defaultRouteArn, context.routeKey == "$default" { return base + "$default" }
+        return base + request.method + (context.apiPath ?? request.rawPath)
     }
 
     static func serialize(_ event: [String: JSONValue]) -> [UInt8] {

@@ -11,11 +11,14 @@ public final class RequestDispatcher: Sendable {
     let log: @Sendable (String) -> Void
     /// The dev web app and /openapi.json, answered for paths no template route has.
     let webApp: DevWebApp?
+    /// The stage or mapping key requests come through.
+    let mount: APIMount
 
-    init(_ generation: ServingGeneration, log: @escaping @Sendable (String) -> Void, webApp: DevWebApp? = nil) {
+    init(_ generation: ServingGeneration, log: @escaping @Sendable (String) -> Void, webApp: DevWebApp? = nil, mount: APIMount = APIMount()) {
         self.current = Mutex(generation)
         self.log = log
         self.webApp = webApp
+        self.mount = mount
     }
 
     var generation: ServingGeneration { current.withLock { $0 } }
@@ -47,7 +50,14 @@ public final class RequestDispatcher: Sendable {
         _ note: inout String
     ) async -> GatewayResponse {
         let stack = generation.stack
-        let path = request.rawPath
+        // Routes are matched on the path within the API; outside the stage or mapping, 404.
+        guard let path = mount.pathWithinAPI(request.rawPath) else {
+            if let page = webApp?.response(request) {
+                functionLabel = "(web app)"
+                return page
+            }
+            return GatewayResponse.notFound
+        }
         if CORSPolicy.isPreflight(request) {
             let method = request.header("access-control-request-method") ?? ""
             let apiId = generation.routes.match(method: method, path: path)?.route.apiId
@@ -68,10 +78,10 @@ public final class RequestDispatcher: Sendable {
         }
         let route = match.route
         let api = stack.apis[route.apiId]
-        let builder = EventBuilder(accountId: stack.accountId, apiId: route.apiId, region: stack.region)
+        let builder = EventBuilder(accountId: stack.accountId, apiId: route.apiId, region: stack.region, mount: mount)
         let context = EventBuilder.Context(
             requestId: requestId, routeKey: route.routeKey, pathParameters: match.pathParameters,
-            timeEpochMs: Int64(Date().timeIntervalSince1970 * 1000))
+            timeEpochMs: Int64(Date().timeIntervalSince1970 * 1000), apiPath: path)
         var response = await integrate(request, route, match, builder, context, generation, &functionLabel, &note)
         if let cors = api?.cors { CORSPolicy(cors).decorate(&response, for: request) }
         return response
@@ -166,7 +176,7 @@ public final class RequestDispatcher: Sendable {
         let decision: AuthorizerDecision
         switch invocation.result {
         case .response(let payload):
-            decision = AuthorizerDecision.read(payload, simple: authorizer.simpleResponses, routeArn: builder.routeArn(request))
+            decision = AuthorizerDecision.read(payload, simple: authorizer.simpleResponses, routeArn: builder.routeArn(request, context))
         case .functionError(let type, _): decision = .failed("function error \(type ?? "Unhandled")")
         case .crashed(let reason): decision = .failed(reason)
         case .timedOut: decision = .failed("timed out")
@@ -192,7 +202,7 @@ public final class RequestDispatcher: Sendable {
             case "httpMethod": return request.method
             case "path": return request.rawPath
             case "routeKey": return route.routeKey
-            case "stage": return "$default"
+            case "stage": return builder.mount.stage
             case "apiId": return builder.apiId
             case "accountId": return builder.accountId
             case "requestId": return context.requestId

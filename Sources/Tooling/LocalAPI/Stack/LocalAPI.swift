@@ -53,7 +53,7 @@ public final class LocalAPI: Sendable {
             number: 0, stack: StackDescription(), binDirectory: options.binDirectory, concurrency: options.concurrency,
             output: options.functionOutput, counter: counter)
         let webApp = DevWebApp()
-        let dispatcher = RequestDispatcher(empty, log: options.log, webApp: webApp)
+        let dispatcher = RequestDispatcher(empty, log: options.log, webApp: webApp, mount: options.mount)
         let server = try await GatewayServer.bind(port: options.port, dispatcher: dispatcher)
         var emulator: CognitoEmulatorServer?
         do {

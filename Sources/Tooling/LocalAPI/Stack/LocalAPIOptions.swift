@@ -19,6 +19,9 @@ public struct LocalAPIOptions: Sendable {
     public var cognito: Cognito = .emulator
     public var concurrency: Int = 4
     public var parameterOverrides: [String: String] = [:]
+    /// The stage or custom-domain mapping key requests come through (`--stage`, `--mapping-key`,
+    /// `--default-route-arn`).
+    public var mount = APIMount()
     /// Where the functions' stdout/stderr go.
     public var functionOutput: FileHandle = .standardError
     /// One line per request.
