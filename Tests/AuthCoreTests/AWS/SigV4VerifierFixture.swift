@@ -25,12 +25,15 @@ enum SigV4VerifierFixture {
         guard let moto = MotoFixture.endpoint else { return .failure(Failure(description: "MOTO_ENDPOINT is not set")) }
         let process = Process()
         process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot + "/scripts/sigv4-verifier", "--upstream", moto]
+        process.arguments = ["python3", packageRoot + "/scripts/sigv4-verifier", "--upstream", moto, "--exit-with-parent"]
         var environment = ProcessInfo.processInfo.environment
         environment["SIGV4_VERIFIER_SESSION_TOKEN"] = credentials.sessionToken
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
+        // Not the test process's own streams: `swift test` waits for those to close.
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { return .failure(Failure(description: "cannot start the verifier: \(error)")) }
         // Its first line is the URL (the pipe stays open while it runs: read up to the newline).
         var bytes = Data()
