@@ -6,7 +6,10 @@ extension EndpointFactory {
     /// `revocation-sink`: `AUTH_REVOCATION_*` (the table is required here), the Lambda
     /// environment's region and credentials, and `COGNITO_USER_POOL_ID` (events of other pools
     /// are ignored).
-    public static func revocationSink(environment: [String: String], logger: Logger) throws(ConfigurationError) -> EventHandler {
+    /// `transport`: how DynamoDB is reached (the process's shared HTTP client).
+    public static func revocationSink(
+        environment: [String: String], logger: Logger, transport: any UpstreamTransport = UpstreamHTTP.shared
+    ) throws(ConfigurationError) -> EventHandler {
         var problems: [String] = []
         var config: RevocationConfig? = nil
         do {
@@ -17,7 +20,7 @@ extension EndpointFactory {
         }
         let pool = CognitoConfig.userPoolId(environment, problems: &problems)
         guard problems.isEmpty, let config, let pool else { throw ConfigurationError(problems: problems) }
-        let endpoint = RevocationSinkEndpoint(store: RevocationStore(config: config, logger: logger), userPoolId: pool)
+        let endpoint = RevocationSinkEndpoint(store: RevocationStore(config: config, transport: transport, logger: logger), userPoolId: pool)
         return { payload, context in try await endpoint.handle(payload, context: context) }
     }
 }
