@@ -10,7 +10,7 @@ import Synchronization
 import Testing
 
 /// Replays events/revocation-sink/<case>.json through the sink's handler and compares the answer
-/// (or function error) and the marks written with <case>.expected.json. The store is a small
+/// (or function error) and the marks written with <case>.outcome.json. The store is a small
 /// in-memory DynamoDB that applies UpdateItem's monotonic condition; the same events also run
 /// through the real binary against moto (README "Revocation store").
 @Suite("revocation-sink: recorded events replayed")
@@ -23,7 +23,7 @@ struct RevocationSinkReplayTests {
 
     static var cases: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".expected.json") }
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".outcome.json") }
             .map { String($0.dropLast(".json".count)) }.sorted()
     }
 
@@ -32,7 +32,7 @@ struct RevocationSinkReplayTests {
     @Test("answer and writes as expected", arguments: cases)
     func replay(_ name: String) async throws {
         let event = Array(try Data(contentsOf: URL(filePath: "\(Self.directory)/\(name).json")))
-        let expected = try JSONValue.parse(Array(try Data(contentsOf: URL(filePath: "\(Self.directory)/\(name).expected.json"))))
+        let expected = try JSONValue.parse(Array(try Data(contentsOf: URL(filePath: "\(Self.directory)/\(name).outcome.json"))))
         let table = MemoryTable()
         let handler = try EndpointFactory.revocationSink(environment: Self.environment, logger: Logger(label: "test"), transport: table)
         let context = LambdaContext(requestId: "replay", deadline: .now() + .seconds(10), logger: Logger(label: "test"))
