@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "refresh", targets: ["refresh"]),
         .executable(name: "authorizer", targets: ["authorizer"]),
         .executable(name: "protected-example", targets: ["protected-example"]),
+        .executable(name: "revocation-sink", targets: ["revocation-sink"]),
         .executable(name: "cognito-emulator", targets: ["cognito-emulator"]),
         .library(name: "AuthCore", targets: ["AuthCore"]),
         .library(name: "LambdaKit", targets: ["LambdaKit"]),
@@ -103,6 +104,8 @@ let package = Package(
         .executableTarget(name: "authorizer", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/authorizer"),
         // The template's example route behind the authorizer: echoes the authorizer context it receives.
         .executableTarget(name: "protected-example", dependencies: ["LambdaKit", "JSONValue", "GlibcCompat"], path: "Sources/Product/protected-example"),
+        // EventBridge target for the user pool's CloudTrail sign-out events: writes revocation marks (issue 22).
+        .executableTarget(name: "revocation-sink", dependencies: ["AuthEndpoints", "LambdaKit", "GlibcCompat"], path: "Sources/Product/revocation-sink"),
         // ---- Tooling (Sources/Tooling): dev servers, the local harness, benchmarks. Never in a zip.
         // Dev/test only: a loopback Lambda Runtime API (2018-06-01) server. Never linked into handlers.
         .target(
