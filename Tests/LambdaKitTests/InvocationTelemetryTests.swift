@@ -117,6 +117,20 @@ struct InvocationTelemetryTests {
         }
     }
 
+    /// Lambda reads a line without `level` as INFO: above INFO it drops the metrics documents.
+    @Test func warnsWhenLambdaWouldDropTheMetrics() async throws {
+        let echo = try TestSupport.executable("lambdakit-echo")
+        let filtered = try await ChildProcess.run(echo, environment: ["AWS_LAMBDA_LOG_LEVEL": "WARN"], stdin: Self.echoEvent(action: ""))
+        #expect(filtered.status == 0)
+        let stream = LogStream(filtered.stderr)
+        #expect(stream.logLines.filter { ($0["message"]?.stringValue ?? "").contains("drops the metrics documents") }.count == 1)
+        #expect(stream.metricDocuments.count == 1)
+        for environment in [["AWS_LAMBDA_LOG_LEVEL": "INFO"], ["AWS_LAMBDA_LOG_LEVEL": "WARN", "METRICS": "off"]] {
+            let quiet = try await ChildProcess.run(echo, environment: environment, stdin: Self.echoEvent(action: ""))
+            #expect(!quiet.stderr.contains("drops the metrics documents"), "\(environment)")
+        }
+    }
+
     @Test func stdinModeAuthorizer() async throws {
         let result = try await ChildProcess.run(
             try TestSupport.executable("authorizer"), environment: Self.authorizerEnvironment,

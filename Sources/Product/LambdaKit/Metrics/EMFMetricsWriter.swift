@@ -21,8 +21,10 @@ import Logging
 /// set, `InvocationOutcome.isBounded`). No token, sub, username, address or path reaches the
 /// document: the record holds none.
 ///
-/// No `level` member: Lambda's log-level filtering drops JSON lines whose level is below
-/// `AWS_LAMBDA_LOG_LEVEL`, and a metric must not disappear with the INFO lines.
+/// No `level` member: Lambda's application log-level filter treats the line as INFO
+/// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html: "If the
+/// level value field is invalid or missing, Lambda will assign the log output the level INFO"), so
+/// an application log level above INFO drops the metrics; `LambdaMain` warns at start when it is.
 public struct EMFMetricsWriter: InvocationObserver {
     public let namespace: String
     private let sink: @Sendable ([UInt8]) -> Void
@@ -98,25 +100,22 @@ public struct EMFMetricsWriter: InvocationObserver {
         }
         json.raw(",\"family\":")
         json.string(record.family)
-        if let route = record.route {
-            json.raw(",\"route\":")
-            json.string(route)
-        }
+        Self.member(",\"route\":", record.route, to: &json)
         if let status = record.status {
             json.raw(",\"status\":")
             json.int(status)
         }
-        json.raw(",\"requestId\":")
-        json.string(record.requestId)
-        if let apiRequestId = record.apiRequestId {
-            json.raw(",\"apiRequestId\":")
-            json.string(apiRequestId)
-        }
-        if let traceId = record.traceId {
-            json.raw(",\"traceId\":")
-            json.string(traceId)
-        }
+        Self.member(",\"requestId\":", record.requestId, to: &json)
+        Self.member(",\"apiRequestId\":", record.apiRequestId, to: &json)
+        Self.member(",\"traceId\":", record.traceId, to: &json)
         json.raw("}\n")
         return json.bytes
+    }
+
+    /// `prefix` (`,"name":`) and the string, when there is one.
+    private static func member(_ prefix: StaticString, _ value: String?, to json: inout JSONWriter) {
+        guard let value else { return }
+        json.raw(prefix)
+        json.string(value)
     }
 }

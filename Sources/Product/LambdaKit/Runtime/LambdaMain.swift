@@ -83,6 +83,13 @@ public enum LambdaMain {
         let environment = Environment.current()
         let (observers, problem) = observers(environment: environment, extra: extra)
         let functionName = functionName(environment: environment)
+        if problem == nil, observers.all.contains(where: { $0 is EMFMetricsWriter }),
+            let filter = environment["AWS_LAMBDA_LOG_LEVEL"].flatMap(LogLevelSetting.parse), filter > .info
+        {
+            // Lambda drops lines it reads as INFO (a metrics document has no level) above INFO.
+            logger.warning(
+                "Lambda's application log level is above INFO: it drops the metrics documents; set it to INFO or METRICS=off")
+        }
         // A bad METRICS setting fails init the way any configuration error does.
         let make: @Sendable (Logger) async throws -> InvocationHandler = { logger in
             if let problem { throw problem }
