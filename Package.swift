@@ -41,11 +41,15 @@ let package = Package(
         // The one home of the wire codecs every layer shares: strict base64 and base64url, form and
         // query-string percent coding. No dependencies.
         .target(name: "WireCoding", path: "Sources/Product/WireCoding"),
+        // The upstream calls of the invocation in flight: AuthCore's transport records, LambdaKit's
+        // runtime reads (metrics, summary line). No dependencies.
+        .target(name: "InvocationTelemetry", path: "Sources/Product/InvocationTelemetry"),
         .target(
             name: "AuthCore",
             dependencies: [
                 "JSONValue",
                 "WireCoding",
+                "InvocationTelemetry",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -60,6 +64,7 @@ let package = Package(
             dependencies: [
                 "JSONValue",
                 "WireCoding",
+                "InvocationTelemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -217,6 +222,7 @@ let package = Package(
                 "AuthCore",
                 "JSONValue",
                 "WireCoding",
+                "InvocationTelemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -232,7 +238,8 @@ let package = Package(
             // The executables are dependencies so `swift build --build-tests` always builds them:
             // the tests run them as real processes.
             dependencies: [
-                "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "WireCoding", "lambdakit-echo", "lambda-runtime-api",
+                "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "WireCoding", "InvocationTelemetry", "lambdakit-echo",
+                "lambda-runtime-api",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

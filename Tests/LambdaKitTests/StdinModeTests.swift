@@ -85,8 +85,9 @@ struct StdinModeTests {
             try TestSupport.executable("lambdakit-echo"), environment: ["LOG_LEVEL": "debug"], stdin: Array(event.utf8)
         )
         #expect(result.status == 0)
+        // "sleeping", "echoing", the invocation's summary line and its metrics document.
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 2)
+        #expect(lines.count == 4)
         for line in lines {
             let json = try TestSupport.json(Array(line.utf8))
             #expect((json["requestId"] as? String)?.hasPrefix("local-") == true)

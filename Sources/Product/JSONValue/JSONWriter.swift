@@ -52,6 +52,22 @@ public struct JSONWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// `value / 10^fractionDigits` as a JSON number with exactly `fractionDigits` decimals
+    /// (`fixedPoint(12345, fractionDigits: 3)` writes `12.345`): durations without floating point.
+    public mutating func fixedPoint(_ value: Int64, fractionDigits: Int) {
+        precondition(fractionDigits >= 0 && fractionDigits <= 18)
+        var scale: Int64 = 1
+        for _ in 0..<fractionDigits { scale *= 10 }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        bytes.append(contentsOf: String(magnitude / UInt64(scale)).utf8)
+        guard fractionDigits > 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        let fraction = String(magnitude % UInt64(scale))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: fractionDigits - fraction.utf8.count))
+        bytes.append(contentsOf: fraction.utf8)
+    }
+
     public mutating func bool(_ value: Bool) {
         value ? raw("true") : raw("false")
     }

@@ -2,6 +2,8 @@
 //   ECHO_INIT_FAIL=1   init throws (configuration error path: Lambda exit 1, stdin exit 2)
 //   ECHO_MODE=noop     answers 204 with no body (benchmark)
 // Per request, header `x-echo-action`: throw | sleep:MS | big (7 MB) | binary | cookies | context
+//   | outcome:CODE (a 403 whose HTTPResponse.outcome is CODE, as ErrorTable's problems carry theirs)
+//   | init-logger (a line from the logger handed to init, as the Cognito client logs)
 import FoundationEssentials
 import JSONValue
 import LambdaKit
@@ -43,7 +45,7 @@ struct Echo: Encodable {
     var context: Context?
 }
 
-await LambdaMain.run { environment, _ in
+await LambdaMain.run { environment, initLogger in
     if environment["ECHO_INIT_FAIL"] == "1" { throw EchoConfigError() }
     if environment["ECHO_MODE"] == "noop" {
         return { _, _ in HTTPResponse(status: 204) }
@@ -62,10 +64,17 @@ await LambdaMain.run { environment, _ in
         case "binary":
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream"],
                                 body: (0...255).map { UInt8($0) })
+        case "init-logger":
+            initLogger.info("from the init logger")
         case "cookies":
             headers.add(name: "Set-Cookie", value: "a=1; Path=/; HttpOnly")
             headers.add(name: "Set-Cookie", value: "b=2; Path=/; Secure")
         default:
+            if action.hasPrefix("outcome:") {
+                return HTTPResponse(
+                    status: 403, headers: ["Content-Type": "application/problem+json"],
+                    body: Array(#"{"status":403}"#.utf8), outcome: String(action.dropFirst("outcome:".count)))
+            }
             if action.hasPrefix("sleep:"), let ms = Int(action.dropFirst("sleep:".count)) {
                 context.logger.info("sleeping", metadata: ["ms": "\(ms)"])
                 try await Task.sleep(for: .milliseconds(ms))

@@ -1,4 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AsyncHTTPClient
+import InvocationTelemetry
 import NIOCore
 import NIOHTTP1
 
@@ -6,9 +14,12 @@ import NIOHTTP1
 /// the Cognito client so connections stay alive across warm Lambda invocations.
 public struct UpstreamHTTP: UpstreamTransport {
     public let client: HTTPClient
+    /// The trace header value for a request being sent now (default: `lambdaTraceID`).
+    let traceID: @Sendable () -> String?
 
-    public init(client: HTTPClient) {
+    public init(client: HTTPClient, traceID: @escaping @Sendable () -> String? = { UpstreamHTTP.lambdaTraceID() }) {
         self.client = client
+        self.traceID = traceID
     }
 
     /// The process-wide client. It is never shut down: it lives as long as the process, which is
@@ -49,8 +60,27 @@ public struct UpstreamHTTP: UpstreamTransport {
         deadline: NIODeadline,
         maxBodyBytes: Int
     ) async throws(UpstreamError) -> UpstreamResponse {
+        // Each call is recorded in the invocation's log (metrics, summary line), answered or not.
+        guard let log = UpstreamCallLog.current else {
+            return try await exchange(request, deadline: deadline, maxBodyBytes: maxBodyBytes)
+        }
+        let operation = Self.operation(request)
+        let start = NIODeadline.now()
+        do {
+            let response = try await exchange(request, deadline: deadline, maxBodyBytes: maxBodyBytes)
+            log.record(UpstreamCall(operation: operation, outcome: Self.outcome(response), durationNanoseconds: (NIODeadline.now() - start).nanoseconds))
+            return response
+        } catch {
+            log.record(UpstreamCall(operation: operation, outcome: Self.outcome(error), durationNanoseconds: (NIODeadline.now() - start).nanoseconds))
+            throw error
+        }
+    }
+
+    private func exchange(
+        _ request: UpstreamRequest, deadline: NIODeadline, maxBodyBytes: Int
+    ) async throws(UpstreamError) -> UpstreamResponse {
         let client = self.client
-        let request = Self.clientRequest(request)
+        let request = Self.clientRequest(request, traceID: traceID())
         do {
             return try await withThrowingTaskGroup(of: UpstreamResponse?.self) { group in
                 group.addTask {
@@ -80,12 +110,79 @@ public struct UpstreamHTTP: UpstreamTransport {
         }
     }
 
-    static func clientRequest(_ request: UpstreamRequest) -> HTTPClientRequest {
+    /// Trace propagation as the AWS SDKs do it: in a Lambda function (`AWS_LAMBDA_FUNCTION_NAME`
+    /// set), the invocation's `_X_AMZN_TRACE_ID` (LambdaKit exports it per invocation) travels as
+    /// `X-Amzn-Trace-Id` on every call, unless the request already has that header. Lambda's
+    /// recursive loop detection and X-Ray read it
+    /// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html; the SDKs'
+    /// "recursion detection" middleware, e.g. aws-sdk-js-v3's, has exactly these conditions).
+    public static func lambdaTraceID(
+        _ read: (String) -> String? = { name in getenv(name).map { String(cString: $0) } }
+    ) -> String? {
+        guard let function = read("AWS_LAMBDA_FUNCTION_NAME"), !function.isEmpty,
+            let traceID = read("_X_AMZN_TRACE_ID"), isHeaderSafe(traceID)
+        else { return nil }
+        return traceID
+    }
+
+    /// Security: the value goes into a request header verbatim, so only 1–8192 bytes of visible
+    /// ASCII (what X-Ray trace headers are made of) are sent; a CR, LF or anything else in the
+    /// environment is never written into a request (no header injection): the header is left out.
+    static func isHeaderSafe(_ value: String) -> Bool {
+        let bytes = value.utf8
+        return !bytes.isEmpty && bytes.count <= 8192 && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
+    static func clientRequest(_ request: UpstreamRequest, traceID: String? = nil) -> HTTPClientRequest {
         var clientRequest = HTTPClientRequest(url: request.url)
         clientRequest.method = request.method
         clientRequest.headers = request.headers
+        if let traceID, !request.headers.contains(name: "X-Amzn-Trace-Id") {
+            clientRequest.headers.add(name: "X-Amzn-Trace-Id", value: traceID)
+        }
         if let body = request.body { clientRequest.body = .bytes(ByteBuffer(bytes: body)) }
         return clientRequest
+    }
+
+    /// The call's operation for the metrics, from a fixed set: the Cognito JSON API action named by
+    /// `X-Amz-Target`, else the endpoint by its path. Never a part of the URL or a header value
+    /// beyond these names.
+    static func operation(_ request: UpstreamRequest) -> String {
+        if let target = request.headers.first(name: "X-Amz-Target") {
+            if target.hasPrefix("DynamoDB_") { return "DynamoDB" }
+            let action = target.split(separator: ".").last.map(String.init) ?? ""
+            return cognitoActions.contains(action) ? action : "Other"
+        }
+        let path = request.url.split(separator: "?", maxSplits: 1).first ?? ""
+        if path.hasSuffix("/oauth2/token") { return "Token" }
+        if path.hasSuffix("/oauth2/revoke") { return "Revoke" }
+        if path.hasSuffix("/.well-known/jwks.json") { return "JWKS" }
+        return "Other"
+    }
+
+    static let cognitoActions: Set<String> = ["GetUser", "GlobalSignOut", "InitiateAuth", "RevokeToken"]
+
+    /// How an answered call ended: `ok` unless Cognito throttled (429, or its JSON API's
+    /// `TooManyRequestsException` / `LimitExceededException`, a 400 whose `x-amzn-ErrorType` names
+    /// it), answered 5xx, or redirected (never followed: an error for every caller). Coarse, for
+    /// the metrics only: `CognitoResponseReader` decides what the answer means.
+    static func outcome(_ response: UpstreamResponse) -> String {
+        let errorType = response.headers.first(name: "x-amzn-ErrorType") ?? ""
+        if response.status == 429 || errorType.contains("TooManyRequestsException") || errorType.contains("LimitExceededException") {
+            return "throttled"
+        }
+        if response.status >= 500 { return "status_5xx" }
+        if (300..<400).contains(response.status) { return "redirect" }
+        return "ok"
+    }
+
+    static func outcome(_ error: UpstreamError) -> String {
+        switch error {
+        case .timeout: return "timeout"
+        case .unreachable: return "unreachable"
+        case .connectionLost: return "connection_lost"
+        case .bodyTooLarge: return "body_too_large"
+        }
     }
 
     static func classify(_ error: any Error) -> UpstreamError {

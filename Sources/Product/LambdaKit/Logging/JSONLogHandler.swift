@@ -10,7 +10,8 @@ import Logging
 
 /// A swift-log handler writing one JSON object per line to stderr:
 /// `{"time":"2026-01-02T03:04:05.678Z","level":"INFO","message":"...","requestId":"...","metadata":{...}}`.
-/// The `requestId` metadata key is lifted to the top level. Each line is written with one `write(2)`.
+/// The invocation's `requestId`, `apiRequestId`, `traceId` and `coldStart` metadata are lifted to the
+/// top level. Each line is written with one `write(2)`.
 /// `level` carries Lambda's level names (`LogLevelSetting.lambdaName`): with the function's
 /// `LoggingConfig.LogFormat: JSON`, Lambda reads that key to filter application logs, and treats a
 /// missing or unknown value as INFO, so a swift-log name such as `warning` or `critical` would
@@ -71,6 +72,15 @@ public struct JSONLogHandler: LogHandler {
             json.raw(",\"requestId\":")
             json.string(requestId.description)
         }
+        // The invocation's other ids, top-level too, so Logs Insights finds every line of a request
+        // by `apiRequestId` or `traceId`; `coldStart` as a JSON boolean.
+        for key in Self.invocationKeys {
+            guard let value = merged.removeValue(forKey: key) else { continue }
+            json.raw(",")
+            json.string(key)
+            json.raw(":")
+            if key == "coldStart" { json.bool(value.description == "true") } else { json.string(value.description) }
+        }
         if !merged.isEmpty {
             json.raw(",\"metadata\":")
             Self.write(.dictionary(merged), to: &json)
@@ -78,6 +88,8 @@ public struct JSONLogHandler: LogHandler {
         json.raw("}\n")
         sink(json.bytes)
     }
+
+    static let invocationKeys = ["apiRequestId", "traceId", "coldStart"]
 
     private static func write(_ value: Logger.Metadata.Value, to json: inout JSONWriter) {
         switch value {

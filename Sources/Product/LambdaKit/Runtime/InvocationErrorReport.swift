@@ -20,6 +20,17 @@ struct InvocationErrorReport: Sendable {
         }
     }
 
+    /// The outcome code the observers see for a failed invocation the handler gave no code for.
+    var outcomeCode: String {
+        switch errorType {
+        case "Runtime.InvalidEventJSON": return "invalid_event_json"
+        case "Runtime.NotAnHTTPEvent": return "not_an_http_event"
+        case "Runtime.MalformedHTTPEvent": return "malformed_event"
+        case "Runtime.ResponseSizeTooLarge": return "response_too_large"
+        default: return "invocation_failed"
+        }
+    }
+
     var json: [UInt8] {
         var writer = JSONWriter()
         writer.raw("{\"errorMessage\":")

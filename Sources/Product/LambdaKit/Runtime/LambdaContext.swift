@@ -16,13 +16,17 @@ public struct LambdaContext: Sendable {
     public var deadline: NIODeadline
     /// The deadline as Unix epoch milliseconds, as Lambda sent it.
     public var deadlineEpochMs: Int64
-    /// JSON lines on stderr, with `requestId` attached.
+    /// JSON lines on stderr, with the invocation's ids attached (`requestId`, `apiRequestId`,
+    /// `traceId`, `coldStart`).
     public var logger: Logger
+    /// Where an event handler records its outcome code for the metrics and the summary line.
+    public let outcome: InvocationOutcome
 
     public init(
         requestId: String, invokedFunctionARN: String? = nil, traceId: String? = nil,
         clientContext: String? = nil, cognitoIdentity: String? = nil,
-        deadline: NIODeadline, deadlineEpochMs: Int64? = nil, logger: Logger
+        deadline: NIODeadline, deadlineEpochMs: Int64? = nil, logger: Logger,
+        outcome: InvocationOutcome = InvocationOutcome()
     ) {
         self.requestId = requestId
         self.invokedFunctionARN = invokedFunctionARN
@@ -33,6 +37,7 @@ public struct LambdaContext: Sendable {
         self.deadlineEpochMs = deadlineEpochMs
             ?? WallClock.nowMs() + (deadline - .now()).nanoseconds / 1_000_000
         self.logger = logger
+        self.outcome = outcome
     }
 
     /// Time left before the deadline (negative once passed).

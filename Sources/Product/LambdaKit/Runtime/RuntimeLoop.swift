@@ -9,7 +9,8 @@ enum RuntimeLoop {
     static let maxResponseBytes = 6 * 1024 * 1024
 
     static func run(
-        address: String, logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
+        address: String, logger: Logger, observers: InvocationObservers, functionName: String,
+        makeHandler: @Sendable (Logger) async throws -> InvocationHandler
     ) async -> Int32 {
         let client: RuntimeAPIClient
         do {
@@ -17,14 +18,18 @@ enum RuntimeLoop {
         } catch {
             return failure("\(error)")
         }
-        return await run(client: client, termination: TerminationGuard(), logger: logger, makeHandler: makeHandler)
+        return await run(
+            client: client, termination: TerminationGuard(), logger: logger, observers: observers, functionName: functionName,
+            makeHandler: makeHandler
+        )
     }
 
     /// The loop over `client`: 1 when init fails (after `/init/error`) or the Runtime API does;
     /// it never returns otherwise. `termination` (nil in tests) is told when an invocation is in flight.
     static func run<Client: LambdaRuntimeAPI>(
         client: Client, termination: TerminationGuard?, traceEnvironment: TraceIDEnvironment = TraceIDEnvironment(),
-        logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
+        logger: Logger, observers: InvocationObservers = .none, functionName: String = "function",
+        makeHandler: @Sendable (Logger) async throws -> InvocationHandler
     ) async -> Int32 {
         let handler: InvocationHandler
         do {
@@ -40,6 +45,8 @@ enum RuntimeLoop {
             return 1
         }
 
+        // Cold: the first invocation of this execution environment (Lambda runs one at a time).
+        var coldStart = true
         while true {
             let invocation: RuntimeAPIClient.Invocation
             do {
@@ -50,11 +57,13 @@ enum RuntimeLoop {
             termination?.invocationStarted()
             do throws(RuntimeAPIClientError) {
                 try await serve(
-                    invocation, client: client, handler: handler, traceEnvironment: traceEnvironment, logger: logger
+                    invocation, client: client, handler: handler, traceEnvironment: traceEnvironment, logger: logger,
+                    observers: observers, functionName: functionName, coldStart: coldStart
                 )
             } catch {
                 return failure("\(error)")
             }
+            coldStart = false
             termination?.invocationFinished()
         }
     }
@@ -62,14 +71,14 @@ enum RuntimeLoop {
     /// Runs the handler for `invocation` and posts its answer; throws when the answer cannot be posted.
     private static func serve<Client: LambdaRuntimeAPI>(
         _ invocation: RuntimeAPIClient.Invocation, client: Client, handler: InvocationHandler,
-        traceEnvironment: TraceIDEnvironment, logger: Logger
+        traceEnvironment: TraceIDEnvironment, logger: Logger, observers: InvocationObservers, functionName: String,
+        coldStart: Bool
     ) async throws(RuntimeAPIClientError) {
         let headers = invocation.headers
         let traceId = headers.first(name: "lambda-runtime-trace-id")
         // Not setenv: it keeps a copy of every value for good, one per invocation (TraceIDEnvironment).
         traceEnvironment.set(traceId)
-        var requestLogger = logger
-        requestLogger[metadataKey: "requestId"] = .string(invocation.requestId)
+        let invocationLogger = Invocation.logger(logger, requestId: invocation.requestId, traceId: traceId, coldStart: coldStart)
         let deadlineMs = headers.first(name: "lambda-runtime-deadline-ms").flatMap { Int64($0) }
         let context = LambdaContext(
             requestId: invocation.requestId,
@@ -79,10 +88,13 @@ enum RuntimeLoop {
             cognitoIdentity: headers.first(name: "lambda-runtime-cognito-identity"),
             deadline: deadlineMs.map(WallClock.deadline(epochMs:)) ?? .now() + .seconds(30),
             deadlineEpochMs: deadlineMs,
-            logger: requestLogger
+            logger: invocationLogger
         )
 
-        let outcome = await Invocation.perform(payload: invocation.body, context: context, handler: handler)
+        let (outcome, requestLogger) = await Invocation.run(
+            payload: invocation.body, context: context, handler: handler, observers: observers, functionName: functionName,
+            coldStart: coldStart
+        )
         let status: Int
         switch outcome {
         case .response(let body):

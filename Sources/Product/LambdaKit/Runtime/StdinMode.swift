@@ -10,7 +10,8 @@ import Logging
 import NIOCore
 
 /// Local mode: one event from stdin or `--event FILE`, the response JSON on stdout.
-/// Exit 0 answered; 1 the event is unreadable / not JSON / not an HTTP event / the handler threw;
+/// Exit 0 answered; 1 the event is unreadable / not JSON / not an HTTP event / the handler threw
+/// (then stderr holds that one `lambdakit:` line only: no summary line, no metrics document);
 /// 2 init (configuration) failed or bad arguments; 3 the handler threw a `FunctionError` (its
 /// error object, as Lambda would post it to `/error`, is on stdout). Stdout holds only the answer.
 /// `run` returns that status; `LambdaMain` exits with it.
@@ -18,7 +19,8 @@ enum StdinMode {
     static let usage = "usage: <handler> [--event FILE]   (no --event: the event is read from stdin)"
 
     static func run(
-        arguments: [String], logger: Logger, makeHandler: @Sendable (Logger) async throws -> InvocationHandler
+        arguments: [String], logger: Logger, observers: InvocationObservers, functionName: String,
+        makeHandler: @Sendable (Logger) async throws -> InvocationHandler
     ) async -> Int32 {
         var eventFile: String?
         var index = 0
@@ -57,10 +59,15 @@ enum StdinMode {
         }
 
         let requestId = "local-" + UUID().uuidString.lowercased()
-        var requestLogger = logger
-        requestLogger[metadataKey: "requestId"] = .string(requestId)
-        let context = LambdaContext(requestId: requestId, deadline: .now() + .seconds(30), logger: requestLogger)
-        switch await Invocation.perform(payload: payload, context: context, handler: handler) {
+        // One process, one invocation: always a cold start. A trace id exported by the caller is used.
+        let traceId = Environment.get("_X_AMZN_TRACE_ID").flatMap { $0.isEmpty ? nil : $0 }
+        let requestLogger = Invocation.logger(logger, requestId: requestId, traceId: traceId, coldStart: true)
+        let context = LambdaContext(requestId: requestId, traceId: traceId, deadline: .now() + .seconds(30), logger: requestLogger)
+        let (outcome, _) = await Invocation.run(
+            payload: payload, context: context, handler: handler, observers: observers, functionName: functionName,
+            coldStart: true, observeFailures: false
+        )
+        switch outcome {
         case .response(let body):
             StandardStreams.write(body + [UInt8(ascii: "\n")], to: 1)
             return 0

@@ -1,0 +1,121 @@
+import JSONValue
+import Logging
+
+/// Writes one CloudWatch embedded metric format document per invocation, as one line on stderr
+/// (the log stream, in both modes: stdout in stdin mode holds only the answer).
+///
+/// The document, per the specification
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html):
+/// `_aws` with `Timestamp` (epoch ms) and `CloudWatchMetrics`, an array of directives, each with
+/// `Namespace`, `Dimensions` (arrays of member names) and `Metrics` (`Name`, `Unit`); every
+/// dimension and metric named there is a member of the root object (dimensions strings, metrics
+/// numbers). Directive 1: `Requests` (Count), `Latency` (Milliseconds), `Faults` (Count) by
+/// `[FunctionName]` and `[FunctionName, Outcome]`; directive 2: `ColdStart` (Count) by
+/// `[FunctionName]`; directive 3, only when the handler called an upstream: `UpstreamCalls`,
+/// `UpstreamErrors`, `UpstreamTimeouts`, `UpstreamThrottles`, `JWKSFetches` (Count) and
+/// `UpstreamLatency` (Milliseconds, one value per call) by `[FunctionName]`, with each call's
+/// operation and outcome in the `upstream` property. Further root members are properties, not dimensions: the ids, for finding the
+/// invocation's log lines from a metric, and the route, family and status.
+///
+/// Dimensions are bounded: the function's name (one per process) and the outcome code (a fixed
+/// set, `InvocationOutcome.isBounded`). No token, sub, username, address or path reaches the
+/// document: the record holds none.
+///
+/// No `level` member: Lambda's application log-level filter treats the line as INFO
+/// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html: "If the
+/// level value field is invalid or missing, Lambda will assign the log output the level INFO"), so
+/// an application log level above INFO drops the metrics; `LambdaMain` warns at start when it is.
+public struct EMFMetricsWriter: InvocationObserver {
+    public let namespace: String
+    private let sink: @Sendable ([UInt8]) -> Void
+
+    /// `sink` (tests) gets each document's bytes; default: one write(2) to stderr.
+    public init(namespace: String, sink: (@Sendable ([UInt8]) -> Void)? = nil) {
+        self.namespace = namespace
+        self.sink = sink ?? { StandardStreams.write($0, to: 2) }
+    }
+
+    public func invocationFinished(_ record: InvocationRecord, logger: Logger) {
+        sink(document(record))
+    }
+
+    /// The document's bytes, with its newline.
+    public func document(_ record: InvocationRecord) -> [UInt8] {
+        var json = JSONWriter(capacity: 640)
+        json.raw("{\"_aws\":{\"Timestamp\":")
+        json.int(Int(record.startEpochMs))
+        json.raw(",\"CloudWatchMetrics\":[{\"Namespace\":")
+        json.string(namespace)
+        json.raw(
+            ",\"Dimensions\":[[\"FunctionName\"],[\"FunctionName\",\"Outcome\"]],\"Metrics\":[{\"Name\":\"Requests\",\"Unit\":\"Count\"},{\"Name\":\"Latency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"Faults\",\"Unit\":\"Count\"}]},{\"Namespace\":"
+        )
+        json.string(namespace)
+        json.raw(",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"ColdStart\",\"Unit\":\"Count\"}]}")
+        // At most 100 values per metric (the specification's limit); an invocation makes a few calls.
+        let calls = record.upstreamCalls.prefix(100)
+        if !calls.isEmpty {
+            json.raw(",{\"Namespace\":")
+            json.string(namespace)
+            json.raw(
+                ",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"UpstreamCalls\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamLatency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"UpstreamErrors\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamTimeouts\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamThrottles\",\"Unit\":\"Count\"},{\"Name\":\"JWKSFetches\",\"Unit\":\"Count\"}]}"
+            )
+        }
+        json.raw("]}")
+        json.raw(",\"FunctionName\":")
+        json.string(record.functionName)
+        json.raw(",\"Outcome\":")
+        json.string(record.outcome)
+        json.raw(",\"Requests\":1,\"Latency\":")
+        json.fixedPoint(record.durationNanoseconds / 1000, fractionDigits: 3)
+        json.raw(",\"Faults\":")
+        json.int(record.isFault ? 1 : 0)
+        json.raw(",\"ColdStart\":")
+        json.int(record.coldStart ? 1 : 0)
+        if !calls.isEmpty {
+            json.raw(",\"UpstreamCalls\":")
+            json.int(calls.count)
+            json.raw(",\"UpstreamLatency\":[")
+            for (index, call) in calls.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.fixedPoint(call.durationNanoseconds / 1000, fractionDigits: 3)
+            }
+            json.raw("],\"UpstreamErrors\":")
+            json.int(calls.count(where: { $0.isError }))
+            json.raw(",\"UpstreamTimeouts\":")
+            json.int(calls.count(where: { $0.outcome == "timeout" }))
+            json.raw(",\"UpstreamThrottles\":")
+            json.int(calls.count(where: { $0.outcome == "throttled" }))
+            json.raw(",\"JWKSFetches\":")
+            json.int(calls.count(where: { $0.operation == "JWKS" }))
+            json.raw(",\"upstream\":[")
+            for (index, call) in calls.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.raw("{\"operation\":")
+                json.string(call.operation)
+                json.raw(",\"outcome\":")
+                json.string(call.outcome)
+                json.raw("}")
+            }
+            json.raw("]")
+        }
+        json.raw(",\"family\":")
+        json.string(record.family)
+        Self.member(",\"route\":", record.route, to: &json)
+        if let status = record.status {
+            json.raw(",\"status\":")
+            json.int(status)
+        }
+        Self.member(",\"requestId\":", record.requestId, to: &json)
+        Self.member(",\"apiRequestId\":", record.apiRequestId, to: &json)
+        Self.member(",\"traceId\":", record.traceId, to: &json)
+        json.raw("}\n")
+        return json.bytes
+    }
+
+    /// `prefix` (`,"name":`) and the string, when there is one.
+    private static func member(_ prefix: StaticString, _ value: String?, to json: inout JSONWriter) {
+        guard let value else { return }
+        json.raw(prefix)
+        json.string(value)
+    }
+}
