@@ -268,7 +268,7 @@ let package = Package(
             // The handler executables are dependencies so `swift build --build-tests` builds what
             // the tests serve. Fixtures: test-only functions (an authorizer, a misbehaving function).
             dependencies: [
-                "LocalAPI", "sign-in", "me", "logout", "refresh", "local-api",
+                "LocalAPI", "JSONValue", "sign-in", "me", "logout", "refresh", "local-api",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -32,6 +32,13 @@ struct LogStream {
     /// with only the bounded dimensions, no secret anywhere.
     func checkCommonRules(functionName: String, secrets: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(unparsed.isEmpty, "lines that are not JSON objects: \(unparsed)", sourceLocation: sourceLocation)
+        // Every other line is a log line whose `level` is one of Lambda's names, or Lambda's JSON
+        // log-level filtering would read it as INFO and keep or drop it wrongly.
+        let lambdaLevels: Set<String> = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
+        for line in lines where line["_aws"] == nil {
+            let level = line["level"]?.stringValue ?? "(none)"
+            #expect(lambdaLevels.contains(level), "level \(level) is not a Lambda level name", sourceLocation: sourceLocation)
+        }
         for text in metricDocumentTexts {
             let problems = EMFValidator.problems(text)
             #expect(problems.isEmpty, "invalid EMF: \(problems) in \(String(decoding: text, as: UTF8.self))", sourceLocation: sourceLocation)
