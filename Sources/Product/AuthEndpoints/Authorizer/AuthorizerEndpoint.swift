@@ -33,6 +33,7 @@ public struct AuthorizerEndpoint: Sendable {
         } catch {
             // Security: an event that cannot be read exactly is never decided on.
             context.logger.warning("authorizer refused", metadata: ["reason": "unreadable_event", "detail": .string(error.description)])
+            context.outcome.record("unreadable_event")
             throw FunctionError.unauthorized
         }
         let family = event.family
@@ -43,6 +44,8 @@ public struct AuthorizerEndpoint: Sendable {
             var metadata: Logger.Metadata = ["reason": .string(refusal.reason), "family": .string("\(family)")]
             if let detail = refusal.detail { metadata["detail"] = .string(detail) }
             context.logger.info("authorizer refused", metadata: metadata)
+            // A fixed reason code (the verifier's and the bearer guard's), never request data.
+            context.outcome.record(refusal.reason)
             if simple { return AuthorizerAnswer.simple(allowed: false, context: nil) }
             throw FunctionError.unauthorized
         }
@@ -91,6 +94,7 @@ public struct AuthorizerEndpoint: Sendable {
             claims = try await verifier.verify(token, deadline: deadline)
         } catch .keysUnavailable(let why) {
             context.logger.error("authorizer cannot verify", metadata: ["reason": "jwks_unavailable", "detail": .string(why)])
+            context.outcome.record("jwks_unavailable")
             throw AuthorizerUpstreamError(reason: "jwks_unavailable")
         } catch {
             // Forged, expired, ID tokens, other pools or clients: never past this point.
@@ -106,6 +110,7 @@ public struct AuthorizerEndpoint: Sendable {
             } catch {
                 let problem = ErrorTable.upstream(error)
                 context.logger.error("authorizer revocation check failed", metadata: ["reason": .string(problem.code)])
+                context.outcome.record(problem.code)
                 throw AuthorizerUpstreamError(reason: problem.code)
             }
         }
@@ -130,6 +135,7 @@ public struct AuthorizerEndpoint: Sendable {
     }
 
     private func log(_ decision: (allowed: Bool, rule: Int?), context: LambdaContext) {
+        context.outcome.record(decision.allowed ? "allow" : "deny")
         // Performance: the rule's metadata is built only when the line is written (autoclosures).
         if decision.allowed {
             context.logger.debug("authorizer allowed", metadata: ["rule": Self.ruleMetadata(decision.rule)])

@@ -49,6 +49,8 @@ public struct Problem: Sendable, Equatable, Error {
     public var response: HTTPResponse {
         let body = ProblemBody(type: "about:blank", title: title, status: status, detail: detail, code: code)
         var response = JSONResponse.make(status: status, body: body, contentType: "application/problem+json")
+        // The stable code is the invocation's outcome for the metrics and the summary line.
+        response.outcome = code
         for header in headers {
             response.headers.add(name: header.name, value: header.value)
         }
