@@ -222,15 +222,19 @@ public final class EmulatorFixture: Sendable {
     ) async throws -> String {
         let verifier = Self.makeCodeVerifier()
         let code = try await authorizationCode(codeVerifier: verifier, scope: scope, resource: resource)
+        return try await tokenEndpointAccessToken([
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+            ("code_verifier", verifier), ("client_id", options.clientId),
+        ])
+    }
+
+    /// `POST /oauth2/token` with `form` (and `authorization`, when given); the answer's access token.
+    private func tokenEndpointAccessToken(_ form: [(name: String, value: String)], authorization: String? = nil) async throws -> String {
         var request = HTTPClientRequest(url: baseURL + "/oauth2/token")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(
-            ByteBuffer(
-                string: FormURLEncoding.encode([
-                    ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
-                    ("code_verifier", verifier), ("client_id", options.clientId),
-                ])))
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(form)))
         let response = try await http.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok,
@@ -268,20 +272,10 @@ public final class EmulatorFixture: Sendable {
         guard let client = options.appClients.first(where: \.clientCredentials), let secret = client.clientSecret else {
             throw HarnessError("the emulator has no client-credentials client")
         }
-        var request = HTTPClientRequest(url: baseURL + "/oauth2/token")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Authorization", value: "Basic " + Base64.encode(Array("\(client.clientId):\(secret)".utf8)))
         var form: [(name: String, value: String)] = [("grant_type", "client_credentials")]
         if let resource { form.append(("resource", resource)) }
-        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(form)))
-        let response = try await http.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok,
-            let object = try JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any],
-            let token = object["access_token"] as? String
-        else { throw HarnessError("client credentials answered \(response.status.code) without an access token") }
-        return token
+        return try await tokenEndpointAccessToken(
+            form, authorization: "Basic " + Base64.encode(Array("\(client.clientId):\(secret)".utf8)))
     }
 
     /// A fresh PKCE code verifier (43 unreserved characters).
