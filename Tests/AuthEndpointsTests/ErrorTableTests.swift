@@ -8,6 +8,7 @@ import Testing
     static let verificationFailures: [TokenVerificationError] = [
         .malformed("x"), .unsupportedAlgorithm("HS256"), .missingKeyID, .unknownKeyID, .unusableKey("x"),
         .badSignature, .expired, .notYetValid, .issuedInFuture, .wrongIssuer, .wrongTokenUse, .wrongClient,
+        .machineTokenNotAccepted, .wrongAudience,
     ]
 
     @Test func everyVerificationFailureIsA403WithTheInvalidTokenChallenge() {
@@ -18,6 +19,15 @@ import Testing
         }
         #expect(ErrorTable.verification(.expired).code == "token_expired")
         #expect(ErrorTable.verification(.expired).detail == "Access token has expired")
+        #expect(ErrorTable.verification(.wrongAudience).code == "wrong_audience")
+    }
+
+    /// Issue 21: `me` and `logout` act for a user; a verified machine token gets its own 403.
+    @Test func aMachineTokenHasItsOwnCodeAndTheInsufficientScopeChallenge() {
+        let problem = ErrorTable.machineToken
+        #expect(problem.status == 403)
+        #expect(problem.code == "machine_token_not_allowed")
+        #expect(problem.headers.map(\.value) == [#"Bearer error="insufficient_scope""#])
     }
 
     /// Issue 9.11: the client sees one vague answer for several checks ("Token signing key is
@@ -26,6 +36,7 @@ import Testing
         let expected = [
             "malformed", "unsupported_alg", "missing_kid", "unknown_kid", "unusable_key", "bad_signature", "expired",
             "not_yet_valid", "issued_in_future", "wrong_issuer", "wrong_token_use", "wrong_client",
+            "machine_token_not_accepted", "wrong_audience",
         ]
         #expect(Self.verificationFailures.map { ErrorTable.verification($0).logReason } == expected)
         #expect(Set(expected).count == expected.count)

@@ -26,6 +26,6 @@ struct SecretHashTests {
         options.clientSecret = "topsecret"
         options.signingKeysPEM = EmulatorFixture.sharedPEM
         let core = try EmulatorCore(options: options)
-        #expect(core.secretHash(for: "demo") == "fVcIQWUgx/lOelp1PKNl8JaEtJ/1BJ6VXLS5qcX8FqE=")
+        #expect(core.secretHash(for: "demo", client: core.options.appClients[0]) == "fVcIQWUgx/lOelp1PKNl8JaEtJ/1BJ6VXLS5qcX8FqE=")
     }
 }

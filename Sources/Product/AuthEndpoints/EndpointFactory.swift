@@ -78,7 +78,10 @@ public enum EndpointFactory {
         }
         let keys = JWKSCache(url: config.jwksURL, preloaded: config.preloadedJWKS)
         return AuthorizerEndpoint(
-            verifier: AccessTokenVerifier(config: config, keys: keys),
+            // Fail closed: until rules can name a machine token's client (issue 21's `clients`
+            // condition), a client-credentials token would pass every route the default allows,
+            // so the authorizer refuses them all (`machine_token_not_accepted`).
+            verifier: AccessTokenVerifier(config: config, keys: keys, acceptingMachineTokens: false),
             client: settings.checkRevocation ? CognitoClient(config: config, logger: logger) : nil,
             config: settings)
     }

@@ -1,9 +1,11 @@
 import FoundationEssentials
 import Hummingbird
+import JSONValue
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import WireCoding
 
 /// A local Cognito user pool + app client + managed-login domain on one loopback port.
 public final class CognitoEmulatorServer: Sendable {
@@ -35,6 +37,20 @@ public final class CognitoEmulatorServer: Sendable {
         }
         guard (0...60).contains(options.rotationGraceSeconds) else {
             throw EmulatorConfigurationError("rotation grace period must be 0...60 seconds (Cognito's RetryGracePeriodSeconds range)")
+        }
+        if let limit = options.getUserReadsPerSecond, limit < 1 { throw EmulatorConfigurationError("the GetUser limit must be at least 1 per second") }
+        var clientIds = Set<[UInt8]>()
+        for client in options.appClients where !clientIds.insert(Array(client.clientId.utf8)).inserted {
+            throw EmulatorConfigurationError("two app clients have the id \(client.clientId)")
+        }
+        for client in options.appClients where client.clientCredentials && client.clientSecret == nil {
+            throw EmulatorConfigurationError("the client-credentials client \(client.clientId) needs a secret (Cognito requires one)")
+        }
+        // A pre token generation trigger cannot add or override the claims Cognito itself sets.
+        for user in options.users {
+            for name in user.claims.keys where Exact.contains(TokenMinter.reservedClaims, name) {
+                throw EmulatorConfigurationError("user \(user.username): claim \(name) is Cognito's own and cannot be added")
+            }
         }
         // Generating RSA keys takes up to a second: on NIO's blocking pool, not on a cooperative
         // thread of the caller's concurrency pool.
@@ -129,6 +145,25 @@ public final class CognitoEmulatorServer: Sendable {
 
     /// The JWKS the emulator serves, as JSON text (for `COGNITO_JWKS` preloading in tests).
     public var jwksJSON: String { core.keys.jwks.serialized() }
+
+    /// For test harnesses only: `token` (an access token this emulator minted) with the claims in
+    /// `replacing` set (each value a JSON text: `"\"https://…\""`, `"[\"a\",\"b\"]"`), and
+    /// signed again with the pool's access-token key. Cognito never issues such a token (an issuer
+    /// no verifier should list, say), yet its signature is the pool's: what a verifier must refuse
+    /// on its claims alone.
+    public func resigned(_ token: String, replacing claims: [String: String]) throws -> String {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let payload = Base64URL.decode(String(parts[1])),
+            case .object(var members)? = try? JSONValue.parse(payload, policy: .jose)
+        else { throw EmulatorConfigurationError("not a JWT") }
+        for (name, text) in claims {
+            guard let value = try? JSONValue.parse(Array(text.utf8), policy: .jose) else {
+                throw EmulatorConfigurationError("claim \(name): not a JSON value")
+            }
+            members[name] = value
+        }
+        return try core.keys.access.sign(payload: OrderedJSON(sortedFrom: .object(members)))
+    }
 
     /// Moves the emulator's clock forward (expires codes and tokens without waiting).
     public func advanceClock(by seconds: Double) {

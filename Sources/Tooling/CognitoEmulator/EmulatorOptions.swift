@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Everything that shapes one emulated user pool with one app client.
+/// Everything that shapes one emulated user pool and its app clients.
 public struct EmulatorOptions: Sendable {
     /// Interface to bind; loopback by default (the emulator has no TLS and no real secrets).
     public var host: String = "127.0.0.1"
@@ -19,9 +19,27 @@ public struct EmulatorOptions: Sendable {
     public var port: Int = 0
     public var region: String = "us-east-1"
     public var userPoolId: String = "us-east-1_EmuLocal1"
+    /// The main app client (the one `environment` points the product at).
     public var clientId: String = "emulatorlocalclient0000001"
     /// When set, the token, revoke and JSON API endpoints require it (HTTP Basic, form body or SECRET_HASH).
     public var clientSecret: String? = nil
+    /// The pool's other app clients: by default a second public client (a mobile app), a third
+    /// one the product does not accept, and a confidential client-credentials client.
+    public var otherClients: [EmulatorAppClient] = EmulatorAppClient.defaults
+    /// Resource servers and their custom scopes (client-credentials scopes are
+    /// `{identifier}/{scope}`); their identifiers are the values `resource` may name.
+    public var resourceServers: [EmulatorResourceServer] = [.reports]
+    /// Which issuer the pool's tokens carry (`IssuerConfigurationType`): ORIGINAL
+    /// `https://cognito-idp.{region}.amazonaws.com/{poolId}` or UPDATED
+    /// `https://issuer-cognito-idp.{region}.amazonaws.com/{poolId}`.
+    public var issuerForm: IssuerForm = .original
+    /// The Region the issuer names when it is not `region`: a replica of the pool in another
+    /// Region (multi-Region replication) issuing tokens there.
+    public var issuerRegion: String? = nil
+    /// Cognito's per-user quota of `GetUser` reads per second (10); beyond it, on the emulator's
+    /// clock, `TooManyRequestsException`. nil: no limit (the default, so load tests of the local
+    /// stack measure the stack, not the quota).
+    public var getUserReadsPerSecond: Int? = nil
     /// Registered callback URLs (exact match, as Cognito compares them).
     public var redirectURIs: [String] = ["http://localhost:3000/callback"]
     /// Registered sign-out URLs for `/logout?logout_uri=`; empty = the redirect URIs.
@@ -62,7 +80,22 @@ public struct EmulatorOptions: Sendable {
     public init() {}
 
     /// The AWS-form issuer the emulator puts in every token (only the endpoints are local).
-    public var issuer: String { "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)" }
+    public var issuer: String {
+        let issuerRegion = issuerRegion ?? region
+        switch issuerForm {
+        case .original: return "https://cognito-idp.\(issuerRegion).amazonaws.com/\(userPoolId)"
+        case .updated: return "https://issuer-cognito-idp.\(issuerRegion).amazonaws.com/\(userPoolId)"
+        }
+    }
+
+    public enum IssuerForm: String, Sendable, CaseIterable {
+        case original, updated
+    }
+
+    /// Every app client: the main one first.
+    public var appClients: [EmulatorAppClient] {
+        [EmulatorAppClient(clientId: clientId, clientSecret: clientSecret, allowedScopes: allowedScopes)] + otherClients
+    }
 
     /// Writes `line` and a newline to file descriptor 2 in one `write`.
     @Sendable public static func writeToStandardError(_ line: String) {
@@ -71,8 +104,56 @@ public struct EmulatorOptions: Sendable {
     }
 }
 
+/// One app client of the emulated pool.
+public struct EmulatorAppClient: Sendable, Hashable {
+    public var clientId: String
+    /// A confidential client's secret (HTTP Basic or `client_secret` at the token endpoint).
+    public var clientSecret: String?
+    /// Scopes the client may request; a request without `scope` gets all of them.
+    public var allowedScopes: [String]
+    /// The client-credentials grant (`AllowedOAuthFlows` = `client_credentials`, which Cognito
+    /// does not combine with `code`): machine tokens only, no user sign-in.
+    public var clientCredentials: Bool
+
+    public init(clientId: String, clientSecret: String? = nil, allowedScopes: [String], clientCredentials: Bool = false) {
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.allowedScopes = allowedScopes
+        self.clientCredentials = clientCredentials
+    }
+
+    public static let userScopes = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"]
+
+    /// A second public user client (a mobile app of the same pool).
+    public static let mobile = EmulatorAppClient(clientId: "emulatorlocalclient0000002", allowedScopes: userScopes)
+    /// A public user client the product is not configured to accept.
+    public static let unlisted = EmulatorAppClient(clientId: "emulatorlocalclient0000003", allowedScopes: userScopes)
+    /// A confidential client-credentials client with the `reports` resource server's scopes.
+    public static let service = EmulatorAppClient(
+        clientId: "emulatorlocalservice000004", clientSecret: "emulatorlocalservicesecret0000000000004",
+        allowedScopes: EmulatorResourceServer.reports.scopes, clientCredentials: true)
+
+    public static let defaults = [mobile, unlisted, service]
+}
+
+/// A resource server: `identifier` (what `resource` names and `aud` then carries) and its scopes.
+public struct EmulatorResourceServer: Sendable, Hashable {
+    public var identifier: String
+    public var scopeNames: [String]
+
+    public init(identifier: String, scopeNames: [String]) {
+        self.identifier = identifier
+        self.scopeNames = scopeNames
+    }
+
+    /// Custom scopes as tokens carry them: `{identifier}/{name}`.
+    public var scopes: [String] { scopeNames.map { "\(identifier)/\($0)" } }
+
+    public static let reports = EmulatorResourceServer(identifier: "https://api.example.com", scopeNames: ["reports.read", "reports.write"])
+}
+
 /// One user of the emulated pool. JSON shape (users file):
-/// `{"username": "...", "password": "...", "attributes": {"email": "..."}, "groups": ["..."]}`.
+/// `{"username": "...", "password": "...", "attributes": {"email": "..."}, "groups": ["..."], "claims": {"custom:tenant": "acme"}}`.
 public struct EmulatorUser: Sendable, Codable, Hashable {
     public var username: String
     public var password: String
@@ -80,12 +161,16 @@ public struct EmulatorUser: Sendable, Codable, Hashable {
     /// from the username when absent, so it is stable across restarts.
     public var attributes: [String: String]
     public var groups: [String]
+    /// String claims a pre token generation trigger adds to the user's access and ID tokens
+    /// (`claimsToAddOrOverride`), e.g. a tenant id; in name order, after Cognito's own.
+    public var claims: [String: String]
 
-    public init(username: String, password: String, attributes: [String: String] = [:], groups: [String] = []) {
+    public init(username: String, password: String, attributes: [String: String] = [:], groups: [String] = [], claims: [String: String] = [:]) {
         self.username = username
         self.password = password
         self.attributes = attributes
         self.groups = groups
+        self.claims = claims
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +179,7 @@ public struct EmulatorUser: Sendable, Codable, Hashable {
         password = try container.decode(String.self, forKey: .password)
         attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
         groups = try container.decodeIfPresent([String].self, forKey: .groups) ?? []
+        claims = try container.decodeIfPresent([String: String].self, forKey: .claims) ?? [:]
     }
 
     /// Username `demo`, password `Passw0rd!`, email demo@example.com (verified), group `users`.

@@ -134,10 +134,34 @@ public final class EmulatorFixture: Sendable {
         public var refreshToken: String
     }
 
-    /// `InitiateAuth` with `USER_PASSWORD_AUTH` for the demo user.
-    public func signIn() async throws -> Tokens {
+    /// The options of a replay set-up's `"emulator"` object: `refreshTokenRotation` (true),
+    /// `tokenRevocation` (false), `issuerForm` (`original`, `updated`), `issuerRegion` (a replica
+    /// Region); anything else is an error.
+    public static func makeOptions(setup: [String: Any], clientSecret: String? = nil, signingKeysPEM: String? = nil) throws -> EmulatorOptions {
+        var options = makeOptions(clientSecret: clientSecret, signingKeysPEM: signingKeysPEM)
+        for (key, value) in setup {
+            switch key {
+            case "refreshTokenRotation" where value as? Bool == true: options.refreshTokenRotation = true
+            case "tokenRevocation" where value as? Bool == false: options.tokenRevocation = false
+            case "issuerForm":
+                guard let form = (value as? String).flatMap(EmulatorOptions.IssuerForm.init(rawValue:)) else {
+                    throw HarnessError("emulator set-up issuerForm must be original or updated")
+                }
+                options.issuerForm = form
+            case "issuerRegion":
+                guard let region = value as? String else { throw HarnessError("emulator set-up issuerRegion must be a Region") }
+                options.issuerRegion = region
+            default: throw HarnessError("unknown emulator set-up \(key): \(value)")
+            }
+        }
+        return options
+    }
+
+    /// `InitiateAuth` with `USER_PASSWORD_AUTH` for the demo user, with the main app client or
+    /// another public client of the pool.
+    public func signIn(clientId: String? = nil) async throws -> Tokens {
         let body: [String: Any] = [
-            "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": options.clientId,
+            "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": clientId ?? options.clientId,
             "AuthParameters": ["USERNAME": username, "PASSWORD": password],
         ]
         let answer = try await jsonAPI("InitiateAuth", body)
@@ -188,17 +212,29 @@ public final class EmulatorFixture: Sendable {
     /// passes local verification; Cognito refuses it to `GetUser` and `GlobalSignOut` ("Access
     /// Token does not have required scopes").
     public func accessTokenWithoutAdminScope() async throws -> String {
+        try await hostedUIAccessToken(scope: "openid email")
+    }
+
+    /// The demo user's access token through the hosted UI (`/oauth2/authorize`, then
+    /// `/oauth2/token`), with `resource` (RFC 8707: the token's `aud`) when given.
+    public func hostedUIAccessToken(
+        scope: String = "openid email aws.cognito.signin.user.admin", resource: String? = nil
+    ) async throws -> String {
         let verifier = Self.makeCodeVerifier()
-        let code = try await authorizationCode(codeVerifier: verifier, scope: "openid email")
+        let code = try await authorizationCode(codeVerifier: verifier, scope: scope, resource: resource)
+        return try await tokenEndpointAccessToken([
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+            ("code_verifier", verifier), ("client_id", options.clientId),
+        ])
+    }
+
+    /// `POST /oauth2/token` with `form` (and `authorization`, when given); the answer's access token.
+    private func tokenEndpointAccessToken(_ form: [(name: String, value: String)], authorization: String? = nil) async throws -> String {
         var request = HTTPClientRequest(url: baseURL + "/oauth2/token")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(
-            ByteBuffer(
-                string: FormURLEncoding.encode([
-                    ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
-                    ("code_verifier", verifier), ("client_id", options.clientId),
-                ])))
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(form)))
         let response = try await http.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok,
@@ -210,7 +246,7 @@ public final class EmulatorFixture: Sendable {
 
     /// Logs the demo user in through `/oauth2/authorize` with PKCE S256 and returns the code.
     public func authorizationCode(
-        codeVerifier: String, scope: String = "openid email aws.cognito.signin.user.admin"
+        codeVerifier: String, scope: String = "openid email aws.cognito.signin.user.admin", resource: String? = nil
     ) async throws -> String {
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(codeVerifier.utf8))))
         var components = URLComponents(string: baseURL + "/oauth2/authorize")!
@@ -221,12 +257,25 @@ public final class EmulatorFixture: Sendable {
             .init(name: "code_challenge_method", value: "S256"),
             .init(name: "username", value: username), .init(name: "password", value: password),
         ]
+        if let resource { components.queryItems?.append(.init(name: "resource", value: resource)) }
         let request = HTTPClientRequest(url: components.url!.absoluteString)
         let response = try await http.execute(request, timeout: .seconds(10))
         guard response.status == .found, let location = response.headers.first(name: "Location"),
             let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
         else { throw HarnessError("authorize answered \(response.status.code) without a code") }
         return code
+    }
+
+    /// A machine token: the client-credentials grant at `/oauth2/token` for the pool's
+    /// confidential client-credentials client (HTTP Basic), with `resource` when given.
+    public func clientCredentialsToken(resource: String? = nil) async throws -> String {
+        guard let client = options.appClients.first(where: \.clientCredentials), let secret = client.clientSecret else {
+            throw HarnessError("the emulator has no client-credentials client")
+        }
+        var form: [(name: String, value: String)] = [("grant_type", "client_credentials")]
+        if let resource { form.append(("resource", resource)) }
+        return try await tokenEndpointAccessToken(
+            form, authorization: "Basic " + Base64.encode(Array("\(client.clientId):\(secret)".utf8)))
     }
 
     /// A fresh PKCE code verifier (43 unreserved characters).

@@ -10,6 +10,12 @@ import WireCoding
 /// | `{{EXPIRED_TOKEN}}` | an access token signed two hours ago (expired) |
 /// | `{{REVOKED_TOKEN}}` | an access token revoked with `GlobalSignOut` |
 /// | `{{NO_ADMIN_SCOPE_TOKEN}}` | an access token without `aws.cognito.signin.user.admin` (hosted UI, scope `openid email`) |
+/// | `{{SECOND_CLIENT_TOKEN}}` | the demo user's access token from the pool's second app client (`emulatorlocalclient0000002`) |
+/// | `{{UNLISTED_CLIENT_TOKEN}}` | the same from a third app client (`emulatorlocalclient0000003`) |
+/// | `{{MACHINE_TOKEN}}` | a client-credentials token of `emulatorlocalservice000004` |
+/// | `{{AUDIENCE_TOKEN}}` | the demo user's access token requested with `resource=https://api.example.com` (its `aud`) |
+/// | `{{AUDIENCE_ARRAY_TOKEN}}`, `{{OTHER_AUDIENCE_TOKEN}}` | a demo token re-signed with the pool's key, `aud` `["https://other.example.com","https://api.example.com"]` / `"https://other.example.com"` |
+/// | `{{FOREIGN_ISSUER_TOKEN}}` | a demo token re-signed with the pool's key, `iss` of a Region nobody configured (us-west-2) |
 /// | `{{REFRESH_TOKEN}}` | a fresh refresh token of the demo user (`InitiateAuth`) |
 /// | `{{REVOKED_REFRESH_TOKEN}}` | a refresh token revoked at `/oauth2/revoke` |
 /// | `{{TAMPERED_TOKEN}}` | a real access token with its payload changed (bad signature) |
@@ -69,6 +75,22 @@ public final class Placeholders {
             values[name] = try await fixture.revokedAccessToken()
         case "NO_ADMIN_SCOPE_TOKEN":
             values[name] = try await fixture.accessTokenWithoutAdminScope()
+        case "SECOND_CLIENT_TOKEN":
+            values[name] = try await fixture.signIn(clientId: "emulatorlocalclient0000002").accessToken
+        case "UNLISTED_CLIENT_TOKEN":
+            values[name] = try await fixture.signIn(clientId: "emulatorlocalclient0000003").accessToken
+        case "MACHINE_TOKEN":
+            values[name] = try await fixture.clientCredentialsToken()
+        case "AUDIENCE_TOKEN":
+            values[name] = try await fixture.hostedUIAccessToken(resource: "https://api.example.com")
+        case "AUDIENCE_ARRAY_TOKEN":
+            values[name] = try fixture.server.resigned(
+                try await fixture.signIn().accessToken, replacing: ["aud": #"["https://other.example.com","https://api.example.com"]"#])
+        case "OTHER_AUDIENCE_TOKEN":
+            values[name] = try fixture.server.resigned(try await fixture.signIn().accessToken, replacing: ["aud": #""https://other.example.com""#])
+        case "FOREIGN_ISSUER_TOKEN":
+            let issuer = "https://cognito-idp.us-west-2.amazonaws.com/\(fixture.options.userPoolId)"
+            values[name] = try fixture.server.resigned(try await fixture.signIn().accessToken, replacing: ["iss": "\"\(issuer)\""])
         case "REFRESH_TOKEN":
             values[name] = try await fixture.signIn().refreshToken
         case "REVOKED_REFRESH_TOKEN":

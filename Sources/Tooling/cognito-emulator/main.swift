@@ -25,8 +25,16 @@ let usage = """
       --client-secret SECRET    app client secret (default: none, a public client)
       --redirect-uri URI        registered callback URL; repeat or comma-separate for several
       --logout-uri URI          registered sign-out URL; repeatable (default: the redirect URIs)
-      --users FILE              users JSON: [{"username","password","attributes":{...},"groups":[...]}]
+      --users FILE              users JSON: [{"username","password","attributes":{...},"groups":[...],"claims":{...}}]
+                                ("claims": string claims a pre token generation trigger adds to the
+                                user's access and ID tokens, e.g. {"custom:tenant":"acme"})
                                 (default: demo / Passw0rd!, demo@example.com, group users)
+      --issuer-form FORM        original (https://cognito-idp.REGION.amazonaws.com/POOL, default) or
+                                updated (https://issuer-cognito-idp.REGION.amazonaws.com/POOL)
+      --issuer-region REGION    the Region the issuer names, as a replica of the pool there would
+                                (default: --region)
+      --getuser-limit N         Cognito's per-user quota: at most N GetUser reads per user per
+                                second (Cognito: 10), then TooManyRequestsException (default: no limit)
       --token-lifetime SECONDS  access and ID token lifetime (default 3600)
       --refresh-token-rotation  each refresh returns a new refresh token and retires the old one
                                 (Cognito's refresh token rotation; REFRESH_TOKEN_AUTH is then refused)
@@ -85,6 +93,13 @@ while let argument = remaining.popFirst() {
         redirectURIs += value(for: argument).split(separator: ",").map { String($0) }
     case "--logout-uri": options.logoutURIs.append(value(for: argument))
     case "--users": usersFile = value(for: argument)
+    case "--issuer-form":
+        guard let form = EmulatorOptions.IssuerForm(rawValue: value(for: argument)) else { fail("--issuer-form must be original or updated") }
+        options.issuerForm = form
+    case "--issuer-region": options.issuerRegion = value(for: argument)
+    case "--getuser-limit":
+        guard let limit = Int(value(for: argument)), limit > 0 else { fail("--getuser-limit must be a positive integer") }
+        options.getUserReadsPerSecond = limit
     case "--token-lifetime":
         guard let seconds = Int(value(for: argument)), seconds > 0 else { fail("--token-lifetime must be a positive integer") }
         options.accessTokenLifetime = seconds

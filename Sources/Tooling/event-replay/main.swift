@@ -87,7 +87,11 @@ func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .
 
 /// Values that must never show up in logs (and, presented by the client, never in a response).
 func secrets(_ placeholders: Placeholders) -> [String] {
-    ["ACCESS_TOKEN", "ID_TOKEN", "EXPIRED_TOKEN", "REVOKED_TOKEN", "TAMPERED_TOKEN", "CODE", "CODE_VERIFIER", "REFRESH_TOKEN", "REVOKED_REFRESH_TOKEN"]
+    [
+        "ACCESS_TOKEN", "ID_TOKEN", "EXPIRED_TOKEN", "REVOKED_TOKEN", "TAMPERED_TOKEN", "CODE", "CODE_VERIFIER", "REFRESH_TOKEN",
+        "REVOKED_REFRESH_TOKEN", "SECOND_CLIENT_TOKEN", "UNLISTED_CLIENT_TOKEN", "MACHINE_TOKEN", "AUDIENCE_TOKEN",
+        "AUDIENCE_ARRAY_TOKEN", "OTHER_AUDIENCE_TOKEN", "FOREIGN_ISSUER_TOKEN", "NO_ADMIN_SCOPE_TOKEN",
+    ]
         .compactMap { placeholders.values[$0] }
 }
 
@@ -223,7 +227,8 @@ guard !cases.isEmpty else {
 
 /// The emulator a case runs against: the default one, or one shaped by the set-up's `"emulator"`
 /// (`{"refreshTokenRotation": true}`: refresh-token rotation on; `{"tokenRevocation": false}`:
-/// the app client's token revocation off), each started once when a case first needs it.
+/// the app client's token revocation off; `{"issuerForm": "updated"}`, `{"issuerRegion": "eu-west-1"}`:
+/// tokens with the UPDATED issuer or a replica Region's), each started once when a case first needs it.
 @MainActor final class Emulators {
     let standard: EmulatorFixture
     private var variants: [String: EmulatorFixture] = [:]
@@ -235,17 +240,10 @@ guard !cases.isEmpty else {
             let object = try JSONSerialization.jsonObject(with: Data(try text(setup).utf8)) as? [String: Any],
             let emulator = object["emulator"] as? [String: Any]
         else { return standard }
-        let variant: String
-        if emulator.count == 1, emulator["refreshTokenRotation"] as? Bool == true {
-            variant = "rotation"
-        } else if emulator.count == 1, emulator["tokenRevocation"] as? Bool == false {
-            variant = "no-revocation"
-        } else {
-            throw HarnessError("unknown emulator set-up \(emulator)")
-        }
+        // One emulator per distinct set-up (its JSON with sorted keys), started when first needed.
+        let variant = String(decoding: try JSONSerialization.data(withJSONObject: emulator, options: [.sortedKeys]), as: UTF8.self)
         if let started = variants[variant] { return started }
-        let started = try await EmulatorFixture.start(
-            EmulatorFixture.makeOptions(refreshTokenRotation: variant == "rotation", tokenRevocation: variant != "no-revocation"))
+        let started = try await EmulatorFixture.start(try EmulatorFixture.makeOptions(setup: emulator))
         variants[variant] = started
         return started
     }

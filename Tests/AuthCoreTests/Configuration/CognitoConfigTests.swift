@@ -34,7 +34,7 @@ struct CognitoConfigTests {
         #expect(config.domain == nil)
         #expect(config.redirectURIs == [])
         #expect(config.idpEndpoint == "https://cognito-idp.us-east-1.amazonaws.com")
-        #expect(config.issuer == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123")
+        #expect(config.issuers == ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123", "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"])
         #expect(config.jwksURL == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123/.well-known/jwks.json")
         #expect(config.preloadedJWKS == nil)
         #expect(config.leeway == .seconds(30))
@@ -59,7 +59,7 @@ struct CognitoConfigTests {
         #expect(config.redirectURIs == ["https://app.example.com/callback", "myapp://signed-in", "http://localhost:3000/cb"])
         #expect(config.idpEndpoint == "http://127.0.0.1:9229")
         #expect(config.jwksURL == "http://127.0.0.1:9229/eu-west-1_Pool9/.well-known/jwks.json")
-        #expect(config.issuer == "https://issuer.example.com/pool")
+        #expect(config.issuers == ["https://issuer.example.com/pool"])
         #expect(config.leeway == .seconds(5))
     }
 
@@ -69,7 +69,7 @@ struct CognitoConfigTests {
             "COGNITO_DOMAIN": "http://127.0.0.1:9229",
             "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9229",
         ]))
-        #expect(config.issuer == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123")
+        #expect(config.issuers == ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123", "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"])
         #expect(config.jwksURL == "http://127.0.0.1:9229/us-east-1_AbC123/.well-known/jwks.json")
     }
 
@@ -179,6 +179,73 @@ struct CognitoConfigTests {
         let config = CognitoConfig(region: "us-west-2", userPoolId: "us-west-2_X", clientId: "c", idpEndpoint: "http://127.0.0.1:1/")
         #expect(config.idpEndpoint == "http://127.0.0.1:1")
         #expect(config.jwksURL == "http://127.0.0.1:1/us-west-2_X/.well-known/jwks.json")
-        #expect(config.issuer == "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_X")
+        #expect(config.issuers == ["https://cognito-idp.us-west-2.amazonaws.com/us-west-2_X", "https://issuer-cognito-idp.us-west-2.amazonaws.com/us-west-2_X"])
+    }
+
+    @Test("issue 21: accepted and machine clients, issuer allow-list, replica Regions, audience, previous secret")
+    func tokenShapes() throws {
+        let config = try CognitoConfig.fromEnvironment(Self.merged([
+            "COGNITO_ACCEPTED_CLIENT_IDS": " mobileclient2 ,webclient3",
+            "COGNITO_MACHINE_CLIENT_IDS": "serviceclient4",
+            "COGNITO_REPLICA_REGIONS": "eu-west-1",
+            "COGNITO_REQUIRED_AUDIENCE": "https://api.example.com",
+            "COGNITO_CLIENT_SECRET": "current-secret",
+            "COGNITO_CLIENT_SECRET_PREVIOUS": "previous-secret",
+        ]))
+        #expect(config.acceptedClientIds == ["5abc6defghijk7lmnop8qrstu9", "mobileclient2", "webclient3"])
+        #expect(config.machineClientIds == ["serviceclient4"])
+        #expect(config.issuers == [
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123",
+            "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123",
+            "https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbC123",
+            "https://issuer-cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbC123",
+        ])
+        #expect(config.requiredAudience == "https://api.example.com")
+        #expect(config.previousClientSecret == "previous-secret")
+        #expect(!config.description.contains("previous-secret"))
+        #expect(!String(reflecting: config).contains("previous-secret"))
+
+        // An explicit list replaces the primary Region's defaults; replica Regions still add theirs.
+        let explicit = try CognitoConfig.fromEnvironment(Self.merged([
+            "COGNITO_ISSUER": "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123, http://127.0.0.1:9229/us-east-1_AbC123",
+            "COGNITO_REPLICA_REGIONS": "us-west-2",
+        ]))
+        #expect(explicit.issuers == [
+            "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123", "http://127.0.0.1:9229/us-east-1_AbC123",
+            "https://cognito-idp.us-west-2.amazonaws.com/us-east-1_AbC123",
+            "https://issuer-cognito-idp.us-west-2.amazonaws.com/us-east-1_AbC123",
+        ])
+    }
+
+    @Test("issue 21's variables: one clear line per problem, secrets never shown")
+    func tokenShapeProblems() {
+        #expect(Self.problems(Self.merged(["COGNITO_ACCEPTED_CLIENT_IDS": "ok1,,bad-id,ok1,5abc6defghijk7lmnop8qrstu9"])) == [
+            "COGNITO_ACCEPTED_CLIENT_IDS has an empty entry in its comma-separated list",
+            "COGNITO_ACCEPTED_CLIENT_IDS entry 'bad-id' is not an app client id (letters and digits, at most 128)",
+            "COGNITO_ACCEPTED_CLIENT_IDS lists 'ok1' twice",
+            "COGNITO_ACCEPTED_CLIENT_IDS repeats COGNITO_CLIENT_ID '5abc6defghijk7lmnop8qrstu9', which is always accepted",
+        ])
+        #expect(Self.problems(Self.merged(["COGNITO_MACHINE_CLIENT_IDS": "svc!"])) == [
+            "COGNITO_MACHINE_CLIENT_IDS entry 'svc!' is not an app client id (letters and digits, at most 128)"
+        ])
+        #expect(Self.problems(Self.merged(["COGNITO_ISSUER": "https://a.example.com/p,http://evil.example.com/p, https://a.example.com/p"])) == [
+            "COGNITO_ISSUER entry 'http://evil.example.com/p' uses plain http to a host that is not loopback (127.0.0.0/8, [::1] or localhost); use https",
+            "COGNITO_ISSUER lists 'https://a.example.com/p' twice",
+        ])
+        #expect(Self.problems(Self.merged(["COGNITO_REPLICA_REGIONS": "eu-west-1,Mars,us-east-1"])) == [
+            "COGNITO_REPLICA_REGIONS entry 'Mars' is not an AWS region name (like eu-west-1)",
+            "COGNITO_REPLICA_REGIONS names the pool's own region 'us-east-1'; list only the replica Regions",
+        ])
+        #expect(Self.problems(Self.merged(["COGNITO_REQUIRED_AUDIENCE": "has space"])) == [
+            "COGNITO_REQUIRED_AUDIENCE 'has space' is not a resource server identifier (1-256 printable ASCII characters, no space, quote or backslash)"
+        ])
+        #expect(Self.problems(Self.merged(["COGNITO_CLIENT_SECRET_PREVIOUS": "old-secret"])) == [
+            "COGNITO_CLIENT_SECRET_PREVIOUS is set but COGNITO_CLIENT_SECRET is not (the previous secret is only a fallback for the current one)"
+        ])
+        let same = Self.problems(Self.merged(["COGNITO_CLIENT_SECRET": "same-secret", "COGNITO_CLIENT_SECRET_PREVIOUS": "same-secret"]))
+        #expect(same == ["COGNITO_CLIENT_SECRET_PREVIOUS is the same as COGNITO_CLIENT_SECRET (value not shown)"])
+        let unprintable = Self.problems(Self.merged(["COGNITO_CLIENT_SECRET": "s", "COGNITO_CLIENT_SECRET_PREVIOUS": "old\u{7}secret"]))
+        #expect(unprintable == ["COGNITO_CLIENT_SECRET_PREVIOUS contains characters that are not printable ASCII (value not shown)"])
+        #expect(!unprintable.joined().contains("old"))
     }
 }

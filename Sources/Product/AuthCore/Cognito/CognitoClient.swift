@@ -10,14 +10,17 @@ import WireCoding
 /// `GlobalSignOut`; unsigned, they are authorized by the access token).
 ///
 /// Every call takes the invocation's deadline and never outlives it; bodies are capped at 1 MiB.
-/// Nothing is retried: a code is single-use and a sign-out is not worth a second round trip
-/// inside a Lambda deadline. Token values, codes and the client secret are never logged and
+/// Nothing is retried (a code is single-use and a sign-out is not worth a second round trip
+/// inside a Lambda deadline), with one exception: during a client secret rotation, an
+/// `invalid_client` answer to the current secret is followed by one try with the previous one. Token values, codes and the client secret are never logged and
 /// never end up in a `CognitoError`.
 public struct CognitoClient: Sendable {
     static let maxBodyBytes = 1 << 20
 
     let clientId: String
     let clientSecret: String?
+    /// `COGNITO_CLIENT_SECRET_PREVIOUS`: tried once after `invalid_client` to `clientSecret`.
+    let previousClientSecret: String?
     let domain: String?
     let idpEndpoint: String
     let transport: any UpstreamTransport
@@ -29,17 +32,19 @@ public struct CognitoClient: Sendable {
         logger: Logger = Logger(label: "AuthCore.CognitoClient")
     ) {
         self.init(
-            clientId: config.clientId, clientSecret: config.clientSecret, domain: config.domain,
-            idpEndpoint: config.idpEndpoint, transport: transport, logger: logger
+            clientId: config.clientId, clientSecret: config.clientSecret, previousClientSecret: config.previousClientSecret,
+            domain: config.domain, idpEndpoint: config.idpEndpoint, transport: transport, logger: logger
         )
     }
 
     init(
-        clientId: String, clientSecret: String?, domain: String?, idpEndpoint: String,
+        clientId: String, clientSecret: String?, previousClientSecret: String? = nil, domain: String?, idpEndpoint: String,
         transport: any UpstreamTransport = UpstreamHTTP.shared, logger: Logger = Logger(label: "AuthCore.CognitoClient")
     ) {
         self.clientId = clientId
         self.clientSecret = clientSecret.flatMap { $0.isEmpty ? nil : $0 }
+        // Only meaningful beside a current secret (CognitoConfig refuses it alone).
+        self.previousClientSecret = self.clientSecret == nil ? nil : previousClientSecret.flatMap { $0.isEmpty ? nil : $0 }
         self.domain = domain.map(Self.trimmingTrailingSlashes)
         self.idpEndpoint = Self.trimmingTrailingSlashes(idpEndpoint)
         self.transport = transport
@@ -106,6 +111,32 @@ public struct CognitoClient: Sendable {
         _ path: String, fields: [(name: String, value: String)], secrets: [String], operation: String,
         deadline: NIODeadline
     ) async throws(CognitoError) -> UpstreamResponse {
+        do {
+            return try await oauthPost(
+                path, fields: fields, secrets: secrets, operation: operation, clientSecret: clientSecret,
+                retriedOnInvalidClient: previousClientSecret != nil, deadline: deadline)
+        } catch .invalidClient where previousClientSecret != nil && domain != nil {
+            // A client secret rotation: Cognito "supports up to 2 active secrets per app client for
+            // zero-downtime credential rotation workflows"
+            // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html),
+            // so while the deployment moves to the new one, the current secret is not known to Cognito yet,
+            // or this deployment's secret was rotated out. Client authentication fails before the
+            // grant is looked at (RFC 6749 §5.2), so the code or token is still unused; one more
+            // try with the previous secret, never more.
+            let response = try await oauthPost(
+                path, fields: fields, secrets: secrets, operation: operation, clientSecret: previousClientSecret,
+                retriedOnInvalidClient: false, deadline: deadline)
+            logger.warning(
+                "Cognito accepted COGNITO_CLIENT_SECRET_PREVIOUS after refusing COGNITO_CLIENT_SECRET (invalid_client): finish the client secret rotation",
+                metadata: ["operation": "\(operation)"])
+            return response
+        }
+    }
+
+    private func oauthPost(
+        _ path: String, fields: [(name: String, value: String)], secrets: [String], operation: String, clientSecret: String?,
+        retriedOnInvalidClient: Bool, deadline: NIODeadline
+    ) async throws(CognitoError) -> UpstreamResponse {
         guard let domain else {
             logger.error("Cognito domain is not configured; cannot call the OAuth2 endpoints", metadata: ["operation": "\(operation)"])
             throw .invalidClient
@@ -128,8 +159,12 @@ public struct CognitoClient: Sendable {
         // Cognito's success is 200 and nothing else; a 3xx (never followed, see UpstreamHTTP) or an
         // unexpected 2xx is an answer this client does not know how to believe.
         guard response.status == 200 else {
-            let error = CognitoResponseReader.oauthError(response, secrets: secrets + [clientSecret ?? ""])
-            log(error, operation: operation, status: response.status)
+            let error = CognitoResponseReader.oauthError(response, secrets: secrets + [self.clientSecret ?? "", previousClientSecret ?? ""])
+            // An invalid_client the previous secret is about to retry is not an error yet: the
+            // retry's own answer is logged.
+            var retried = false
+            if case .invalidClient = error { retried = retriedOnInvalidClient }
+            if !retried { log(error, operation: operation, status: response.status) }
             throw error
         }
         return response
@@ -172,7 +207,9 @@ public struct CognitoClient: Sendable {
         switch error {
         case .invalidClient:
             // Our own credentials are wrong: every sign-in will fail until the deployment is fixed.
-            logger.error("Cognito rejected this app client's credentials (invalid_client): check COGNITO_CLIENT_ID / COGNITO_CLIENT_SECRET", metadata: metadata)
+            logger.error(
+                "Cognito rejected this app client's credentials (invalid_client): check COGNITO_CLIENT_ID / COGNITO_CLIENT_SECRET (and COGNITO_CLIENT_SECRET_PREVIOUS during a rotation)",
+                metadata: metadata)
         case .missingRequiredScope:
             // Every GetUser and GlobalSignOut fails until the app client grants the scope.
             logger.error(

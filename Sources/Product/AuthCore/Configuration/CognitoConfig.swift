@@ -13,17 +13,32 @@ import Darwin
 public struct CognitoConfig: Sendable {
     public var region: String
     public var userPoolId: String
+    /// The app client sign-in, refresh and logout act as; its user access tokens are accepted.
     public var clientId: String
+    /// Every app client whose user access tokens are accepted: `clientId` first, then
+    /// `COGNITO_ACCEPTED_CLIENT_IDS` (a web and a mobile client of one pool).
+    public var acceptedClientIds: [String]
+    /// App clients whose machine (client-credentials) access tokens are accepted
+    /// (`COGNITO_MACHINE_CLIENT_IDS`); empty: none are.
+    public var machineClientIds: [String]
     /// Never printed: `description` redacts it.
     public var clientSecret: String?
+    /// The secret being rotated out (`COGNITO_CLIENT_SECRET_PREVIOUS`): tried once after Cognito
+    /// answers `invalid_client` to `clientSecret`. Never printed.
+    public var previousClientSecret: String?
     /// Hosted UI / managed login base URL, no trailing slash. Required by sign-in only.
     public var domain: String?
     /// Allow-list of redirect URIs; the first is the default.
     public var redirectURIs: [String]
     /// Base URL of the JSON API, no trailing slash.
     public var idpEndpoint: String
-    /// The expected `iss` of every token.
-    public var issuer: String
+    /// The allow-list of `iss` values (exact bytes): `COGNITO_ISSUER`, or the pool's original and
+    /// UPDATED forms for the region, plus both forms for each replica Region.
+    public var issuers: [String]
+    /// `COGNITO_REPLICA_REGIONS`: Regions the pool is replicated to (multi-Region replication).
+    public var replicaRegions: [String]
+    /// `COGNITO_REQUIRED_AUDIENCE`: when set, an access token's `aud` must be (or contain) it.
+    public var requiredAudience: String?
     public var jwksURL: String
     /// A JWKS to preload (`COGNITO_JWKS` or the contents of `COGNITO_JWKS_FILE`).
     public var preloadedJWKS: [UInt8]?
@@ -36,16 +51,25 @@ public struct CognitoConfig: Sendable {
     public static let maximumLeewaySeconds = 60
 
     /// Builds a configuration, deriving what is not given the way `fromEnvironment` does:
-    /// `idpEndpoint` from the region, `issuer` and `jwksURL` from the region and pool.
+    /// `idpEndpoint` from the region, `issuers` and `jwksURL` from the region and pool.
+    ///
+    /// - Parameters:
+    ///   - acceptedClientIds: user-token clients besides `clientId`.
+    ///   - issuers: replaces the primary Region's two default issuers; `replicaRegions` add theirs.
     public init(
         region: String,
         userPoolId: String,
         clientId: String,
+        acceptedClientIds: [String] = [],
+        machineClientIds: [String] = [],
         clientSecret: String? = nil,
+        previousClientSecret: String? = nil,
         domain: String? = nil,
         redirectURIs: [String] = [],
         idpEndpoint: String? = nil,
-        issuer: String? = nil,
+        issuers: [String]? = nil,
+        replicaRegions: [String] = [],
+        requiredAudience: String? = nil,
         jwksURL: String? = nil,
         preloadedJWKS: [UInt8]? = nil,
         leeway: Duration = CognitoConfig.defaultLeeway
@@ -53,12 +77,19 @@ public struct CognitoConfig: Sendable {
         self.region = region
         self.userPoolId = userPoolId
         self.clientId = clientId
+        self.acceptedClientIds = Self.exactUnion([clientId], acceptedClientIds)
+        self.machineClientIds = Self.exactUnion([], machineClientIds)
         self.clientSecret = clientSecret
+        self.previousClientSecret = previousClientSecret
         self.domain = domain.map(Self.trimmingTrailingSlashes)
         self.redirectURIs = redirectURIs
         let endpoint = Self.trimmingTrailingSlashes(idpEndpoint ?? Self.defaultIdpEndpoint(region: region))
         self.idpEndpoint = endpoint
-        self.issuer = issuer ?? Self.defaultIssuer(region: region, userPoolId: userPoolId)
+        self.issuers = Self.exactUnion(
+            issuers ?? Self.defaultIssuers(region: region, userPoolId: userPoolId),
+            replicaRegions.flatMap { Self.defaultIssuers(region: $0, userPoolId: userPoolId) })
+        self.replicaRegions = replicaRegions
+        self.requiredAudience = requiredAudience
         self.jwksURL = jwksURL ?? "\(endpoint)/\(userPoolId)/.well-known/jwks.json"
         self.preloadedJWKS = preloadedJWKS
         self.leeway = leeway
@@ -68,10 +99,22 @@ public struct CognitoConfig: Sendable {
         "https://cognito-idp.\(region).amazonaws.com"
     }
 
-    /// The AWS-form issuer. Local emulators (and moto) mint tokens with this same issuer, so
-    /// only the endpoints change between local and AWS.
-    public static func defaultIssuer(region: String, userPoolId: String) -> String {
-        "https://cognito-idp.\(region).amazonaws.com/\(userPoolId)"
+    /// The pool's two issuer forms for a Region, as
+    /// https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html
+    /// writes them: ORIGINAL `https://cognito-idp.{region}.amazonaws.com/{poolId}` and UPDATED
+    /// `https://issuer-cognito-idp.{region}.amazonaws.com/{poolId}` (recommended, and required for
+    /// multi-Region replication). A pool issues one form at a time, but switching it is an
+    /// UpdateUserPool away: tokens of both forms are live during the change, so both are accepted.
+    /// Local emulators (and moto) mint tokens with the same issuers: only the endpoints change.
+    public static func defaultIssuers(region: String, userPoolId: String) -> [String] {
+        ["https://cognito-idp.\(region).amazonaws.com/\(userPoolId)", "https://issuer-cognito-idp.\(region).amazonaws.com/\(userPoolId)"]
+    }
+
+    /// `first` followed by the elements of `rest` it lacks, compared as exact bytes.
+    static func exactUnion(_ first: [String], _ rest: [String]) -> [String] {
+        var union = first
+        for item in rest where !ExactText.contains(union, item) { union.append(item) }
+        return union
     }
 
     /// Reads the `COGNITO_*` variables (see DESIGN.md) and reports every problem at once.
@@ -119,17 +162,40 @@ public struct CognitoConfig: Sendable {
 
         let clientId = value("COGNITO_CLIENT_ID")
         if let clientId {
-            if clientId.utf8.count > 128 || !clientId.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "+") }) {
+            if !isClientId(clientId) {
                 problems.append("COGNITO_CLIENT_ID \(quoted(clientId)) is not an app client id (letters and digits, at most 128)")
             }
         } else {
             problems.append("COGNITO_CLIENT_ID is not set")
         }
 
+        // Further app clients whose user tokens are accepted. A repeat (or COGNITO_CLIENT_ID
+        // itself) is a problem, not silently merged: the list is a security decision, and a
+        // repeat usually means a different id was meant.
+        let acceptedClientIds = list(value("COGNITO_ACCEPTED_CLIENT_IDS"), "COGNITO_ACCEPTED_CLIENT_IDS", &problems) {
+            isClientId($0) ? nil : "is not an app client id (letters and digits, at most 128)"
+        }
+        if let clientId, ExactText.contains(acceptedClientIds, clientId) {
+            problems.append("COGNITO_ACCEPTED_CLIENT_IDS repeats COGNITO_CLIENT_ID \(quoted(clientId)), which is always accepted")
+        }
+        let machineClientIds = list(value("COGNITO_MACHINE_CLIENT_IDS"), "COGNITO_MACHINE_CLIENT_IDS", &problems) {
+            isClientId($0) ? nil : "is not an app client id (letters and digits, at most 128)"
+        }
+
         // Never echo the secret, not even in part.
         let clientSecret = value("COGNITO_CLIENT_SECRET")
         if let clientSecret, clientSecret.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E }) {
             problems.append("COGNITO_CLIENT_SECRET contains characters that are not printable ASCII (value not shown)")
+        }
+        let previousClientSecret = value("COGNITO_CLIENT_SECRET_PREVIOUS")
+        if let previousClientSecret {
+            if previousClientSecret.utf8.contains(where: { $0 < 0x21 || $0 > 0x7E }) {
+                problems.append("COGNITO_CLIENT_SECRET_PREVIOUS contains characters that are not printable ASCII (value not shown)")
+            } else if clientSecret == nil {
+                problems.append("COGNITO_CLIENT_SECRET_PREVIOUS is set but COGNITO_CLIENT_SECRET is not (the previous secret is only a fallback for the current one)")
+            } else if let clientSecret, ExactText.equal(clientSecret, previousClientSecret) {
+                problems.append("COGNITO_CLIENT_SECRET_PREVIOUS is the same as COGNITO_CLIENT_SECRET (value not shown)")
+            }
         }
 
         var domain = value("COGNITO_DOMAIN")
@@ -162,9 +228,21 @@ public struct CognitoConfig: Sendable {
             idpEndpoint = trimmingTrailingSlashes(given)
         }
 
-        let issuer = value("COGNITO_ISSUER")
-        if let issuer, let problem = ConfiguredURL.problem(issuer, kind: .issuer) {
-            problems.append("COGNITO_ISSUER \(quoted(issuer)) \(problem)")
+        // An explicit allow-list replaces the two default forms; nothing is derived from a token.
+        let issuerList = list(value("COGNITO_ISSUER"), "COGNITO_ISSUER", &problems) { ConfiguredURL.problem($0, kind: .issuer) }
+        let issuers = issuerList.isEmpty ? nil : issuerList
+
+        let replicaRegions = list(value("COGNITO_REPLICA_REGIONS"), "COGNITO_REPLICA_REGIONS", &problems) {
+            isRegion($0) ? nil : "is not an AWS region name (like eu-west-1)"
+        }
+        if let region, ExactText.contains(replicaRegions, region) {
+            problems.append("COGNITO_REPLICA_REGIONS names the pool's own region \(quoted(region)); list only the replica Regions")
+        }
+
+        let requiredAudience = value("COGNITO_REQUIRED_AUDIENCE")
+        if let requiredAudience, !isAudience(requiredAudience) {
+            problems.append(
+                "COGNITO_REQUIRED_AUDIENCE \(quoted(requiredAudience)) is not a resource server identifier (1-256 printable ASCII characters, no space, quote or backslash)")
         }
 
         var preloadedJWKS: [UInt8]? = nil
@@ -205,11 +283,16 @@ public struct CognitoConfig: Sendable {
             region: region,
             userPoolId: userPoolId,
             clientId: clientId,
+            acceptedClientIds: acceptedClientIds,
+            machineClientIds: machineClientIds,
             clientSecret: clientSecret,
+            previousClientSecret: previousClientSecret,
             domain: domain,
             redirectURIs: redirectURIs,
             idpEndpoint: idpEndpoint,
-            issuer: issuer,
+            issuers: issuers,
+            replicaRegions: replicaRegions,
+            requiredAudience: requiredAudience,
             preloadedJWKS: preloadedJWKS,
             leeway: leeway
         )
@@ -219,8 +302,11 @@ public struct CognitoConfig: Sendable {
 extension CognitoConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
         "CognitoConfig(region: \(region), userPoolId: \(userPoolId), clientId: \(clientId), "
-            + "clientSecret: \(clientSecret == nil ? "none" : "<redacted>"), domain: \(domain ?? "none"), "
-            + "redirectURIs: \(redirectURIs), idpEndpoint: \(idpEndpoint), issuer: \(issuer), jwksURL: \(jwksURL), "
+            + "acceptedClientIds: \(acceptedClientIds), machineClientIds: \(machineClientIds), "
+            + "clientSecret: \(clientSecret == nil ? "none" : "<redacted>"), "
+            + "previousClientSecret: \(previousClientSecret == nil ? "none" : "<redacted>"), domain: \(domain ?? "none"), "
+            + "redirectURIs: \(redirectURIs), idpEndpoint: \(idpEndpoint), issuers: \(issuers), "
+            + "replicaRegions: \(replicaRegions), requiredAudience: \(requiredAudience ?? "none"), jwksURL: \(jwksURL), "
             + "preloadedJWKS: \(preloadedJWKS.map { "\($0.count) bytes" } ?? "none"), leeway: \(leeway))"
     }
 
@@ -232,9 +318,12 @@ extension CognitoConfig: CustomStringConvertible, CustomDebugStringConvertible, 
             self,
             children: [
                 "region": region, "userPoolId": userPoolId, "clientId": clientId,
+                "acceptedClientIds": acceptedClientIds, "machineClientIds": machineClientIds,
                 "clientSecret": clientSecret == nil ? "none" : "<redacted>",
+                "previousClientSecret": previousClientSecret == nil ? "none" : "<redacted>",
                 "domain": domain as Any, "redirectURIs": redirectURIs, "idpEndpoint": idpEndpoint,
-                "issuer": issuer, "jwksURL": jwksURL,
+                "issuers": issuers, "replicaRegions": replicaRegions, "requiredAudience": requiredAudience as Any,
+                "jwksURL": jwksURL,
                 "preloadedJWKS": preloadedJWKS.map { "\($0.count) bytes" } as Any, "leeway": leeway,
             ],
             displayStyle: .struct
@@ -266,6 +355,42 @@ extension CognitoConfig {
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    /// A comma-separated list of `name`, each entry trimmed and checked by `problem`; an empty
+    /// entry or a repeat (exact bytes) is a problem too. Only the entries without problems are kept.
+    static func list(
+        _ raw: String?, _ name: String, _ problems: inout [String], _ problem: (String) -> String?
+    ) -> [String] {
+        guard let raw else { return [] }
+        var items: [String] = []
+        for part in raw.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = trimmingWhitespace(String(part))
+            if item.isEmpty {
+                problems.append("\(name) has an empty entry in its comma-separated list")
+            } else if let why = problem(item) {
+                problems.append("\(name) entry \(quoted(item)) \(why)")
+            } else if ExactText.contains(items, item) {
+                problems.append("\(name) lists \(quoted(item)) twice")
+            } else {
+                items.append(item)
+            }
+        }
+        return items
+    }
+
+    /// An app client id: letters, digits, `_` and `+`, at most 128 (Cognito's `[\w+]+`).
+    static func isClientId(_ value: String) -> Bool {
+        value.utf8.count <= 128
+            && value.utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "+") })
+    }
+
+    /// A resource server identifier as Cognito constrains it (`ResourceServerType.Identifier`:
+    /// 1-256 of `[\x21\x23-\x5B\x5D-\x7E]`): printable ASCII without space, `"` or `\`, so the
+    /// value compared with `aud` has one spelling.
+    static func isAudience(_ value: String) -> Bool {
+        (1...256).contains(value.utf8.count)
+            && value.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
     }
 
     /// `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-central-2`, …

@@ -1,28 +1,38 @@
 import JSONValue
 
 /// The claims the verifier checks, type-checked but not yet validated (pipeline step 2 for the
-/// payload). Numbers are read; `iss`, `token_use` and `client_id` are compared in place; the other
-/// string claims stay spans of the payload until someone reads them.
+/// payload). Numbers are read; `iss`, `token_use`, `client_id` and `aud` are compared in place
+/// with the configured values; the other string claims stay spans of the payload until someone
+/// reads them.
 struct AccessTokenClaims: Sendable {
     var payload: ClaimsPayload
     var exp: Double
     var nbf: Double?
     var iat: Double?
     var authTime: Double?
-    /// `iss`, `token_use` and `client_id`: only whether they equal the expected values is kept.
+    /// Whether `iss` is one of the allowed issuers.
     var iss: Match
     var tokenUse: Match
-    var clientId: Match
+    /// Where `client_id` is in `Expected.userClientIds` / `machineClientIds` (nil: not there).
+    var userClient: Int?
+    var machineClient: Int?
+    /// `.equal` when no audience is required.
+    var audience: Match
+    /// No `username` claim: a client-credentials token (Cognito's machine-to-machine tokens carry
+    /// `sub` = `client_id` and no `username`, no `cognito:groups`).
+    var isMachine: Bool
+    /// For a machine token: whether `sub` is exactly its `client_id`.
+    var subIsClientId: Bool
 
     /// The claims read by the verifier, in the order of the `Slot` indices.
     static let knownNames = JSONMemberTable([
         "exp", "nbf", "iat", "auth_time", "iss", "token_use", "client_id", "sub", "username", "scope",
-        "cognito:groups", "jti", "origin_jti",
+        "cognito:groups", "jti", "origin_jti", "aud",
     ])
 
     enum Slot {
         static let exp = 0, nbf = 1, iat = 2, authTime = 3, iss = 4, tokenUse = 5, clientId = 6
-        static let sub = 7, username = 8, scope = 9, groups = 10, jti = 11, originJti = 12
+        static let sub = 7, username = 8, scope = 9, groups = 10, jti = 11, originJti = 12, aud = 13
     }
 
     /// How a claim compared with its expected value. A missing claim fails like a wrong one.
@@ -32,24 +42,32 @@ struct AccessTokenClaims: Sendable {
         var isEqual: Bool { self == .equal }
     }
 
-    /// The values `iss`, `token_use` and `client_id` must have, computed once per verifier, with
-    /// their UTF-8 bytes: a claim matches only when its decoded bytes are exactly these (see
-    /// `ExactText`; a canonically equivalent spelling is another issuer or client).
+    /// The values the claims must have, computed once per verifier, with their UTF-8 bytes: a
+    /// claim matches only when its decoded bytes are exactly one of these (see `ExactText`; a
+    /// canonically equivalent spelling is another issuer or client).
     struct Expected: Sendable {
-        var issuer: String
-        var tokenUse: String
-        var clientId: String
-        var issuerBytes: [UInt8]
+        var issuers: [[UInt8]]
         var tokenUseBytes: [UInt8]
-        var clientIdBytes: [UInt8]
+        /// Clients whose user tokens are accepted, as configured (the verified token reports the
+        /// entry its `client_id` equals byte for byte: the token's own id, without decoding it).
+        var userClientIds: [String]
+        var userClientIdBytes: [[UInt8]]
+        /// Clients whose machine tokens are accepted.
+        var machineClientIds: [String]
+        var machineClientIdBytes: [[UInt8]]
+        var audienceBytes: [UInt8]?
 
-        init(issuer: String, tokenUse: String = "access", clientId: String) {
-            self.issuer = issuer
-            self.tokenUse = tokenUse
-            self.clientId = clientId
-            self.issuerBytes = Array(issuer.utf8)
+        init(
+            issuers: [String], tokenUse: String = "access", userClientIds: [String], machineClientIds: [String] = [],
+            audience: String? = nil
+        ) {
+            self.issuers = issuers.map { Array($0.utf8) }
             self.tokenUseBytes = Array(tokenUse.utf8)
-            self.clientIdBytes = Array(clientId.utf8)
+            self.userClientIds = userClientIds
+            self.userClientIdBytes = userClientIds.map { Array($0.utf8) }
+            self.machineClientIds = machineClientIds
+            self.machineClientIdBytes = machineClientIds.map { Array($0.utf8) }
+            self.audienceBytes = audience.map { Array($0.utf8) }
         }
     }
 
@@ -73,6 +91,14 @@ struct AccessTokenClaims: Sendable {
                 if spans[Slot.groups].isPresent, spans[Slot.groups].kind != .stringArray {
                     throw .malformed("cognito:groups claim is not an array of strings")
                 }
+                // RFC 7519 §4.1.3: a string or an array of strings, whether or not it is required.
+                let aud = spans[Slot.aud]
+                if aud.isPresent, !aud.isString, aud.kind != .stringArray {
+                    throw .malformed("aud claim is not a string or an array of strings")
+                }
+                let clientId = spans[Slot.clientId]
+                try requireString(clientId, "client_id")
+                let isMachine = !spans[Slot.username].isPresent
                 return AccessTokenClaims(
                     payload: ClaimsPayload(
                         bytes: bytes, sub: spans[Slot.sub], username: spans[Slot.username], scope: spans[Slot.scope],
@@ -81,9 +107,13 @@ struct AccessTokenClaims: Sendable {
                     nbf: try numericDate(spans[Slot.nbf], buffer, "nbf"),
                     iat: try numericDate(spans[Slot.iat], buffer, "iat"),
                     authTime: try numericDate(spans[Slot.authTime], buffer, "auth_time"),
-                    iss: try match(spans[Slot.iss], buffer, expected.issuerBytes, "iss"),
+                    iss: try match(spans[Slot.iss], buffer, anyOf: expected.issuers, "iss"),
                     tokenUse: try match(spans[Slot.tokenUse], buffer, expected.tokenUseBytes, "token_use"),
-                    clientId: try match(spans[Slot.clientId], buffer, expected.clientIdBytes, "client_id")
+                    userClient: index(of: clientId, buffer, in: expected.userClientIdBytes),
+                    machineClient: isMachine ? index(of: clientId, buffer, in: expected.machineClientIdBytes) : nil,
+                    audience: audienceMatch(aud, buffer, expected.audienceBytes),
+                    isMachine: isMachine,
+                    subIsClientId: isMachine && sameString(spans[Slot.sub], clientId, buffer)
                 )
             }
         }
@@ -130,5 +160,43 @@ struct AccessTokenClaims: Sendable {
         guard span.isPresent else { return .absent }
         guard span.isString else { throw .malformed("\(name) claim is not a string") }
         return span.stringEquals(expected, in: buffer) ? .equal : .different
+    }
+
+    /// The claim against every value of an allow-list, as exact bytes (see `match`).
+    @inline(__always)
+    static func match(
+        _ span: JSONMemberSpan, _ buffer: UnsafeBufferPointer<UInt8>, anyOf expected: [[UInt8]], _ name: StaticString
+    ) throws(TokenVerificationError) -> Match {
+        guard span.isPresent else { return .absent }
+        guard span.isString else { throw .malformed("\(name) claim is not a string") }
+        return index(of: span, buffer, in: expected) != nil ? .equal : .different
+    }
+
+    /// The index of the first of `candidates` the string at `span` equals (exact bytes), or nil.
+    @inline(__always)
+    static func index(of span: JSONMemberSpan, _ buffer: UnsafeBufferPointer<UInt8>, in candidates: [[UInt8]]) -> Int? {
+        guard span.isString else { return nil }
+        for index in candidates.indices where span.stringEquals(candidates[index], in: buffer) { return index }
+        return nil
+    }
+
+    /// `aud` against the required audience: equal as a string, or one element of an array equal
+    /// to it (RFC 7519 §4.1.3), exact bytes. `.equal` when no audience is required (RFC 9068 §4
+    /// makes the check the resource server's choice; unset, `aud` is not required).
+    static func audienceMatch(_ span: JSONMemberSpan, _ buffer: UnsafeBufferPointer<UInt8>, _ required: [UInt8]?) -> Match {
+        guard let required else { return .equal }
+        guard span.isPresent else { return .absent }
+        if span.isString { return span.stringEquals(required, in: buffer) ? .equal : .different }
+        // Only when an audience is required and `aud` is an array: its strings are decoded once.
+        let contains = (span.strings(in: buffer) ?? []).contains { $0.utf8.elementsEqual(required) }
+        return contains ? .equal : .different
+    }
+
+    /// Whether two string claims decode to the same bytes (a machine token's `sub` and `client_id`).
+    static func sameString(_ lhs: JSONMemberSpan, _ rhs: JSONMemberSpan, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.isString, rhs.isString else { return false }
+        if let content = rhs.unescapedContent(in: buffer) { return lhs.stringEquals(content, in: buffer) }
+        guard let decoded = rhs.string(in: buffer) else { return false }
+        return lhs.stringEquals(Array(decoded.utf8), in: buffer)
     }
 }

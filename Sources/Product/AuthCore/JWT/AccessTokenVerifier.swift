@@ -12,27 +12,40 @@ import Darwin
 ///
 /// Order: (1) compact form; (2) header JSON; (3) `alg` RS256, no `jku`/`jwk`/`x5u`/`x5c`/`crit`;
 /// (4) `kid`; (5) the key; (6) the signature; then the payload is decoded and type-checked (2),
-/// and (7) `exp`/`nbf`/`iat`, (8) `iss`, `token_use`, `client_id`. The payload is parsed only once
-/// the signature has verified, so the JSON parser never sees forged claims.
+/// and (7) `exp`/`nbf`/`iat`, (8) `iss` (one of the allowed issuers), `token_use`, the client
+/// (a user token's among the accepted clients, a machine token's among the machine clients) and,
+/// when required, `aud`. The payload is parsed only once the signature has verified, so the JSON
+/// parser never sees forged claims.
+///
+/// Every allowed issuer is an issuer of the one configured pool, so the one key set
+/// (`JWKSCache`, fetched only from the configured JWKS URL) verifies them all; nothing in a token
+/// (`iss`, `jku`) ever names where keys come from.
 public struct AccessTokenVerifier: Sendable {
     let jws: JWSVerifier
     let leewaySeconds: Double
     let expected: AccessTokenClaims.Expected
+    let acceptsMachineTokens: Bool
     let now: @Sendable () -> Double
 
     public var keys: JWKSCache { jws.keys }
 
     /// - Parameters:
-    ///   - config: the expected issuer, client id and leeway.
+    ///   - config: the allowed issuers, clients, audience and the leeway.
     ///   - keys: the process-wide key cache.
+    ///   - acceptingMachineTokens: false refuses every machine token (`machineTokenNotAccepted`),
+    ///     whatever `config.machineClientIds` says: for a caller that cannot tell them apart yet.
     ///   - now: wall-clock seconds since 1970 (injectable for tests).
     public init(
         config: CognitoConfig,
         keys: JWKSCache,
+        acceptingMachineTokens: Bool = true,
         now: @escaping @Sendable () -> Double = AccessTokenVerifier.wallClockSeconds
     ) {
         self.jws = JWSVerifier(keys: keys)
-        self.expected = AccessTokenClaims.Expected(issuer: config.issuer, clientId: config.clientId)
+        self.expected = AccessTokenClaims.Expected(
+            issuers: config.issuers, userClientIds: config.acceptedClientIds, machineClientIds: config.machineClientIds,
+            audience: config.requiredAudience)
+        self.acceptsMachineTokens = acceptingMachineTokens
         let (seconds, attoseconds) = config.leeway.components
         self.leewaySeconds = max(0, Double(seconds) + Double(attoseconds) / 1e18)
         self.now = now
@@ -97,13 +110,34 @@ public struct AccessTokenVerifier: Sendable {
         // Step 8. Missing claims fail the same way as wrong ones.
         guard claims.iss.isEqual else { throw .wrongIssuer }
         // Cognito ID tokens carry token_use "id" and aud instead of client_id: never accepted here.
-        // (`expected.tokenUse` is "access".)
+        // (`expected.tokenUseBytes` is "access".)
         guard claims.tokenUse.isEqual else { throw .wrongTokenUse }
-        guard claims.clientId.isEqual else { throw .wrongClient }
         guard claims.payload.hasNonEmptyString(claims.payload.sub) else { throw .malformed("sub claim missing") }
-        guard claims.payload.hasNonEmptyString(claims.payload.username) else { throw .malformed("username claim missing") }
+        // The client: the configured entry the token's `client_id` equals byte for byte, so the
+        // verified token reports its own client, not the one this function signs in with.
+        let clientId: String
+        if claims.isMachine {
+            // A client-credentials token acts for no user: accepted only from a client listed for
+            // it, never because the client is accepted for its users' tokens.
+            guard acceptsMachineTokens, let index = claims.machineClient else {
+                throw claims.userClient != nil || claims.machineClient != nil
+                    ? TokenVerificationError.machineTokenNotAccepted : TokenVerificationError.wrongClient
+            }
+            // Cognito's shape: `sub` is the client id and there are no groups. Anything else
+            // without a `username` is not a token this pool issues.
+            guard claims.subIsClientId else { throw .malformed("machine token's sub is not its client_id") }
+            guard !claims.payload.groups.isPresent else { throw .malformed("machine token has cognito:groups") }
+            clientId = expected.machineClientIds[index]
+        } else {
+            guard let index = claims.userClient else { throw .wrongClient }
+            guard claims.payload.hasNonEmptyString(claims.payload.username) else { throw .malformed("username claim missing") }
+            clientId = expected.userClientIds[index]
+        }
+        // RFC 8707 resource binding: a token requested for another API is not for this one.
+        guard claims.audience.isEqual else { throw .wrongAudience }
         return VerifiedAccessToken(
-            clientId: expected.clientId,
+            clientId: clientId,
+            principal: claims.isMachine ? .machine : .user,
             exp: Int64(claims.exp.rounded(.down)),
             iat: claims.iat.map { Int64($0.rounded(.down)) },
             authTime: claims.authTime.map { Int64($0.rounded(.down)) },

@@ -18,6 +18,11 @@ public enum TokenVerificationError: Error, Sendable, Equatable, CustomStringConv
     case wrongIssuer
     case wrongTokenUse
     case wrongClient
+    /// A machine (client-credentials) token of a client not listed in `COGNITO_MACHINE_CLIENT_IDS`
+    /// (or where machine tokens are not accepted at all).
+    case machineTokenNotAccepted
+    /// `COGNITO_REQUIRED_AUDIENCE` is set and `aud` is missing or does not name it.
+    case wrongAudience
     /// The JWKS could not be fetched or parsed (timeout, non-200, oversized, not JSON).
     case keysUnavailable(String)
 
@@ -39,6 +44,8 @@ public enum TokenVerificationError: Error, Sendable, Equatable, CustomStringConv
         case .wrongIssuer: return "wrong_issuer"
         case .wrongTokenUse: return "wrong_token_use"
         case .wrongClient: return "wrong_client"
+        case .machineTokenNotAccepted: return "machine_token_not_accepted"
+        case .wrongAudience: return "wrong_audience"
         case .keysUnavailable: return "jwks_unavailable"
         }
     }
@@ -66,6 +73,8 @@ public enum TokenVerificationError: Error, Sendable, Equatable, CustomStringConv
         case .wrongIssuer: return "token issuer is not the configured user pool"
         case .wrongTokenUse: return "token is not an access token"
         case .wrongClient: return "token was issued to another client"
+        case .machineTokenNotAccepted: return "token is a machine token of a client not accepted for them"
+        case .wrongAudience: return "token is not for this resource (aud)"
         case .keysUnavailable(let reason): return "signing keys unavailable: \(reason)"
         }
     }

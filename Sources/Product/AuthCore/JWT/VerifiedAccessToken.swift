@@ -1,15 +1,28 @@
 import JSONValue
 
-/// A Cognito access token whose signature, lifetime, issuer, `token_use` and client all checked out.
+/// A Cognito access token whose signature, lifetime, issuer, `token_use`, client and (when
+/// required) audience all checked out.
 ///
 /// From the verifier, the string claims (`sub`, `username`, `scopes`, `groups`, `jti`,
 /// `originJti`, `claims`) are decoded from the verified payload on each read: verification itself
 /// builds none of them. Keep what you read rather than reading it repeatedly.
 public struct VerifiedAccessToken: Sendable {
+    /// The token's own `client_id` (one of the accepted clients).
     public var clientId: String
+    /// Whom the token acts for.
+    public var principal: Principal
     public var exp: Int64
     public var iat: Int64?
     public var authTime: Int64?
+
+    /// `user`: a user's token (has `username`); `machine`: a client-credentials token, acting for
+    /// its app client only (`sub` is the client id; no `username`, no groups). The raw values are
+    /// what an authorizer context reports as `principal_type`.
+    public enum Principal: String, Sendable {
+        case user, machine
+    }
+
+    public var isMachine: Bool { principal == .machine }
 
     enum Storage: Sendable {
         /// From the verifier.
@@ -35,6 +48,7 @@ public struct VerifiedAccessToken: Sendable {
         set { change { $0.sub = newValue } }
     }
 
+    /// Empty for a machine token (it has none).
     public var username: String {
         get { read({ $0.string($0.username) ?? "" }, \.username) }
         set { change { $0.username = newValue } }
@@ -93,6 +107,7 @@ public struct VerifiedAccessToken: Sendable {
         sub: String,
         username: String,
         clientId: String,
+        principal: Principal = .user,
         scopes: [String] = [],
         groups: [String] = [],
         jti: String? = nil,
@@ -103,6 +118,7 @@ public struct VerifiedAccessToken: Sendable {
         claims: [String: JSONValue] = [:]
     ) {
         self.clientId = clientId
+        self.principal = principal
         self.exp = exp
         self.iat = iat
         self.authTime = authTime
@@ -110,8 +126,9 @@ public struct VerifiedAccessToken: Sendable {
     }
 
     /// A token whose claims are read from `payload` (verified, strictly parsed) on demand.
-    init(clientId: String, exp: Int64, iat: Int64?, authTime: Int64?, payload: ClaimsPayload) {
+    init(clientId: String, principal: Principal, exp: Int64, iat: Int64?, authTime: Int64?, payload: ClaimsPayload) {
         self.clientId = clientId
+        self.principal = principal
         self.exp = exp
         self.iat = iat
         self.authTime = authTime

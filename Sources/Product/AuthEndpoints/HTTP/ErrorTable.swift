@@ -15,6 +15,16 @@ enum ErrorTable {
         Problem(status: 403, code: code, detail: detail, headers: [invalidTokenChallenge])
     }
 
+    /// RFC 6750 §3.1: a valid token that may not do this is `insufficient_scope`, with a 403.
+    static let insufficientScopeChallenge = (name: "WWW-Authenticate", value: #"Bearer error="insufficient_scope""#)
+
+    /// A verified machine (client-credentials) token at an endpoint that acts for a user (`me`,
+    /// `logout`): it has no user to read or sign out, so it is refused before any Cognito call
+    /// (`GetUser` and `GlobalSignOut` would refuse it anyway, one round trip later).
+    static let machineToken = Problem(
+        status: 403, code: "machine_token_not_allowed", detail: "A machine (client credentials) token has no user",
+        headers: [insufficientScopeChallenge], logReason: "machine_token")
+
     static func methodNotAllowed(allowed: [String]) -> Problem {
         Problem(
             status: 405, code: "method_not_allowed", detail: "Method not allowed",
@@ -46,6 +56,8 @@ enum ErrorTable {
         case .wrongIssuer: return invalidToken("Token was issued by another user pool")
         case .wrongTokenUse: return invalidToken("Token is not an access token")
         case .wrongClient: return invalidToken("Token was issued to another client")
+        case .machineTokenNotAccepted: return invalidToken("Machine tokens of this client are not accepted")
+        case .wrongAudience: return invalidToken("Token is not for this resource", code: "wrong_audience")
         case .keysUnavailable:
             return Problem(status: 502, code: "jwks_unavailable", detail: "Could not fetch the token signing keys")
         }

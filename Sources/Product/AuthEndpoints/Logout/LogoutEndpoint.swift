@@ -97,6 +97,14 @@ public struct LogoutEndpoint: Sendable {
             context.logger.info("logout: bearer token not usable", metadata: metadata)
             credentials = nil
         }
+        // A machine token signs no user out: the request is refused as a whole, before any
+        // Cognito call (a refresh token beside it belongs to some user session this caller
+        // should not be ending with a service's credentials).
+        if credentials?.claims.isMachine == true {
+            let problem = ErrorTable.machineToken
+            context.logger.info("logout refused", metadata: problem.logMetadata)
+            return answer(problem.response, clearing: false)
+        }
 
         // GlobalSignOut first: it revokes every token of the user, the refresh token included,
         // so the revocation after it only makes sure. (The other order would revoke the access

@@ -47,6 +47,11 @@ public struct MeEndpoint: Sendable {
             context.logger.info("me refused", metadata: error.logMetadata)
             return error.response
         }
+        if credentials.claims.isMachine {
+            let problem = ErrorTable.machineToken
+            context.logger.info("me refused", metadata: problem.logMetadata)
+            return problem.response
+        }
         do {
             let user = try await client.getUser(accessToken: credentials.token, deadline: deadline)
             var attributes: [String: String] = [:]

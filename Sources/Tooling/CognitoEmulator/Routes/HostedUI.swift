@@ -39,7 +39,7 @@ struct HostedUI: Sendable {
         return try await core.applyingFaults("Authorize", style: .oauth, context: context, requestId: UUIDString.random()) {
             // No redirect for an unknown client or an unregistered redirect_uri: the error
             // must not go to an address the client never registered. Both compared byte-exactly.
-            guard Exact.equals(params["client_id"], core.options.clientId) else {
+            guard let client = core.userClient(params["client_id"]) else {
                 return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_client</p>"), status: 400)
             }
             guard let redirectURI = params["redirect_uri"], Exact.contains(core.options.redirectURIs, redirectURI) else {
@@ -60,9 +60,16 @@ struct HostedUI: Sendable {
             let scopes: [String]
             if let requested = params["scope"], !requested.trimmingSpaces.isEmpty {
                 scopes = requested.split(whereSeparator: { $0 == " " || $0 == "+" }).map(String.init)
-                guard scopes.allSatisfy({ Exact.contains(core.options.allowedScopes, $0) }) else { return fail("invalid_scope", "invalid_scope") }
+                guard scopes.allSatisfy({ Exact.contains(client.allowedScopes, $0) }) else { return fail("invalid_scope", "invalid_scope") }
             } else {
-                scopes = core.options.allowedScopes
+                scopes = client.allowedScopes
+            }
+            // RFC 8707 resource binding: the tokens' `aud` is the resource server named here
+            // (exactly one of the pool's; anything else is RFC 8707's invalid_target).
+            var audience: String? = nil
+            if let resource = params["resource"] {
+                guard let server = core.resourceServer(resource) else { return fail("invalid_target", "unknown resource") }
+                audience = server.identifier
             }
             let challenge = params["code_challenge"]
             let method = challenge == nil ? nil : (params["code_challenge_method"] ?? "plain")
@@ -77,8 +84,9 @@ struct HostedUI: Sendable {
             }
             let code = await core.store.issueCode(
                 CodeRecord(
-                    username: user.username, clientId: core.options.clientId, redirectURI: redirectURI, scopes: scopes,
-                    codeChallenge: challenge, codeChallengeMethod: method, nonce: params["nonce"], authTime: core.clock.seconds,
+                    username: user.username, clientId: client.clientId, redirectURI: redirectURI, scopes: scopes,
+                    codeChallenge: challenge, codeChallengeMethod: method, nonce: params["nonce"], audience: audience,
+                    authTime: core.clock.seconds,
                     expiresAt: core.clock.now + Double(core.options.authorizationCodeLifetime)
                 )
             )
@@ -93,7 +101,7 @@ struct HostedUI: Sendable {
     func logout(_ request: Request, context: EmulatorContext) async throws -> Response {
         let params = EmulatorCore.queryParameters(request)
         return try await core.applyingFaults("Logout", style: .oauth, context: context, requestId: UUIDString.random()) {
-            guard Exact.equals(params["client_id"], core.options.clientId) else {
+            guard core.userClient(params["client_id"]) != nil else {
                 return Responses.html(page(title: "Error", body: "<p id=\"error\">invalid_client</p>"), status: 400)
             }
             // Sign-out and sign-in redirects are open-redirect decisions: byte-exact.

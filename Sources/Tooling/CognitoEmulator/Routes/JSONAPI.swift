@@ -11,7 +11,9 @@ struct JSONAPI: Sendable {
         "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH",
         "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH",
     ]
-    static let operations: Set<String> = ["GetUser", "GlobalSignOut", "RevokeToken", "InitiateAuth", "GetTokensFromRefreshToken"]
+    static let operations: Set<String> = [
+        "GetUser", "GlobalSignOut", "RevokeToken", "InitiateAuth", "GetTokensFromRefreshToken", "GetClientToken",
+    ]
 
     func handle(_ request: Request, context: EmulatorContext) async throws -> Response {
         let requestId = UUIDString.random()
@@ -38,6 +40,7 @@ struct JSONAPI: Sendable {
             case "GlobalSignOut": return await globalSignOut(body, requestId: requestId)
             case "RevokeToken": return await revokeToken(body, requestId: requestId)
             case "GetTokensFromRefreshToken": return try await getTokensFromRefreshToken(body, requestId: requestId)
+            case "GetClientToken": return try getClientToken(body, requestId: requestId)
             default: return try await initiateAuth(body, requestId: requestId)
             }
         }
@@ -50,6 +53,12 @@ struct JSONAPI: Sendable {
         switch await core.authorizeAccessToken(token, requiredScope: EmulatorCore.adminScope) {
         case .failure(let failure): return error(failure, requestId)
         case .success((_, let user)):
+            // Cognito's per-user quota on user reads: TooManyRequestsException beyond it.
+            if let limit = core.options.getUserReadsPerSecond,
+                !(await core.store.admitRead(username: user.username, now: core.clock.now, limit: limit))
+            {
+                return Responses.awsError("TooManyRequestsException", "Rate exceeded", requestId: requestId)
+            }
             let attributes = user.attributes.map { OrderedJSON.object([("Name", .string($0.name)), ("Value", .string($0.value))]) }
             return Responses.awsJSON(.object([("UserAttributes", .array(attributes)), ("Username", .string(user.username))]), requestId: requestId)
         }
@@ -69,10 +78,10 @@ struct JSONAPI: Sendable {
         guard let token = body["Token"]?.stringValue else { return missing("token", requestId) }
         guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
         // Client authentication failures are UnauthorizedException in RevokeToken's documented error set.
-        guard Exact.equals(clientId, core.options.clientId) else {
+        guard let client = core.userClient(clientId) else {
             return Responses.awsError("UnauthorizedException", "Invalid client id or client secret.", requestId: requestId)
         }
-        if let configured = core.options.clientSecret {
+        if let configured = client.clientSecret {
             guard let secret = body["ClientSecret"]?.stringValue, ConstantTime.equals(configured, secret) else {
                 return Responses.awsError("UnauthorizedException", "Invalid client id or client secret.", requestId: requestId)
             }
@@ -99,9 +108,11 @@ struct JSONAPI: Sendable {
     private func initiateAuth(_ body: [String: JSONValue], requestId: String) async throws -> Response {
         guard let flow = body["AuthFlow"]?.stringValue else { return missing("authFlow", requestId) }
         guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
-        guard Exact.equals(clientId, core.options.clientId) else {
+        guard let client = core.appClient(clientId) else {
             return Responses.awsError("ResourceNotFoundException", "User pool client \(clientId) does not exist.", requestId: requestId)
         }
+        // A client-credentials client has no user authentication flow.
+        if client.clientCredentials { return invalid("Auth flow not enabled for this client", requestId) }
         // Keyed by the names' bytes: a String key would take "REFRESH_TO\u{212A}EN" (KELVIN
         // SIGN) for REFRESH_TOKEN. (Top-level members are read from JSONValue's String-keyed
         // object; none of the names read there has another canonically equivalent spelling.)
@@ -117,7 +128,7 @@ struct JSONAPI: Sendable {
         case "USER_PASSWORD_AUTH":
             guard let username = parameter("USERNAME") else { return invalid("Missing required parameter USERNAME", requestId) }
             guard let password = parameter("PASSWORD") else { return invalid("Missing required parameter PASSWORD", requestId) }
-            if let failure = checkSecretHash(parameter("SECRET_HASH"), usernames: [username], requestId: requestId) { return failure }
+            if let failure = checkSecretHash(parameter("SECRET_HASH"), usernames: [username], client: client, requestId: requestId) { return failure }
             guard let user = core.store.authenticate(username: username, password: password) else {
                 return Responses.awsError("NotAuthorizedException", "Incorrect username or password.", requestId: requestId)
             }
@@ -136,7 +147,7 @@ struct JSONAPI: Sendable {
                 return Responses.awsError("NotAuthorizedException", "Invalid Refresh Token", requestId: requestId)
             }
             // Cognito accepts a SECRET_HASH computed over the username or the sub here.
-            if let failure = checkSecretHash(parameter("SECRET_HASH"), usernames: [user.username, user.sub], requestId: requestId) { return failure }
+            if let failure = checkSecretHash(parameter("SECRET_HASH"), usernames: [user.username, user.sub], client: client, requestId: requestId) { return failure }
             let session: SessionRecord
             switch await core.store.checkRefreshToken(refreshToken, clientId: clientId, now: core.clock.now, graceSeconds: 0) {
             case .failure(let failure): return refreshError(failure, requestId)
@@ -159,10 +170,10 @@ struct JSONAPI: Sendable {
     private func getTokensFromRefreshToken(_ body: [String: JSONValue], requestId: String) async throws -> Response {
         guard let refreshToken = body["RefreshToken"]?.stringValue else { return missing("refreshToken", requestId) }
         guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
-        guard Exact.equals(clientId, core.options.clientId) else {
+        guard let client = core.userClient(clientId) else {
             return Responses.awsError("ResourceNotFoundException", "User pool client \(clientId) does not exist.", requestId: requestId)
         }
-        if let configured = core.options.clientSecret {
+        if let configured = client.clientSecret {
             guard let secret = body["ClientSecret"]?.stringValue, ConstantTime.equals(configured, secret) else {
                 return Responses.awsError("NotAuthorizedException", "Unable to verify secret for client \(clientId)", requestId: requestId)
             }
@@ -210,15 +221,43 @@ struct JSONAPI: Sendable {
         return .object(result)
     }
 
-    private func checkSecretHash(_ provided: String?, usernames: [String], requestId: String) -> Response? {
-        guard core.options.clientSecret != nil else { return nil }
+    private func checkSecretHash(_ provided: String?, usernames: [String], client: EmulatorAppClient, requestId: String) -> Response? {
+        guard client.clientSecret != nil else { return nil }
         guard let provided else {
-            return Responses.awsError("NotAuthorizedException", "Client \(core.options.clientId) is configured for secret but secret was not received", requestId: requestId)
+            return Responses.awsError("NotAuthorizedException", "Client \(client.clientId) is configured for secret but secret was not received", requestId: requestId)
         }
         for username in usernames {
-            if let expected = core.secretHash(for: username), ConstantTime.equals(expected, provided) { return nil }
+            if let expected = core.secretHash(for: username, client: client), ConstantTime.equals(expected, provided) { return nil }
         }
-        return Responses.awsError("NotAuthorizedException", "Unable to verify secret hash for client \(core.options.clientId)", requestId: requestId)
+        return Responses.awsError("NotAuthorizedException", "Unable to verify secret hash for client \(client.clientId)", requestId: requestId)
+    }
+
+    /// `GetClientToken`: the client-credentials grant as an API operation,
+    /// `{"ClientId", "Secret", "Scopes"?}` → `{"ClientAuthenticationResult": {"AccessToken", "ExpiresIn", "TokenType"}}`
+    /// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html): only for a
+    /// client with a secret whose one flow is client tokens.
+    private func getClientToken(_ body: [String: JSONValue], requestId: String) throws -> Response {
+        guard let clientId = body["ClientId"]?.stringValue else { return missing("clientId", requestId) }
+        guard let secret = body["Secret"]?.stringValue else { return missing("secret", requestId) }
+        guard let client = core.appClient(clientId) else {
+            return Responses.awsError("ResourceNotFoundException", "User pool client \(clientId) does not exist.", requestId: requestId)
+        }
+        guard let configured = client.clientSecret, ConstantTime.equals(configured, secret) else {
+            return Responses.awsError("NotAuthorizedException", "Unable to verify secret for client \(clientId)", requestId: requestId)
+        }
+        guard client.clientCredentials else { return invalid("Auth flow not enabled for this client", requestId) }
+        var scopes = client.allowedScopes
+        if let requested = body["Scopes"] {
+            guard let list = requested.arrayValue?.compactMap(\.stringValue), list.count == requested.arrayValue?.count,
+                list.allSatisfy({ Exact.contains(client.allowedScopes, $0) })
+            else { return invalid("Invalid scope requested", requestId) }
+            if !list.isEmpty { scopes = list }
+        }
+        let tokens = try core.minter.mintMachine(clientId: client.clientId, scopes: scopes, audience: nil, now: core.clock.seconds)
+        let result: OrderedJSON = .object([
+            ("AccessToken", .string(tokens.accessToken)), ("ExpiresIn", .int(Int64(tokens.expiresIn))), ("TokenType", .string("Bearer")),
+        ])
+        return Responses.awsJSON(.object([("ClientAuthenticationResult", result)]), requestId: requestId)
     }
 
     private func error(_ failure: EmulatorCore.AccessTokenFailure, _ requestId: String) -> Response {

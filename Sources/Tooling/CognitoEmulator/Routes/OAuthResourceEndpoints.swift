@@ -52,7 +52,7 @@ struct OAuthResourceEndpoints: Sendable {
         let bytes = try await EmulatorCore.collectBody(&request)
         return try await core.applyingFaults("Revoke", style: .oauth, context: context, requestId: UUIDString.random()) {
             let form = FormParameters(FormURLEncoding.parseLeniently(String(decoding: bytes, as: UTF8.self)))
-            guard core.authenticateClient(headers: request.headers, form: form) else {
+            guard let client = core.authenticateClient(headers: request.headers, form: form) else {
                 return Responses.oauthError("invalid_client")
             }
             guard let token = form["token"], !token.isEmpty else { return Responses.oauthError("invalid_request") }
@@ -63,7 +63,7 @@ struct OAuthResourceEndpoints: Sendable {
                 return Responses.oauthError("unsupported_token_type")
             }
             if let session = await core.store.session(forRefreshToken: token) {
-                guard Exact.equals(session.clientId, core.options.clientId) else { return Responses.oauthError("invalid_request") }
+                guard Exact.equals(session.clientId, client.clientId) else { return Responses.oauthError("invalid_request") }
                 // The whole session: this refresh token, its rotation chain, and every access
                 // token minted from them (GetUser then answers "Access Token has been revoked").
                 await core.store.revokeSession(refreshToken: token)

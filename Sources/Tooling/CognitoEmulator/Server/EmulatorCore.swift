@@ -24,7 +24,9 @@ final class EmulatorCore: Sendable {
         self.store = EmulatorStore(users: options.users)
         self.clock = EmulatorClock(base: options.now)
         self.minter = TokenMinter(keys: keys, issuer: options.issuer, lifetime: options.accessTokenLifetime)
-        self.inspector = AccessTokenInspector(key: keys.access, issuer: options.issuer, clientId: options.clientId)
+        // Cognito's GetUser takes an access token of any app client of the pool.
+        self.inspector = AccessTokenInspector(
+            key: keys.access, issuer: options.issuer, clientIds: options.appClients.filter { !$0.clientCredentials }.map(\.clientId))
         self.peers = PeerAccessPolicy(unsafeExpose: options.unsafeExpose)
     }
 
@@ -51,35 +53,51 @@ final class EmulatorCore: Sendable {
 
     // MARK: client authentication
 
+    /// The app client with exactly this id (any of the pool's), or nil.
+    func appClient(_ clientId: String?) -> EmulatorAppClient? {
+        options.appClients.first { Exact.equals(clientId, $0.clientId) }
+    }
+
+    /// A client users sign in with (not a client-credentials one), or nil.
+    func userClient(_ clientId: String?) -> EmulatorAppClient? {
+        appClient(clientId).flatMap { $0.clientCredentials ? nil : $0 }
+    }
+
+    /// The resource server with exactly this identifier (RFC 8707 `resource`), or nil.
+    func resourceServer(_ identifier: String) -> EmulatorResourceServer? {
+        options.resourceServers.first { Exact.equals(identifier, $0.identifier) }
+    }
+
     /// OAuth2 client authentication: `client_secret_basic` or `client_secret_post`, or just
-    /// `client_id` for a public client. Ids compared byte-exactly, secrets in constant time.
-    func authenticateClient(headers: HTTPFields, form: FormParameters) -> Bool {
+    /// `client_id` for a public client; the authenticated client, or nil. Ids compared
+    /// byte-exactly, secrets in constant time.
+    func authenticateClient(headers: HTTPFields, form: FormParameters) -> EmulatorAppClient? {
         if let authorization = headers[.authorization] {
             guard let credentials = Exact.credentials(authorization, scheme: "Basic"),
                 let decoded = Base64.decode(credentials.trimmingSpaces)
-            else { return false }
+            else { return nil }
             // Split on the first colon byte (RFC 7617), not on a Character a combining mark could extend.
             let bytes = Array(decoded)
             guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
                 let id = String(validating: bytes[..<colon], as: UTF8.self),
-                let secret = String(validating: bytes[(colon + 1)...], as: UTF8.self)
-            else { return false }
-            guard Exact.equals(id, options.clientId) else { return false }
-            if let configured = options.clientSecret { return ConstantTime.equals(configured, secret) }
-            return secret.isEmpty
+                let secret = String(validating: bytes[(colon + 1)...], as: UTF8.self),
+                let client = appClient(id)
+            else { return nil }
+            if let configured = client.clientSecret { return ConstantTime.equals(configured, secret) ? client : nil }
+            return secret.isEmpty ? client : nil
         }
-        guard Exact.equals(form["client_id"], options.clientId) else { return false }
-        if let configured = options.clientSecret {
-            guard let secret = form["client_secret"] else { return false }
-            return ConstantTime.equals(configured, secret)
+        guard let client = appClient(form["client_id"]) else { return nil }
+        if let configured = client.clientSecret {
+            guard let secret = form["client_secret"] else { return nil }
+            return ConstantTime.equals(configured, secret) ? client : nil
         }
-        return true
+        return client
     }
 
     /// SECRET_HASH = Base64(HMAC-SHA256(key: client secret, message: username + client id)).
-    func secretHash(for username: String) -> String? {
-        guard let secret = options.clientSecret else { return nil }
-        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + options.clientId).utf8), using: SymmetricKey(data: Array(secret.utf8)))
+    func secretHash(for username: String, client: EmulatorAppClient) -> String? {
+        guard let secret = client.clientSecret else { return nil }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((username + client.clientId).utf8), using: SymmetricKey(data: Array(secret.utf8)))
         return Base64.encode(ByteArray.of(mac))
     }
 

@@ -9,6 +9,8 @@ struct UserRecord: Sendable {
     var sub: String
     var attributes: [(name: String, value: String)]
     var groups: [String]
+    /// A pre token generation trigger's claims, in name order.
+    var claims: [(name: String, value: String)]
 
     init(_ user: EmulatorUser) {
         username = user.username
@@ -21,6 +23,7 @@ struct UserRecord: Sendable {
         }
         self.attributes = attributes
         groups = user.groups
+        claims = user.claims.keys.sorted().map { ($0, user.claims[$0]!) }
     }
 
     func attribute(_ name: String) -> String? { attributes.first(where: { Exact.equals($0.name, name) })?.value }
@@ -44,6 +47,8 @@ struct CodeRecord: Sendable {
     var codeChallenge: String?
     var codeChallengeMethod: String?
     var nonce: String?
+    /// The `resource` of the authorize request (RFC 8707): the tokens' `aud`.
+    var audience: String?
     var authTime: Int64
     var expiresAt: Double
 }
@@ -57,6 +62,8 @@ struct SessionRecord: Sendable {
     var username: String
     var clientId: String
     var scopes: [String]
+    /// The tokens' `aud` (from `resource`), kept across refreshes.
+    var audience: String?
     var authTime: Int64
     var refreshExpiresAt: Double
     var revoked: Bool
@@ -84,6 +91,8 @@ actor EmulatorStore {
     private var codes: [[UInt8]: CodeRecord] = [:]
     private var sessions: [[UInt8]: SessionRecord] = [:]
     private var refreshTokens: [[UInt8]: RefreshTokenRecord] = [:]
+    /// Per user: when its recent `GetUser` reads were admitted (the last second's).
+    private var userReads: [[UInt8]: [Double]] = [:]
 
     init(users: [EmulatorUser]) {
         var map: [[UInt8]: UserRecord] = [:]
@@ -117,10 +126,12 @@ actor EmulatorStore {
     }
 
     /// A new session and its first refresh token.
-    func createSession(username: String, clientId: String, scopes: [String], authTime: Int64, refreshExpiresAt: Double) -> (session: SessionRecord, refreshToken: String) {
+    func createSession(
+        username: String, clientId: String, scopes: [String], audience: String? = nil, authTime: Int64, refreshExpiresAt: Double
+    ) -> (session: SessionRecord, refreshToken: String) {
         let session = SessionRecord(
-            originJti: UUIDString.random(), username: username, clientId: clientId, scopes: scopes, authTime: authTime,
-            refreshExpiresAt: refreshExpiresAt, revoked: false
+            originJti: UUIDString.random(), username: username, clientId: clientId, scopes: scopes, audience: audience,
+            authTime: authTime, refreshExpiresAt: refreshExpiresAt, revoked: false
         )
         sessions[Exact.key(session.originJti)] = session
         let token = RefreshTokenFormat.make()
@@ -160,6 +171,20 @@ actor EmulatorStore {
         let successor = RefreshTokenFormat.make()
         refreshTokens[Exact.key(successor)] = RefreshTokenRecord(originJti: session.originJti, retiredAt: nil)
         return .success((session, successor))
+    }
+
+    /// Cognito's per-user read quota: admits a read of `username` at `now` when fewer than
+    /// `limit` were admitted in the second before it (a sliding window on the emulator's clock).
+    func admitRead(username: String, now: Double, limit: Int) -> Bool {
+        let key = Exact.key(username)
+        var recent = (userReads[key] ?? []).filter { $0 > now - 1 && $0 <= now }
+        guard recent.count < limit else {
+            userReads[key] = recent
+            return false
+        }
+        recent.append(now)
+        userReads[key] = recent
+        return true
     }
 
     func isRevoked(originJti: String) -> Bool {

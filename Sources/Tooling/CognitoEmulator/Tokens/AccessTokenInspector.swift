@@ -22,7 +22,8 @@ enum AccessTokenProblem: Error, Sendable, Equatable {
 struct AccessTokenInspector: Sendable {
     let key: EmulatorSigningKey
     let issuer: String
-    let clientId: String
+    /// The pool's user app clients: a token of any of them is the pool's.
+    let clientIds: [String]
 
     struct Claims: Sendable {
         var username: String
@@ -44,7 +45,7 @@ struct AccessTokenInspector: Sendable {
             case .object(let claims)? = try? JSONDecoder().decode(JSONValue.self, from: Data(payloadBytes)),
             Exact.equals(claims["iss"]?.stringValue, issuer),
             Exact.equals(claims["token_use"]?.stringValue, "access"),
-            Exact.equals(claims["client_id"]?.stringValue, clientId),
+            let clientId = claims["client_id"]?.stringValue, Exact.contains(clientIds, clientId),
             let username = claims["username"]?.stringValue,
             let originJti = claims["origin_jti"]?.stringValue,
             let exp = claims["exp"]?.int64Value

