@@ -143,7 +143,8 @@ struct InvocationTelemetryTests {
         stream.checkCommonRules(functionName: "authorizer", secrets: Self.secrets)
         let document = try #require(stream.metricDocuments.first)
         #expect(stream.metricDocuments.count == 1)
-        #expect(document["Outcome"]?.stringValue == "unauthorized")
+        // The authorizer records why it refused (the token is not a JWS), so refusals are counted by reason.
+        #expect(document["Outcome"]?.stringValue == "malformed")
         #expect(document["family"]?.stringValue == "event")
         #expect(document["Faults"] == .int(0))
         #expect(stream.summaries.count == 1)
@@ -225,7 +226,7 @@ struct InvocationTelemetryTests {
         #expect(outcomes.map(\.errorType) == ["Unauthorized", "Unauthorized"])
         let stream = LogStream(stderr)
         stream.checkCommonRules(functionName: "authz", secrets: Self.secrets)
-        #expect(stream.metricDocuments.map { $0["Outcome"]?.stringValue } == ["unauthorized", "unauthorized"])
+        #expect(stream.metricDocuments.map { $0["Outcome"]?.stringValue } == ["malformed", "malformed"])
         #expect(stream.metricDocuments.map { $0["ColdStart"] } == [.int(1), .int(0)])
         #expect(stream.metricDocuments.map { $0["apiRequestId"]?.stringValue } == ["api-authz-1", "api-authz-2"])
         #expect(stream.summaries.count == 2)
