@@ -32,6 +32,17 @@ public struct Problem: Sendable, Equatable, Error {
     }
 
     /// What a refusal log line carries: the public `code`, and the reason when there is one.
+    /// Logs a failed upstream step: a deployment error (500, e.g. the app client lacks a scope or
+    /// has revocation disabled) at error, since every call fails the same way until an operator
+    /// acts; outages and refusals at warning.
+    func logFailure(_ message: Logger.Message, to logger: Logger) {
+        if status == 500 {
+            logger.error(message, metadata: logMetadata)
+        } else {
+            logger.warning(message, metadata: logMetadata)
+        }
+    }
+
     public var logMetadata: Logger.Metadata {
         var metadata: Logger.Metadata = ["code": .string(code), "status": "\(status)"]
         if let logReason { metadata["reason"] = .string(logReason) }

@@ -1,7 +1,6 @@
 import AuthCore
 import JSONValue
 import LambdaKit
-import Logging
 import WireCoding
 
 /// `GET|POST /auth/logout`: ends the session with every credential the request carries.
@@ -122,7 +121,7 @@ public struct LogoutEndpoint: Sendable {
                 if case .notAuthorized = error { alreadyDead = true } else { alreadyDead = false }
                 if !(alreadyDead && refreshToken != nil) {
                     let problem = ErrorTable.logout(error)
-                    log(problem, "logout failed", context)
+                    problem.logFailure("logout failed", to: context.logger)
                     return answer(problem.response, clearing: false)
                 }
             }
@@ -143,7 +142,7 @@ public struct LogoutEndpoint: Sendable {
                     // be retried, unless GlobalSignOut has just ended every session of the user,
                     // this refresh token's included: then it is dead and is cleared.
                     let problem = ErrorTable.revocation(error)
-                    log(problem, "logout failed: refresh token not revoked", context)
+                    problem.logFailure("logout failed: refresh token not revoked", to: context.logger)
                     return answer(problem.response, clearing: signedOut)
                 }
             }
@@ -155,15 +154,5 @@ public struct LogoutEndpoint: Sendable {
                 "unusable_cookie_cleared": "\(unusableCookie != nil && delivery.clearing != nil)",
             ])
         return answer(JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL)), clearing: refreshToken != nil)
-    }
-
-    /// A deployment error (500) is logged at error: the operator must see it, every logout fails
-    /// the same way until the app client is fixed. Outages and refusals are warnings.
-    private func log(_ problem: Problem, _ message: Logger.Message, _ context: LambdaContext) {
-        if problem.status == 500 {
-            context.logger.error(message, metadata: problem.logMetadata)
-        } else {
-            context.logger.warning(message, metadata: problem.logMetadata)
-        }
     }
 }

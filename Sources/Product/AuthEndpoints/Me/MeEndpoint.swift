@@ -68,12 +68,7 @@ public struct MeEndpoint: Sendable {
             return JSONResponse.make(status: 200, body: body)
         } catch {
             let problem = ErrorTable.me(error)
-            if problem.status == 500 {
-                // A deployment error (the app client lacks a scope GetUser needs): every call fails.
-                context.logger.error("me failed", metadata: problem.logMetadata)
-            } else {
-                context.logger.warning("me failed", metadata: problem.logMetadata)
-            }
+            problem.logFailure("me failed", to: context.logger)
             return problem.response
         }
     }
