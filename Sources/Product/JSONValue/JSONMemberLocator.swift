@@ -26,8 +26,8 @@ public enum JSONMemberLocator {
             try tokenizer.locateMembers(table, into: spans)
             try tokenizer.expectEnd()
         } catch {
-            // Refusals are rare: report what `JSONValue.parse` says (the two check repeated names
-            // at different moments), so both front ends explain a refusal the same way.
+            // Refusals are rare: report what `JSONValue.parse` says, so a refusal reads the same
+            // whichever front end met it (the kind-noting scans here word none of their own).
             let parsed: JSONValue
             do throws(JSONParseError) { parsed = try JSONValue.parse(document, policy: policy) } catch { throw error }
             if case .object = parsed { throw error }
@@ -41,28 +41,13 @@ extension JSONTokenizer {
     fileprivate mutating func locateMembers(
         _ table: JSONMemberTable, into spans: UnsafeMutableBufferPointer<JSONMemberSpan>
     ) throws(JSONParseError) {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < input.count, input[index] == UInt8(ascii: "}") {
-            index += 1
-            leave()
-            return
-        }
-        // Repeated names are refused (see `JSONPolicy`); nested objects are checked by
-        // `skipValue`, which refuses them too.
+        guard try beginObject() else { return }
         var names = MemberNameSpans()
-        while true {
-            skipWhitespace()
-            guard index < input.count, input[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let (span, isASCII, fingerprint) = try memberName(into: &names)
-            skipWhitespace()
-            guard index < input.count, input[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
+        repeat {
+            let name = try memberName(recordingIn: &names)
             var slot = -1
-            if isASCII {
-                slot = names.withBytes(span, in: input) { table.slot(of: $0, fingerprint: fingerprint) }
+            if name.isASCII {
+                slot = names.withBytes(name.span, in: input) { table.slot(of: $0, fingerprint: name.fingerprint) }
             }
             if slot >= 0 {
                 let start = index
@@ -71,20 +56,7 @@ extension JSONTokenizer {
             } else {
                 try skipValue()
             }
-            guard names.commit(span, fingerprint: fingerprint, isASCII: isASCII, in: input) else {
-                throw fail("duplicate member name")
-            }
-            skipWhitespace()
-            guard index < input.count else { throw fail("unexpected end of JSON") }
-            switch input[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                leave()
-                return
-            default: throw fail("expected ',' or '}'")
-            }
-        }
+        } while try endOfMember()
     }
 
     /// `skipValue` that also says what kind of value it skipped.
@@ -113,29 +85,12 @@ extension JSONTokenizer {
 
     /// Skips an array; whether all its elements are strings.
     private mutating func skipArrayNotingStrings() throws(JSONParseError) -> Bool {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < input.count, input[index] == UInt8(ascii: "]") {
-            index += 1
-            leave()
-            return true
-        }
+        guard try beginArray() else { return true }
         var allStrings = true
-        while true {
-            skipWhitespace()
+        repeat {
             if index < input.count, input[index] != UInt8(ascii: "\"") { allStrings = false }
             try skipValue()
-            skipWhitespace()
-            guard index < input.count else { throw fail("unexpected end of JSON") }
-            switch input[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                leave()
-                return allStrings
-            default: throw fail("expected ',' or ']'")
-            }
-        }
+        } while try endOfElement()
+        return allStrings
     }
 }

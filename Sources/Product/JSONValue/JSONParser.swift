@@ -60,70 +60,30 @@ extension JSONTokenizer {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < input.count, input[index] == UInt8(ascii: "}") {
-            index += 1
-            leave()
-            return .object([:])
-        }
+        guard try beginObject() else { return .object([:]) }
         // Performance: members are collected first so the dictionary is allocated once, at its size.
         var pairs: [(String, JSONValue)] = []
         pairs.reserveCapacity(16)
-        while true {
-            skipWhitespace()
-            guard index < input.count, input[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let key = try string()
-            skipWhitespace()
-            guard index < input.count, input[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            pairs.append((key, try parseValue()))
-            skipWhitespace()
-            guard index < input.count else { throw fail("unexpected end of JSON") }
-            if input[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if input[index] == UInt8(ascii: "}") {
-                index += 1
-                leave()
-                // A repeated name is refused, never resolved (see `JSONPolicy`). Names compare as
-                // `String`s, so canonically equivalent spellings count as repeats too.
-                var object = [String: JSONValue](minimumCapacity: pairs.count)
-                for (key, value) in pairs where object.updateValue(value, forKey: key) != nil {
-                    throw fail("duplicate member name")
-                }
-                return .object(object)
-            } else {
-                throw fail("expected ',' or '}'")
-            }
+        var names = MemberNameSpans()
+        repeat {
+            let name = try memberName(recordingIn: &names)
+            pairs.append((names.string(name.span, in: input), try parseValue()))
+        } while try endOfMember()
+        // Repeated names were refused as they were read (`memberName(recordingIn:)`, which compares
+        // them as `String`s compare); the check here only keeps a broken invariant from trapping.
+        var object = [String: JSONValue](minimumCapacity: pairs.count)
+        for (key, value) in pairs where object.updateValue(value, forKey: key) != nil {
+            throw fail("duplicate member name")
         }
+        return .object(object)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        try enter()
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < input.count, input[index] == UInt8(ascii: "]") {
-            index += 1
-            leave()
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
+        guard try beginArray() else { return .array(elements) }
+        repeat {
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < input.count else { throw fail("unexpected end of JSON") }
-            if input[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if input[index] == UInt8(ascii: "]") {
-                index += 1
-                leave()
-                return .array(elements)
-            } else {
-                throw fail("expected ',' or ']'")
-            }
-        }
+        } while try endOfElement()
+        return .array(elements)
     }
 }

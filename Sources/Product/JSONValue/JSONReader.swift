@@ -98,57 +98,28 @@ public struct JSONReader {
         nameBytes member: (UnsafeBufferPointer<UInt8>, inout JSONReader) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
         guard try kind() == .object else { throw tokenizer.fail("expected an object") }
-        try tokenizer.enter()
-        tokenizer.index += 1
-        tokenizer.skipWhitespace()
-        if tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: "}") {
-            tokenizer.index += 1
-            tokenizer.leave()
+        // The walk (and its refusal of repeated names: which one a reader would act on is not
+        // defined, so an event with two `headers` is not an event to decide on) is the core's.
+        guard try tokenizer.beginObject() else {
             tokenizer.skipWhitespace()
             return
         }
-        // Repeated names are refused, as `JSONValue.parse` does: which one a reader would act on
-        // is not defined, so an event with two `headers` (or two `authorization` headers) is not
-        // an event to make a decision on.
         var names = MemberNameSpans()
-        while true {
-            tokenizer.skipWhitespace()
-            guard tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: "\"") else {
-                throw tokenizer.fail("expected a member name")
-            }
-            let (span, isASCII, fingerprint) = try tokenizer.memberName(into: &names)
-            guard names.commit(span, fingerprint: fingerprint, isASCII: isASCII, in: tokenizer.input) else {
-                throw tokenizer.fail("duplicate member name")
-            }
-            tokenizer.skipWhitespace()
-            guard tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: ":") else {
-                throw tokenizer.fail("expected ':'")
-            }
-            tokenizer.index += 1
-            tokenizer.skipWhitespace()
+        repeat {
+            let name = try tokenizer.memberName(recordingIn: &names)
+            let span = name.span
             let before = tokenizer.index
             if span.isDecoded {
                 // An escaped name lives in `names`' buffer: a copy, so the callback may read on.
-                let name = names.withBytes(span, in: tokenizer.input) { Array($0) }
-                try name.withUnsafeBufferPointer { (name) throws(JSONParseError) in try member(name, &self) }
+                let bytes = names.withBytes(span, in: tokenizer.input) { Array($0) }
+                try bytes.withUnsafeBufferPointer { (bytes) throws(JSONParseError) in try member(bytes, &self) }
             } else {
                 // The input outlives the whole read, so a name written without escapes is passed in place.
                 try member(UnsafeBufferPointer(rebasing: tokenizer.input[span.start..<(span.start + span.count)]), &self)
             }
             if tokenizer.index == before { try skip() }  // the callback did not read the value
-            tokenizer.skipWhitespace()
-            guard tokenizer.index < tokenizer.input.count else { throw tokenizer.fail("unexpected end of JSON") }
-            if tokenizer.input[tokenizer.index] == UInt8(ascii: ",") {
-                tokenizer.index += 1
-            } else if tokenizer.input[tokenizer.index] == UInt8(ascii: "}") {
-                tokenizer.index += 1
-                tokenizer.leave()
-                tokenizer.skipWhitespace()
-                return
-            } else {
-                throw tokenizer.fail("expected ',' or '}'")
-            }
-        }
+        } while try tokenizer.endOfMember()
+        tokenizer.skipWhitespace()
     }
 
     /// Reads the next value, which must be an array: `element` is called with each position and must
@@ -157,35 +128,18 @@ public struct JSONReader {
         _ element: (Int, inout JSONReader) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
         guard try kind() == .array else { throw tokenizer.fail("expected an array") }
-        try tokenizer.enter()
-        tokenizer.index += 1
-        tokenizer.skipWhitespace()
-        if tokenizer.index < tokenizer.input.count, tokenizer.input[tokenizer.index] == UInt8(ascii: "]") {
-            tokenizer.index += 1
-            tokenizer.leave()
+        guard try tokenizer.beginArray() else {
             tokenizer.skipWhitespace()
             return
         }
         var position = 0
-        while true {
-            tokenizer.skipWhitespace()
+        repeat {
             let before = tokenizer.index
             try element(position, &self)
             if tokenizer.index == before { try skip() }
             position += 1
-            tokenizer.skipWhitespace()
-            guard tokenizer.index < tokenizer.input.count else { throw tokenizer.fail("unexpected end of JSON") }
-            if tokenizer.input[tokenizer.index] == UInt8(ascii: ",") {
-                tokenizer.index += 1
-            } else if tokenizer.input[tokenizer.index] == UInt8(ascii: "]") {
-                tokenizer.index += 1
-                tokenizer.leave()
-                tokenizer.skipWhitespace()
-                return
-            } else {
-                throw tokenizer.fail("expected ',' or ']'")
-            }
-        }
+        } while try tokenizer.endOfElement()
+        tokenizer.skipWhitespace()
     }
 }
 

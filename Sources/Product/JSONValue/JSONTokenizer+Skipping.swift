@@ -26,65 +26,18 @@ extension JSONTokenizer {
     }
 
     private mutating func skipObject() throws(JSONParseError) {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < input.count, input[index] == UInt8(ascii: "}") {
-            index += 1
-            leave()
-            return
-        }
-        // Repeated names are refused here as in `parseObject` (see `JSONPolicy`).
+        guard try beginObject() else { return }
         var names = MemberNameSpans()
-        while true {
-            skipWhitespace()
-            guard index < input.count, input[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let (span, isASCII, fingerprint) = try memberName(into: &names)
-            guard names.commit(span, fingerprint: fingerprint, isASCII: isASCII, in: input) else {
-                throw fail("duplicate member name")
-            }
-            skipWhitespace()
-            guard index < input.count, input[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
+        repeat {
+            _ = try memberName(recordingIn: &names)
             try skipValue()
-            skipWhitespace()
-            guard index < input.count else { throw fail("unexpected end of JSON") }
-            if input[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if input[index] == UInt8(ascii: "}") {
-                index += 1
-                leave()
-                return
-            } else {
-                throw fail("expected ',' or '}'")
-            }
-        }
+        } while try endOfMember()
     }
 
     private mutating func skipArray() throws(JSONParseError) {
-        try enter()
-        index += 1
-        skipWhitespace()
-        if index < input.count, input[index] == UInt8(ascii: "]") {
-            index += 1
-            leave()
-            return
-        }
-        while true {
-            skipWhitespace()
+        guard try beginArray() else { return }
+        repeat {
             try skipValue()
-            skipWhitespace()
-            guard index < input.count else { throw fail("unexpected end of JSON") }
-            if input[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if input[index] == UInt8(ascii: "]") {
-                index += 1
-                leave()
-                return
-            } else {
-                throw fail("expected ',' or ']'")
-            }
-        }
+        } while try endOfElement()
     }
 }
