@@ -76,7 +76,7 @@ public enum EndpointFactory {
         case .success(let parsed): settings = parsed
         case .failure(let error): throw error
         }
-        let keys = JWKSCache(url: config.jwksURL, preloaded: config.preloadedJWKS)
+        let keys = JWKSCache(config: config)
         return AuthorizerEndpoint(
             // Fail closed: until rules can name a machine token's client (issue 21's `clients`
             // condition), a client-credentials token would pass every route the default allows,
@@ -124,7 +124,7 @@ public enum EndpointFactory {
     }
 
     static func guardian(_ config: CognitoConfig) -> BearerGuard {
-        let keys = JWKSCache(url: config.jwksURL, preloaded: config.preloadedJWKS)
+        let keys = JWKSCache(config: config)
         return BearerGuard(verifier: AccessTokenVerifier(config: config, keys: keys))
     }
 }

@@ -40,8 +40,14 @@ public struct CognitoConfig: Sendable {
     /// `COGNITO_REQUIRED_AUDIENCE`: when set, an access token's `aud` must be (or contain) it.
     public var requiredAudience: String?
     public var jwksURL: String
-    /// A JWKS to preload (`COGNITO_JWKS` or the contents of `COGNITO_JWKS_FILE`).
-    public var preloadedJWKS: [UInt8]?
+    /// A JWKS to preload (`COGNITO_JWKS` or the contents of `COGNITO_JWKS_FILE`). Setting it parses
+    /// it once into `preloadedKeys`, which every `JWKSCache(config:)` starts from: the RSA keys are
+    /// built once per process, not once for the start-up check and again per cache.
+    public var preloadedJWKS: [UInt8]? {
+        didSet { preloadedKeys = preloadedJWKS.map(JWKSet.parse) }
+    }
+    /// `preloadedJWKS` parsed (nil: none given).
+    private(set) var preloadedKeys: Result<JWKSet, JWKSet.Failure>?
     /// Clock-skew leeway for `exp`, `nbf` and `iat`.
     public var leeway: Duration
 
@@ -92,6 +98,7 @@ public struct CognitoConfig: Sendable {
         self.requiredAudience = requiredAudience
         self.jwksURL = jwksURL ?? "\(endpoint)/\(userPoolId)/.well-known/jwks.json"
         self.preloadedJWKS = preloadedJWKS
+        self.preloadedKeys = preloadedJWKS.map(JWKSet.parse)
         self.leeway = leeway
     }
 
@@ -117,7 +124,7 @@ public struct CognitoConfig: Sendable {
         return union
     }
 
-    /// Reads the `COGNITO_*` variables (see DESIGN.md) and reports every problem at once.
+    /// Reads the `COGNITO_*` variables (README "Configuration") and reports every problem at once.
     ///
     /// Values are trimmed of surrounding whitespace; an optional variable set to the empty string
     /// counts as unset.
@@ -245,23 +252,25 @@ public struct CognitoConfig: Sendable {
                 "COGNITO_REQUIRED_AUDIENCE \(quoted(requiredAudience)) is not a resource server identifier (1-256 printable ASCII characters, no space, quote or backslash)")
         }
 
+        // Read here; parsed once by the initialiser below and checked after it (`jwksProblem`).
         var preloadedJWKS: [UInt8]? = nil
+        var preloadedJWKSSource = ""
         let inlineJWKS = value("COGNITO_JWKS")
         let jwksFile = value("COGNITO_JWKS_FILE")
         if inlineJWKS != nil, jwksFile != nil {
             problems.append("COGNITO_JWKS and COGNITO_JWKS_FILE are both set; set only one")
         } else if let inlineJWKS {
-            preloadedJWKS = Array(inlineJWKS.utf8)
-            if let problem = jwksProblem(preloadedJWKS!) {
-                problems.append("COGNITO_JWKS \(problem)")
+            if inlineJWKS.utf8.count > maximumJWKSBytes {
+                problems.append("COGNITO_JWKS is larger than \(maximumJWKSBytes) bytes")
+            } else {
+                preloadedJWKS = Array(inlineJWKS.utf8)
+                preloadedJWKSSource = "COGNITO_JWKS"
             }
         } else if let jwksFile {
             switch readFile(jwksFile, limit: maximumJWKSBytes) {
             case .success(let bytes):
                 preloadedJWKS = bytes
-                if let problem = jwksProblem(bytes) {
-                    problems.append("COGNITO_JWKS_FILE \(quoted(jwksFile)) \(problem)")
-                }
+                preloadedJWKSSource = "COGNITO_JWKS_FILE \(quoted(jwksFile))"
             case .failure(let problem):
                 problems.append("COGNITO_JWKS_FILE \(quoted(jwksFile)) \(problem.message)")
             }
@@ -276,10 +285,14 @@ public struct CognitoConfig: Sendable {
             }
         }
 
-        guard problems.isEmpty, let region, let userPoolId, let clientId else {
+        guard let region, let userPoolId, let clientId else {
+            // Every problem at once: the JWKS is checked even when no configuration can be built.
+            if let preloadedJWKS, let problem = jwksProblem(JWKSet.parse(preloadedJWKS)) {
+                problems.append("\(preloadedJWKSSource) \(problem)")
+            }
             throw ConfigurationError(problems: problems)
         }
-        return CognitoConfig(
+        let config = CognitoConfig(
             region: region,
             userPoolId: userPoolId,
             clientId: clientId,
@@ -296,6 +309,11 @@ public struct CognitoConfig: Sendable {
             preloadedJWKS: preloadedJWKS,
             leeway: leeway
         )
+        if let keys = config.preloadedKeys, let problem = jwksProblem(keys) {
+            problems.append("\(preloadedJWKSSource) \(problem)")
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return config
     }
 }
 
@@ -414,11 +432,8 @@ extension CognitoConfig {
             && tail.allSatisfy(isAlphanumeric)
     }
 
-    static func jwksProblem(_ bytes: [UInt8]) -> String? {
-        guard bytes.count <= maximumJWKSBytes else {
-            return "is larger than \(maximumJWKSBytes) bytes"
-        }
-        switch JWKSet.parse(bytes) {
+    static func jwksProblem(_ keys: Result<JWKSet, JWKSet.Failure>) -> String? {
+        switch keys {
         case .failure(let error):
             return "is not a usable JWKS: \(error.reason)"
         case .success(let set):

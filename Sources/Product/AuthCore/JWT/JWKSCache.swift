@@ -43,20 +43,36 @@ public final class JWKSCache: Sendable {
     /// - Parameters:
     ///   - url: the JWKS URL (`CognitoConfig.jwksURL`).
     ///   - transport: how the JWKS is fetched (the process's shared HTTP client).
-    ///   - preloaded: a JWKS document to start with (`CognitoConfig.preloadedJWKS`): no fetch until
-    ///     a `kid` it lacks shows up. A document that does not parse is ignored (the keys are then
-    ///     fetched); `CognitoConfig.fromEnvironment` already refuses such a document at start.
+    ///   - preloaded: a JWKS document to start with: no fetch until a `kid` it lacks shows up. A
+    ///     document that does not parse is ignored (the keys are then fetched);
+    ///     `CognitoConfig.fromEnvironment` already refuses such a document at start.
     ///   - refetchInterval: the penalty box for unknown `kid`s.
     ///   - retryInterval: the pause between failed fetches while no set has loaded yet.
     ///   - fetchTimeout: upper bound of one fetch, within the caller's deadline.
     ///   - clock: monotonic time, injectable for tests.
-    public init(
+    public convenience init(
         url: String,
         transport: any UpstreamTransport = UpstreamHTTP.shared,
         preloaded: [UInt8]? = nil,
         refetchInterval: Duration = .seconds(10),
         retryInterval: Duration = .seconds(1),
         fetchTimeout: Duration = .seconds(5),
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.init(
+            url: url, transport: transport, keys: preloaded.flatMap { try? JWKSet.parse($0).get() },
+            refetchInterval: refetchInterval, retryInterval: retryInterval, fetchTimeout: fetchTimeout, clock: clock)
+    }
+
+    /// The cache for `config`: its JWKS URL and its preloaded keys, which the configuration parsed
+    /// once (and `fromEnvironment` checked), so no cache parses them or builds their RSA keys again.
+    public convenience init(config: CognitoConfig, transport: any UpstreamTransport = UpstreamHTTP.shared) {
+        self.init(url: config.jwksURL, transport: transport, keys: try? config.preloadedKeys?.get())
+    }
+
+    init(
+        url: String, transport: any UpstreamTransport, keys: JWKSet?, refetchInterval: Duration = .seconds(10),
+        retryInterval: Duration = .seconds(1), fetchTimeout: Duration = .seconds(5),
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.url = url
@@ -66,15 +82,8 @@ public final class JWKSCache: Sendable {
         self.fetchTimeout = fetchTimeout
         self.clock = clock
         var initial = State()
-        if let preloaded, case .success(let set) = JWKSet.parse(preloaded) {
-            initial.keys = set
-        }
+        initial.keys = keys
         self.state = Mutex(initial)
-    }
-
-    /// The cache for `config`: its JWKS URL and preloaded JWKS.
-    public convenience init(config: CognitoConfig, transport: any UpstreamTransport = UpstreamHTTP.shared) {
-        self.init(url: config.jwksURL, transport: transport, preloaded: config.preloadedJWKS)
     }
 
     /// How many fetches were started (for tests and metrics).
