@@ -46,7 +46,9 @@ struct LocalAPIFixture {
         // The functions get Lambda's small environment (no HOME): a version-manager shim such as
         // pyenv's would fail there, so the interpreter's real path goes into the shebang.
         let interpreter = try pythonInterpreter()
-        for (name, script) in [("test-function", "test-function.py"), ("test-authorizer", "test-authorizer.py")] {
+        // Named as FunctionExecutable names the fixture template's functions: TestFunction is
+        // `test`, TestAuthorizerFunction `test-authorizer`.
+        for (name, script) in [("test", "test-function.py"), ("test-authorizer", "test-authorizer.py")] {
             let target = directory.appendingPathComponent(name).path
             var text = try String(contentsOf: fixtures.appendingPathComponent(script), encoding: .utf8)
             text = text.replacingOccurrences(of: "#!/usr/bin/env python3", with: "#!" + interpreter)
@@ -70,7 +72,7 @@ struct LocalAPIFixture {
         return path
     }
 
-    /// The project's own template and Makefile, or the fixture stack (`fixture: true`).
+    /// The project's own template, or the fixture stack (`fixture: true`).
     static func with(
         fixture: Bool = false, template: String? = nil, concurrency: Int = 4, parameterOverrides: [String: String] = [:],
         _ body: (LocalAPIFixture) async throws -> Void
@@ -78,7 +80,6 @@ struct LocalAPIFixture {
         let bin = fixture ? try fixtureBinDirectory() : binDirectory
         var options = LocalAPIOptions(
             templatePath: template ?? (fixture ? fixtures.appendingPathComponent("fixture-template.yaml").path : packageRoot.appendingPathComponent("template.yaml").path),
-            makefilePath: fixture ? fixtures.appendingPathComponent("Makefile").path : packageRoot.appendingPathComponent("Makefile").path,
             binDirectory: bin)
         options.port = 0
         options.cognitoPort = 0

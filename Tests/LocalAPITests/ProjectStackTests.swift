@@ -3,7 +3,7 @@ import Foundation
 import NIOHTTP1
 import Testing
 
-/// The project's own template.yaml and Makefile served through the real executables.
+/// The project's own template.yaml served through the real executables.
 @Suite("Local API: the project's template", .serialized)
 struct ProjectStackTests {
     @Test func everyRouteOfTheTemplateRunsItsFunction() async throws {
@@ -156,10 +156,7 @@ struct ProjectStackTests {
     /// locally, and the deploy-time Rules checked against what would be deployed.
     func readProjectTemplate(_ overrides: [String: String] = [:]) throws -> StackDescription {
         let root = LocalAPIFixture.packageRoot
-        let makefile = try String(contentsOf: root.appendingPathComponent("Makefile"), encoding: .utf8)
-        var reader = StackReader(
-            template: try TemplateLoader.load(path: root.appendingPathComponent("template.yaml").path),
-            makefileExecutables: MakefileTargets.executables(makefile: makefile))
+        var reader = StackReader(template: try TemplateLoader.load(path: root.appendingPathComponent("template.yaml").path))
         reader.localParameterDefaults = LocalAPI.localParameterDefaults(port: 3000)
         reader.parameterOverrides = overrides
         reader.cognitoEnvironment = ["COGNITO_USER_POOL_ID": "us-east-1_Emu"]

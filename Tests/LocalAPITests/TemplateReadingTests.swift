@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Template reading")
 struct TemplateReadingTests {
-    func read(_ yaml: String, makefile: [String: String] = [:], overrides: [String: String] = [:]) throws -> StackDescription {
-        var reader = StackReader(template: try TemplateLoader.parse(yaml), makefileExecutables: makefile)
+    func read(_ yaml: String, overrides: [String: String] = [:]) throws -> StackDescription {
+        var reader = StackReader(template: try TemplateLoader.parse(yaml))
         reader.parameterOverrides = overrides
         reader.cognitoEnvironment = ["COGNITO_USER_POOL_ID": "us-east-1_Emu"]
         return try reader.read()
@@ -52,7 +52,7 @@ struct TemplateReadingTests {
                 COGNITO_USER_POOL_ID: !Ref Pool
         Resources:
           Pool: {Type: AWS::Cognito::UserPool}
-          Fn:
+          FnExeFunction:
             Type: AWS::Serverless::Function
             Properties:
               MemorySize: 512
@@ -70,8 +70,8 @@ struct TemplateReadingTests {
         """
 
     @Test func parametersConditionsAndGlobals() throws {
-        let stack = try read(Self.small, makefile: ["Fn": "fn-exe"])
-        let function = try #require(stack.functions["Fn"])
+        let stack = try read(Self.small)
+        let function = try #require(stack.functions["FnExeFunction"])
         #expect(function.executableName == "fn-exe")
         #expect(function.timeoutSeconds == 7)
         #expect(function.memorySize == 512)
@@ -89,37 +89,35 @@ struct TemplateReadingTests {
     }
 
     @Test func overridesAreValidated() throws {
-        let stack = try read(Self.small, makefile: ["Fn": "fn"], overrides: ["Mode": "y"])
-        #expect(stack.functions["Fn"]?.environment["GONE"] == "y")
-        #expect(throws: LocalAPIError.self) { try read(Self.small, makefile: ["Fn": "fn"], overrides: ["Mode": "z"]) }
-        #expect(throws: LocalAPIError.self) { try read(Self.small, makefile: ["Fn": "fn"], overrides: ["Nope": "1"]) }
+        let stack = try read(Self.small, overrides: ["Mode": "y"])
+        #expect(stack.functions["FnExeFunction"]?.environment["GONE"] == "y")
+        #expect(throws: LocalAPIError.self) { try read(Self.small, overrides: ["Mode": "z"]) }
+        #expect(throws: LocalAPIError.self) { try read(Self.small, overrides: ["Nope": "1"]) }
     }
 
-    @Test func functionWithoutMakefileTargetIsAWarning() throws {
-        let stack = try read(Self.small)
+    @Test func aFunctionNotNamedForAnExecutableIsAWarning() throws {
+        let stack = try read(Self.small.replacingOccurrences(of: "FnExeFunction:", with: "Fn:"))
         #expect(stack.functions.isEmpty)
-        #expect(stack.warnings.contains { $0.contains("no build-Fn target") })
+        #expect(stack.warnings.contains { $0.contains("function Fn: the logical id is not an executable's name") })
     }
 
-    @Test func makefileTargetsNameTheExecutables() {
-        let targets = MakefileTargets.executables(makefile: """
-            PACKAGE := ./scripts/package
-            build-SignInFunction:
-            \t$(PACKAGE) --function sign-in --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
-
-            build-Other:
-            \techo nothing
-            package:
-            \t$(PACKAGE) --function ignored
-            """)
-        #expect(targets == ["SignInFunction": "sign-in"])
+    /// The one naming rule, as scripts/functions applies it with sed.
+    @Test func logicalIdsNameTheExecutables() {
+        #expect(FunctionExecutable.name(logicalId: "SignInFunction") == "sign-in")
+        #expect(FunctionExecutable.name(logicalId: "MeFunction") == "me")
+        #expect(FunctionExecutable.name(logicalId: "ProtectedExampleFunction") == "protected-example")
+        #expect(FunctionExecutable.name(logicalId: "RevocationSinkFunction") == "revocation-sink")
+        #expect(FunctionExecutable.name(logicalId: "OAuth2Function") == "oauth2")
+        #expect(FunctionExecutable.name(logicalId: "Function") == nil)
+        #expect(FunctionExecutable.name(logicalId: "HttpApi") == nil)
+        #expect(FunctionExecutable.name(logicalId: "lowerFunction") == nil)
+        #expect(FunctionExecutable.name(logicalId: "Sign_InFunction") == nil)
     }
 
     @Test func theProjectTemplateIsReadWithItsRoutes() throws {
         let root = LocalAPIFixture.packageRoot
         var reader = StackReader(
-            template: try TemplateLoader.load(path: root.appendingPathComponent("template.yaml").path),
-            makefileExecutables: MakefileTargets.executables(makefile: try String(contentsOf: root.appendingPathComponent("Makefile"), encoding: .utf8)))
+            template: try TemplateLoader.load(path: root.appendingPathComponent("template.yaml").path))
         reader.localParameterDefaults = LocalAPI.localParameterDefaults(port: 4321)
         let stack = try reader.read()
         let keys = Set(stack.routes.map(\.routeKey))

@@ -16,7 +16,6 @@ let usage = """
       --default-route-arn          the $default route's routeArn is .../{stage}/$default
       --parameter-overrides K=V... template parameters (several after one flag, or repeat the flag)
       --template FILE              (default template.yaml)
-      --makefile FILE              (default Makefile)
       --bin-dir DIR                where the function executables are (default: swift build --show-bin-path)
       --build                      swift build --product <each function's executable> first
       --watch                      rebuild on a source change and swap in new processes
@@ -46,7 +45,6 @@ var concurrency = 4
 var mount = APIMount()
 var overrides: [String: String] = [:]
 var templatePath = "template.yaml"
-var makefilePath = "Makefile"
 var binDirectory: String?
 var build = false
 var watch = false
@@ -104,7 +102,6 @@ while index < arguments.count {
         }
         if taken == 0 { fail("--parameter-overrides needs KEY=VALUE") }
     case "--template": templatePath = value(argument)
-    case "--makefile": makefilePath = value(argument)
     case "--bin-dir": binDirectory = value(argument)
     case "--build": build = true
     case "--watch": watch = true
@@ -140,22 +137,20 @@ func swiftBinPath() -> String {
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-/// The function executables the template and Makefile name (built before serving with --build).
-func functionExecutables(templatePath: String, makefilePath: String) -> [String] {
+/// The function executables the template names (built before serving with --build).
+func functionExecutables(templatePath: String) -> [String] {
     do {
-        let makefile = try String(contentsOfFile: makefilePath, encoding: .utf8)
         let template = try TemplateLoader.load(path: templatePath)
-        let targets = MakefileTargets.executables(makefile: makefile)
         let resources = template["Resources"]?.members ?? [:]
         return resources.keys.sorted().filter { resources[$0]?["Type"]?.string == "AWS::Serverless::Function" }
-            .compactMap { targets[$0] }
+            .compactMap { FunctionExecutable.name(logicalId: $0) }
     } catch {
         fail("\(error)")
     }
 }
 
-func buildFunctions(templatePath: String, makefilePath: String) -> Bool {
-    for product in functionExecutables(templatePath: templatePath, makefilePath: makefilePath) {
+func buildFunctions(templatePath: String) -> Bool {
+    for product in functionExecutables(templatePath: templatePath) {
         guard run("/usr/bin/env", ["swift", "build", "--product", product], output: FileHandle.standardError) else {
             return false
         }
@@ -164,10 +159,9 @@ func buildFunctions(templatePath: String, makefilePath: String) -> Bool {
 }
 
 let templateFile = templatePath
-let makefileFile = makefilePath
-if build, !buildFunctions(templatePath: templateFile, makefilePath: makefileFile) { fail("swift build failed") }
+if build, !buildFunctions(templatePath: templateFile) { fail("swift build failed") }
 
-var options = LocalAPIOptions(templatePath: templatePath, makefilePath: makefilePath, binDirectory: binDirectory ?? swiftBinPath())
+var options = LocalAPIOptions(templatePath: templatePath, binDirectory: binDirectory ?? swiftBinPath())
 options.port = port
 options.cognitoPort = cognitoPort
 options.concurrency = concurrency
@@ -182,7 +176,7 @@ if cognitoReal {
 }
 
 let finalOptions = options
-let watchRoots = ["Sources", "Package.swift", templatePath, makefilePath]
+let watchRoots = ["Sources", "Package.swift", templatePath]
 let shouldWatch = watch
 let benchIterations = iterations
 let exitCode: Int32 = await {
@@ -208,10 +202,10 @@ let exitCode: Int32 = await {
         var watcher: Task<Void, Never>?
         if shouldWatch {
             let sourceWatcher = SourceWatcher(roots: watchRoots, api: api, log: { say($0) }, rebuild: {
-                buildFunctions(templatePath: templateFile, makefilePath: makefileFile)
+                buildFunctions(templatePath: templateFile)
             })
             watcher = Task { await sourceWatcher.run() }
-            say("Watching Sources, Package.swift, \(templatePath), \(makefilePath) for changes.")
+            say("Watching Sources, Package.swift and \(templatePath) for changes.")
         }
         say("Ready. Ctrl-C stops the server and every process it started.")
         for await number in signals {

@@ -104,11 +104,10 @@ public final class LocalAPI: Sendable {
         }
     }
 
-    /// Reads the template and Makefile again.
+    /// Reads the template again.
     public func readStack() throws -> StackDescription {
         let template = try TemplateLoader.load(path: options.templatePath)
-        let makefile = try String(contentsOfFile: options.makefilePath, encoding: .utf8)
-        var reader = StackReader(template: template, makefileExecutables: MakefileTargets.executables(makefile: makefile))
+        var reader = StackReader(template: template)
         reader.parameterOverrides = options.parameterOverrides
         reader.localParameterDefaults = Self.localParameterDefaults(port: port)
         reader.cognitoEnvironment = cognitoEnvironment

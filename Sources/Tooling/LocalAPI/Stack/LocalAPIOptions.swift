@@ -10,7 +10,6 @@ public struct LocalAPIOptions: Sendable {
     }
 
     public var templatePath: String
-    public var makefilePath: String
     /// Where the function executables are (`swift build --show-bin-path`).
     public var binDirectory: String
     /// 0: any free port.
@@ -27,9 +26,8 @@ public struct LocalAPIOptions: Sendable {
     /// One line per request.
     public var log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
-    public init(templatePath: String, makefilePath: String, binDirectory: String) {
+    public init(templatePath: String, binDirectory: String) {
         self.templatePath = templatePath
-        self.makefilePath = makefilePath
         self.binDirectory = binDirectory
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `--watch`: polls the modification times of the watched files (Swift sources, Package.swift,
-/// the template, the Makefile); on a change it runs `rebuild`, then reloads the local API, whose
+/// the template); on a change it runs `rebuild`, then reloads the local API, whose
 /// new processes take new requests while the old ones finish theirs.
 public final class SourceWatcher: Sendable {
     let roots: [String]
@@ -22,7 +22,7 @@ public final class SourceWatcher: Sendable {
     }
 
     static func isWatched(_ path: String) -> Bool {
-        path.hasSuffix(".swift") || path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix("Makefile")
+        path.hasSuffix(".swift") || path.hasSuffix(".yaml") || path.hasSuffix(".yml")
             || path.hasSuffix(".py") || path.hasSuffix(".c") || path.hasSuffix(".h")
     }
 

@@ -3,7 +3,7 @@
 public struct StackDescription: Sendable {
     public struct Function: Sendable {
         public var logicalId: String
-        /// The executable's name (`--function NAME` of the Makefile's `build-<LogicalId>` target).
+        /// The executable's name (`FunctionExecutable`: the logical id without `Function`, in kebab case).
         public var executableName: String
         public var environment: [String: String]
         public var timeoutSeconds: Int

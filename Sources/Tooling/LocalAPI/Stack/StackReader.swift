@@ -1,12 +1,11 @@
 import Foundation
 
-/// Turns a parsed template (plus the Makefile's targets) into a `StackDescription`: parameters
+/// Turns a parsed template into a `StackDescription`: parameters
 /// (defaults, local defaults, overrides), conditions, Globals.Function merged into each function,
 /// HttpApi events as routes, CORS and Lambda authorizers. Whatever it cannot honour becomes one
 /// warning line each.
 public struct StackReader {
     public var template: TemplateValue
-    public var makefileExecutables: [String: String]
     public var parameterOverrides: [String: String] = [:]
     /// Defaults used instead of the template's for parameters the template declares (e.g. the
     /// CORS origins and redirect URIs that follow the local port); overrides still win.
@@ -15,9 +14,8 @@ public struct StackReader {
     public var cognitoEnvironment: [String: String] = [:]
     public var region = "us-east-1"
 
-    public init(template: TemplateValue, makefileExecutables: [String: String]) {
+    public init(template: TemplateValue) {
         self.template = template
-        self.makefileExecutables = makefileExecutables
     }
 
     static let knownTopLevel: Set<String> = [
@@ -92,8 +90,8 @@ public struct StackReader {
         for logicalId in included.keys.sorted() where included[logicalId]!["Type"]?.string == "AWS::Serverless::Function" {
             let resource = included[logicalId]!
             let properties = Self.merge(functionGlobals, resource["Properties"]?.members ?? [:])
-            guard let executable = makefileExecutables[logicalId] else {
-                warnings.append("function \(logicalId): the Makefile has no build-\(logicalId) target with --function NAME; it is not served")
+            guard let executable = FunctionExecutable.name(logicalId: logicalId) else {
+                warnings.append("function \(logicalId): the logical id is not an executable's name followed by Function (SignInFunction is sign-in); it is not served")
                 continue
             }
             if let method = resource["Metadata"]?["BuildMethod"]?.string, method != "makefile" {
