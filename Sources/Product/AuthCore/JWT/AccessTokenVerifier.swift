@@ -8,7 +8,7 @@ import Musl
 import Darwin
 #endif
 
-/// Verifies Cognito access tokens locally: the nine-step pipeline of DESIGN.md.
+/// Verifies Cognito access tokens locally: the pipeline README "Architecture" lists, in its order.
 ///
 /// Order: (1) compact form; (2) header JSON; (3) `alg` RS256, no `jku`/`jwk`/`x5u`/`x5c`/`crit`;
 /// (4) `kid`; (5) the key; (6) the signature; then the payload is decoded and type-checked (2),
