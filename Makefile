@@ -13,7 +13,7 @@
 LAMBDA_ARCH ?= x86_64
 PACKAGE := ./scripts/package --arch $(LAMBDA_ARCH)
 
-.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction build-RefreshFunction build-AuthorizerFunction build-ProtectedExampleFunction package
+.PHONY: build-SignInFunction build-MeFunction build-LogoutFunction build-RefreshFunction build-AuthorizerFunction build-ProtectedExampleFunction build-RevocationSinkFunction package
 
 build-SignInFunction:
 	$(PACKAGE) --function sign-in --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
@@ -32,6 +32,9 @@ build-AuthorizerFunction:
 
 build-ProtectedExampleFunction:
 	$(PACKAGE) --function protected-example --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
+
+build-RevocationSinkFunction:
+	$(PACKAGE) --function revocation-sink --no-zip --artifacts-dir "$(ARTIFACTS_DIR)"
 
 # The zips in .build/lambda/, outside SAM.
 package:
