@@ -253,6 +253,8 @@ let package = Package(
                 "AuthCore",
                 "LambdaKit",
                 "LocalHarness",
+                // The revocation flow tests add a second emulator user (EmulatorOptions.users).
+                "CognitoEmulator",
                 "JSONValue",
                 "LambdaRuntimeAPIServer",
                 // Built with the tests: the authorizer tests run it as a real process.

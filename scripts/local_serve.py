@@ -9,6 +9,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -35,7 +36,7 @@ def bin_dir():
 class Serve:
     """local-api serve on free ports; `log` collects its request lines (stderr)."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, revocation_store=False):
         self.port = free_port()
         self.cognito_port = free_port()
         self.origin = f"http://localhost:{self.port}"
@@ -43,10 +44,24 @@ class Serve:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         directory = bin_dir()
         self.log_file = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [f"{directory}/local-api", "serve", "--port", str(self.port), "--cognito-port", str(self.cognito_port),
-             "--bin-dir", directory, "--concurrency", "2"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log_file, text=True)
+        arguments = [f"{directory}/local-api", "serve", "--port", str(self.port), "--cognito-port", str(self.cognito_port),
+                     "--bin-dir", directory, "--concurrency", "2"]
+        environment = dict(os.environ)
+        self.moto = None
+        if revocation_store:
+            # As scripts/serve does (issue 22): moto's DynamoDB, the table from template.yaml, the
+            # store on and the authorizer cache off.
+            self.moto = tempfile.NamedTemporaryFile(prefix="serve-moto-", suffix=".pid", delete=False).name
+            endpoint = subprocess.run([str(ROOT / "scripts" / "moto-server"), "--pid-file", self.moto], check=True,
+                                      capture_output=True, text=True).stdout.strip()
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "revocation-table"), "--endpoint", endpoint],
+                           check=True, capture_output=True, text=True)
+            environment.update(AWS_ENDPOINT_URL_DYNAMODB=endpoint, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
+                               AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+            environment.pop("AWS_SESSION_TOKEN", None)
+            arguments += ["--parameter-overrides", "RevocationStore=true", "AuthorizerCacheTtl=0"]
+        self.process = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log_file, text=True,
+                                        env=environment)
         self.banner = []
         deadline = time.time() + 60
         for line in self.process.stdout:
@@ -72,6 +87,12 @@ class Serve:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log_file.close()
+        if self.moto:
+            try:
+                os.kill(int(pathlib.Path(self.moto).read_text().strip()), 15)
+            except (OSError, ValueError):
+                pass
+            pathlib.Path(self.moto).unlink(missing_ok=True)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

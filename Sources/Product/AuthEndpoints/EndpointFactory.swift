@@ -53,17 +53,21 @@ public enum EndpointFactory {
             problems.append(
                 "COGNITO_DOMAIN is required by logout (the managed login base URL, e.g. https://app.auth.us-east-1.amazoncognito.com): refresh tokens are revoked at its /oauth2/revoke")
         }
+        // Revocation store (issue 22): with AUTH_REVOCATION_TABLE, logout writes the user's mark.
+        let revocation = revocationConfig(environment, problems: &problems)
         guard problems.isEmpty, let session else { throw ConfigurationError(problems: problems) }
         let logoutURL = session.logoutURI.flatMap { uri in
             config.domain.map { LogoutEndpoint.logoutURL(domain: $0, clientId: config.clientId, logoutURI: uri) }
         }
         let endpoint = LogoutEndpoint(
-            guardian: guardian(config), client: CognitoClient(config: config, logger: logger), session: session, logoutURL: logoutURL)
+            guardian: guardian(config), client: CognitoClient(config: config, logger: logger), session: session, logoutURL: logoutURL,
+            revocationStore: revocation.map { RevocationStore(config: $0, logger: logger) })
         return refusingMalformedBodies { request, context in await endpoint.handle(request, context: context) }
     }
 
     /// The API Gateway Lambda authorizer (`AUTHORIZER_*` on top of the `COGNITO_*` settings).
-    /// The Cognito client is built only with `AUTHORIZER_CHECK_REVOCATION=true`.
+    /// The Cognito client is built only with `AUTHORIZER_CHECK_REVOCATION=true`, the revocation
+    /// store only with `AUTH_REVOCATION_TABLE` (both at once is a start error).
     public static func authorizer(environment: [String: String], logger: Logger) throws(ConfigurationError) -> EventHandler {
         let endpoint = try authorizerEndpoint(environment: environment, logger: logger)
         return { payload, context in try await endpoint.handle(payload, context: context) }
@@ -76,14 +80,42 @@ public enum EndpointFactory {
         case .success(let parsed): settings = parsed
         case .failure(let error): throw error
         }
+        // Revocation (issue 22): the store when a table is configured, else GetUser when asked.
+        var problems: [String] = []
+        let store = revocationConfig(environment, problems: &problems)
+        if store != nil, settings.checkRevocation {
+            // Exactly one mode: the store replaces GetUser, and a deployment that asks for both has
+            // not decided which quota and lag it wants (README "Revocation store").
+            problems.append(
+                "AUTHORIZER_CHECK_REVOCATION=true and AUTH_REVOCATION_TABLE are both set: the revocation store replaces the GetUser check; set only one")
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        let revocation: AuthorizerRevocationCheck
+        if let store {
+            revocation = .store(RevocationStore(config: store, logger: logger))
+        } else if settings.checkRevocation {
+            revocation = .cognitoGetUser(CognitoClient(config: config, logger: logger))
+        } else {
+            revocation = .off
+        }
         let keys = JWKSCache(config: config)
         return AuthorizerEndpoint(
             // Fail closed: until rules can name a machine token's client (issue 21's `clients`
             // condition), a client-credentials token would pass every route the default allows,
             // so the authorizer refuses them all (`machine_token_not_accepted`).
             verifier: AccessTokenVerifier(config: config, keys: keys, acceptingMachineTokens: false),
-            client: settings.checkRevocation ? CognitoClient(config: config, logger: logger) : nil,
+            revocation: revocation,
             config: settings)
+    }
+
+    /// `AUTH_REVOCATION_*` (nil when no table is configured), or nil with its problems added.
+    static func revocationConfig(_ environment: [String: String], problems: inout [String]) -> RevocationConfig? {
+        do {
+            return try RevocationConfig.fromEnvironment(environment)
+        } catch {
+            problems += error.problems
+            return nil
+        }
     }
 
     /// The session settings, or nil with their problems added to `problems`.

@@ -30,6 +30,16 @@ import Darwin
 // answer's bytes (the handler EndpointFactory builds for the executable, JWKS preloaded, no
 // revocation check), against raw RSA verify. Last line: `authorizer/raw ratio: 0.NN`.
 //
+// auth-bench authorizer [seconds] with AUTH_BENCH_STORE_ENDPOINT and AUTH_BENCH_STORE_TABLE set
+// (scripts/bench authorizer --store: moto on loopback, the table from template.yaml)
+//
+// Revocation store mode (issue 22): the same event through three authorizers in one run, store
+// off, store on with every decision reading the table (one strongly consistent GetItem), and store
+// on with the per-process cache warm (AUTH_REVOCATION_CACHE_SECONDS=300); decisions/s, p50/p99 per
+// decision, and each one's ratio to raw RSA verify. Cognito is a closed port: any Cognito call would
+// fail a decision, so the run also shows none is made. Last line: `authorizer/raw ratio (store,
+// cache warm): 0.NN`.
+//
 // auth-bench loop <full|raw|authorizer> <count>
 //
 // One path only, `count` times, for `perf` or callgrind (no figures printed); the authorizer's
@@ -207,6 +217,13 @@ if arguments.first == "loop" {
 }
 
 let callsPerSlice = 200
+// Revocation store mode (issue 22): see the header comment.
+if arguments.first == "authorizer", let storeEndpoint = CommandLine.environment("AUTH_BENCH_STORE_ENDPOINT"),
+    let storeTable = CommandLine.environment("AUTH_BENCH_STORE_TABLE")
+{
+    await benchAuthorizerStore(endpoint: storeEndpoint, table: storeTable)
+    exit(0)
+}
 if arguments.first == "authorizer" {
     await benchAuthorizer()
     exit(0)
@@ -219,7 +236,8 @@ nonisolated func authorizerLoop(endpoint: AuthorizerEndpoint, event: [UInt8], co
 
 /// The authorizer, its benchmark event (a token valid now) and the checks that both are right:
 /// the event is allowed, the same event with a tampered token is not.
-func authorizerSetup() async -> (endpoint: AuthorizerEndpoint, event: [UInt8], context: LambdaContext, tokenLength: Int) {
+/// `extraEnvironment`: more settings for the authorizer (the revocation store mode's).
+func authorizerSetup(extraEnvironment: [String: String] = [:]) async -> (endpoint: AuthorizerEndpoint, event: [UInt8], context: LambdaContext, tokenLength: Int) {
     // The authorizer's verifier reads the wall clock: a token valid now.
     let wallNow = Int(AccessTokenVerifier.wallClockSeconds())
     let livePayload = payload.replacing("\"exp\":\(Int(now) + 3600)", with: "\"exp\":\(wallNow + 3600)")
@@ -238,7 +256,7 @@ func authorizerSetup() async -> (endpoint: AuthorizerEndpoint, event: [UInt8], c
     logger.logLevel = .error
     let endpoint: AuthorizerEndpoint
     do {
-        endpoint = try EndpointFactory.authorizerEndpoint(environment: environment, logger: logger)
+        endpoint = try EndpointFactory.authorizerEndpoint(environment: environment.merging(extraEnvironment) { $1 }, logger: logger)
     } catch {
         fail("authorizer configuration: \(error)")
     }
@@ -305,6 +323,105 @@ func benchAuthorizer() async {
     print("authorizer (event bytes -> verify -> rules -> answer bytes): \(formatted(median(pairs.map(\.full)))) decisions/s (median slice; best \(formatted(pairs.map(\.full).max()!)))")
     print("raw RSA-2048 PKCS#1 v1.5 verify: \(formatted(median(pairs.map(\.raw)))) verifications/s (median slice; best \(formatted(pairs.map(\.raw).max()!)))")
     print("authorizer/raw ratio: \(String(format2: median(ratios)))")
+}
+
+// --- Revocation store mode (issue 22) --------------------------------------------------------
+
+extension CommandLine {
+    /// One variable of the process environment (no Foundation in this target).
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+}
+
+/// Decisions/s, p50 and p99 (µs) of one authorizer, and its median pair ratio to raw RSA verify,
+/// over `seconds` of alternating slices.
+struct StoreModeFigures { var rate: Double; var p50: Double; var p99: Double; var ratio: Double }
+
+nonisolated func measureStoreMode(endpoint: AuthorizerEndpoint, event: [UInt8], context: LambdaContext, seconds budget: Double, calls: Int) async -> StoreModeFigures {
+    let clock = ContinuousClock()
+    var latencies: [Double] = []
+    var pairs: [Pair] = []
+    func slice() async -> Double {
+        var failures = 0
+        let start = clock.now
+        for _ in 0..<calls {
+            let before = clock.now
+            do {
+                if try await endpoint.handle(event, context: context).count < 20 { failures += 1 }
+            } catch {
+                failures += 1
+            }
+            latencies.append(seconds(clock.now - before) * 1_000_000)
+        }
+        let elapsed = clock.now - start
+        if failures > 0 { fail("\(failures) decisions failed (a Cognito call, or the store refused)") }
+        return seconds(elapsed)
+    }
+    _ = await slice()
+    latencies.removeAll()
+    let end = clock.now + .milliseconds(Int64(budget * 1000))
+    while clock.now < end {
+        let full: Double
+        let raw: Double
+        if pairs.count % 2 == 0 {
+            full = await slice()
+            raw = rawSlice(calls: calls)
+        } else {
+            raw = rawSlice(calls: calls)
+            full = await slice()
+        }
+        pairs.append(Pair(full: Double(calls) / full, raw: Double(calls) / raw))
+    }
+    let sorted = latencies.sorted()
+    return StoreModeFigures(
+        rate: median(pairs.map(\.full)), p50: sorted[sorted.count / 2], p99: sorted[min(sorted.count - 1, sorted.count * 99 / 100)],
+        ratio: median(pairs.map { $0.full / $0.raw }))
+}
+
+func benchAuthorizerStore(endpoint: String, table: String) async {
+    let store = [
+        "AUTH_REVOCATION_TABLE": table, "AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_REGION": region,
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ]
+    let off = await authorizerSetup()
+    let read = await authorizerSetup(extraEnvironment: store)
+    let cached = await authorizerSetup(extraEnvironment: store.merging(["AUTH_REVOCATION_CACHE_SECONDS": "300"]) { $1 })
+    let budget = roundSeconds
+    let modes: [(String, AuthorizerEndpoint, Int)] = [
+        ("store off", off.endpoint, callsPerSlice), ("store, every decision reads", read.endpoint, 20),
+        ("store, cache warm", cached.endpoint, callsPerSlice),
+    ]
+    var figures: [StoreModeFigures] = []
+    for (_, endpoint, calls) in modes {
+        let context = off.context
+        let event = off.event
+        figures.append(await Task.detached { await measureStoreMode(endpoint: endpoint, event: event, context: context, seconds: budget, calls: calls) }.value)
+    }
+    // The store path really reads the table: a mark for the bench user refuses the next decision.
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    guard let config = try? RevocationConfig.fromEnvironment(store) else { fail("store configuration") }
+    let marks = RevocationStore(config: config, logger: logger)
+    do {
+        _ = try await marks.markRevoked(
+            sub: "7c5a8f2e-3b1d-4e6f-9a0b-1c2d3e4f5a6b", before: Int64(AccessTokenVerifier.wallClockSeconds()), source: "bench",
+            deadline: .now() + .seconds(10))
+    } catch {
+        fail("the bench could not write its mark: \(error)")
+    }
+    let refused = String(decoding: (try? await read.endpoint.handle(off.event, context: off.context)) ?? [], as: UTF8.self)
+    guard refused.hasPrefix(#"{"isAuthorized":false"#) else { fail("a signed-out user was allowed: \(refused)") }
+    print("event: HTTP API 2.0 authorizer event, \(off.event.count) bytes; one user; DynamoDB = moto on loopback (\(endpoint)); Cognito = a closed port (no call made)")
+    print("single thread; alternating slices with raw RSA verify, \(budget) s per mode")
+    for (index, (name, _, _)) in modes.enumerated() {
+        let f = figures[index]
+        print("\(name): \(formatted(f.rate)) decisions/s, p50 \(formatted(f.p50)) µs, p99 \(formatted(f.p99)) µs, authorizer/raw \(String(format2: f.ratio))")
+    }
+    print("after a mark for the user: refused on the next decision (cache off)")
+    print("authorizer/raw ratio (store, cache warm): \(String(format2: figures[2].ratio))")
 }
 
 print("token: \(token.utf8.count) bytes, RSA-2048, RS256, Cognito access-token claims; JWKS preloaded (warm)")

@@ -2,7 +2,9 @@
 // executables — authorize as the demo user → sign-in (refresh cookie set) → me → refresh → me with
 // the new access token → logout (session and refresh token revoked, cookie cleared) → refresh
 // refused → me with the revoked token refused — in stdin mode and in Lambda mode. Prints each request and response (tokens shortened); exits 1 on any
-// deviation from the HTTP contract.
+// deviation from the HTTP contract. With the revocation store (issue 22; scripts/demo sets
+// AWS_ENDPOINT_URL_DYNAMODB and AUTH_REVOCATION_TABLE: moto on loopback) the authorizer allows the
+// token before logout and refuses it after, with one DynamoDB read and no Cognito call.
 import Foundation
 import LocalHarness
 
@@ -79,6 +81,42 @@ var deviations = 0
 let fixture = try await EmulatorFixture.start()
 var environment = fixture.environment
 environment["LOG_LEVEL"] = "warning"
+// Revocation store (issue 22): logout writes the mark, the authorizer reads it.
+let revocationStore: (endpoint: String, table: String)? = {
+    let own = ProcessInfo.processInfo.environment
+    guard let endpoint = own["AWS_ENDPOINT_URL_DYNAMODB"], let table = own["AUTH_REVOCATION_TABLE"] else { return nil }
+    return (endpoint, table)
+}()
+if let revocationStore {
+    environment.merge([
+        "AUTH_REVOCATION_TABLE": revocationStore.table, "AWS_ENDPOINT_URL_DYNAMODB": revocationStore.endpoint, "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ]) { $1 }
+    print("Revocation store: table \(revocationStore.table) on \(revocationStore.endpoint) (moto); the authorizer checks it")
+}
+
+/// The authorizer (HTTP API 2.0, simple answer) for `GET /example/whoami` with `token`.
+@MainActor func authorize(_ token: String, expectAllowed: Bool, mode: InvocationMode) async throws {
+    let path = "/example/whoami"
+    var authorizerEvent = try JSONSerialization.jsonObject(with: Data(try event(method: "GET", path: path, headers: ["authorization": "Bearer \(token)"]))) as! [String: Any]
+    authorizerEvent["type"] = "REQUEST"
+    authorizerEvent["isBase64Encoded"] = nil
+    authorizerEvent["identitySource"] = ["Bearer \(token)"]
+    authorizerEvent["routeArn"] = "arn:aws:execute-api:us-east-1:123456789012:demoapi/$default/GET\(path)"
+    print("   → authorizer: GET \(path)  [authorization: Bearer \(shorten(token))]")
+    let invoker = FunctionInvoker(executable: binDirectory.appendingPathComponent("authorizer").path)
+    let result = try await invoker.invoke(
+        event: Array(try JSONSerialization.data(withJSONObject: authorizerEvent)), environment: environment, mode: mode)
+    let answer = result.payload.map { String(decoding: $0, as: UTF8.self) } ?? (result.failure ?? "no answer")
+    let allowed = answer.hasPrefix(#"{"isAuthorized":true"#)
+    let refused = answer.hasPrefix(#"{"isAuthorized":false}"#)
+    let ok = expectAllowed ? allowed : refused
+    print("   \(ok ? "←" : "✗") \(shorten(answer))")
+    if !ok {
+        print("     expected isAuthorized \(expectAllowed)")
+        deviations += 1
+    }
+}
 print("Local Cognito emulator at \(fixture.baseURL) (user pool \(fixture.options.userPoolId), demo user \(fixture.username))")
 
 for mode in InvocationMode.allCases {
@@ -128,6 +166,10 @@ for mode in InvocationMode.allCases {
 
     print("5. me with the new access token")
     _ = try await call("me", "GET", "/auth/me", headers: ["authorization": "Bearer \(newToken)"], expect: 200, mode: mode, environment: environment)
+    if revocationStore != nil {
+        print("5b. the team's route behind the authorizer: allowed (one revocation-store read, no Cognito call)")
+        try await authorize(newToken, expectAllowed: true, mode: mode)
+    }
 
     print("6. logout: GlobalSignOut with the bearer, the refresh token revoked, the cookie cleared")
     let loggedOut = try await call(
@@ -155,6 +197,13 @@ for mode in InvocationMode.allCases {
     if after.body["code"] as? String != "token_revoked" {
         print("   ✗ expected code token_revoked")
         deviations += 1
+    }
+    if revocationStore != nil {
+        print("9. the authorizer with the signed-out token: refused at once (logout wrote the user's mark before GlobalSignOut)")
+        try await authorize(newToken, expectAllowed: false, mode: mode)
+        // A sign-in in the same second as the sign-out is refused too (auth_time <= T: fail
+        // closed), so the next pass signs in a second later.
+        try await Task.sleep(for: .milliseconds(1100))
     }
 }
 await fixture.shutdown()

@@ -11,12 +11,13 @@ import Logging
 /// gets a policy whose Deny covers the route (a 403), or `isAuthorized: false`.
 public struct AuthorizerEndpoint: Sendable {
     let verifier: AccessTokenVerifier
-    let client: CognitoClient?
+    /// After verification: `GetUser`, the revocation store, or nothing (see the type).
+    let revocation: AuthorizerRevocationCheck
     let config: AuthorizerConfig
 
-    init(verifier: AccessTokenVerifier, client: CognitoClient?, config: AuthorizerConfig) {
+    init(verifier: AccessTokenVerifier, revocation: AuthorizerRevocationCheck, config: AuthorizerConfig) {
         self.verifier = verifier
-        self.client = client
+        self.revocation = revocation
         self.config = config
     }
 
@@ -100,18 +101,14 @@ public struct AuthorizerEndpoint: Sendable {
             // Forged, expired, ID tokens, other pools or clients: never past this point.
             throw Refusal(reason: error.reason, detail: error.logDetail)
         }
-        if config.checkRevocation, let client {
-            do {
-                _ = try await client.getUser(accessToken: String(decoding: token, as: UTF8.self), deadline: deadline)
-            } catch .notAuthorized(let message) {
-                throw Refusal(reason: ErrorTable.notAuthorizedDetail(message).code)
-            } catch .userNotFound {
-                throw Refusal(reason: "user_not_found")
-            } catch {
-                let problem = ErrorTable.upstream(error)
-                context.logger.error("authorizer revocation check failed", metadata: ["reason": .string(problem.code)])
-                context.outcome.record(problem.code)
-                throw AuthorizerUpstreamError(reason: problem.code)
+        // Revocation (issue 22): one check per decision for a user token, never for a machine token.
+        if !revocation.isOff {
+            switch await revocation.check(claims, token: token, deadline: deadline, logger: context.logger) {
+            case .passed: break
+            case .refused(let reason): throw Refusal(reason: reason)
+            case .unavailable(let reason):
+                context.outcome.record(reason)
+                throw AuthorizerUpstreamError(reason: reason)
             }
         }
         // Read once each: the verified token decodes its claims on every read.

@@ -173,6 +173,15 @@ enum ErrorTable {
         }
     }
 
+    /// Logout could not write the user's revocation mark (issue 22): nothing was revoked yet, so
+    /// the client retries (the write is idempotent). The DynamoDB failure is logged, never sent.
+    static func revocationStoreWrite(_ error: DynamoDBError) -> Problem {
+        Problem(
+            status: 502, code: "revocation_store_unavailable",
+            detail: "The sign-out could not be recorded; nothing was revoked, retry the logout",
+            logReason: "revocation_store_write_failed", logDetail: error.description)
+    }
+
     /// Cognito's NotAuthorizedException messages ("Access Token has been revoked", "Access Token
     /// has expired", "Invalid Access Token") are classified, not echoed.
     static func notAuthorizedDetail(_ message: String) -> (code: String, detail: String) {

@@ -19,18 +19,41 @@ import WireCoding
 ///
 /// One Cognito call per credential, never more. `GlobalSignOut` does not end the managed-login
 /// browser session, so when `COGNITO_LOGOUT_URI` is set the body also has `logout_url`.
+///
+/// With a revocation store (`AUTH_REVOCATION_TABLE`, issue 22) a valid bearer token first writes
+/// the user's "revoked before T" mark, then `GlobalSignOut`: 200 only when both succeeded. A mark
+/// that cannot be written is 502 `revocation_store_unavailable` before any Cognito call, so a
+/// retry starts over; a mark written before a failed `GlobalSignOut` is harmless (the user is
+/// signed out at the API edge either way) and a retry's write changes nothing (monotonic).
 public struct LogoutEndpoint: Sendable {
     let guardian: BearerGuard
     let client: CognitoClient
     let delivery: SessionDelivery
     /// `{COGNITO_DOMAIN}/logout?client_id=…&logout_uri=…`, built once.
     let logoutURL: String?
+    let revocationStore: RevocationStore?
+    /// Epoch seconds, for the mark's T.
+    let now: @Sendable () -> Double
 
-    public init(guardian: BearerGuard, client: CognitoClient, session: SessionConfig = SessionConfig(), logoutURL: String? = nil) {
+    public init(
+        guardian: BearerGuard, client: CognitoClient, session: SessionConfig = SessionConfig(), logoutURL: String? = nil,
+        revocationStore: RevocationStore? = nil, now: @escaping @Sendable () -> Double = AccessTokenVerifier.wallClockSeconds
+    ) {
         self.guardian = guardian
         self.client = client
         self.delivery = SessionDelivery(config: session)
         self.logoutURL = logoutURL
+        self.revocationStore = revocationStore
+        self.now = now
+    }
+
+    /// T of the mark for this sign-out: now, but never before the presented token's own session
+    /// began. Cognito's clock (which wrote `auth_time`) and this function's may differ by a second
+    /// or so; the session being signed out must be revoked whatever the skew.
+    static func markTime(now: Double, authTime: Int64?) -> Int64 {
+        let seconds = Int64(now.rounded(.down))
+        guard let authTime else { return seconds }
+        return max(seconds, authTime)
     }
 
     /// The managed-login sign-out URL for an app client (Cognito's `/logout` endpoint).
@@ -110,6 +133,21 @@ public struct LogoutEndpoint: Sendable {
         // token with the refresh token it came from, and GlobalSignOut would then be refused.)
         // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html
         var signedOut = false
+        // The mark first: a failed write stops the logout before anything is revoked, so the
+        // retry does the whole logout again; after it, GlobalSignOut as before.
+        if let credentials, let revocationStore {
+            let before = Self.markTime(now: now(), authTime: credentials.claims.authTime)
+            do {
+                let mark = try await revocationStore.markRevoked(
+                    sub: credentials.claims.sub, before: before, source: "logout", deadline: deadline)
+                context.logger.info("logout: revocation mark stored", metadata: ["result": "\(mark)", "revoked_before": "\(before)"])
+            } catch {
+                let problem = ErrorTable.revocationStoreWrite(error)
+                // Logged at error: sign-outs are not reaching the API edge while the store fails.
+                context.logger.error("logout failed: revocation mark not written", metadata: problem.logMetadata)
+                return answer(problem.response, clearing: false)
+            }
+        }
         if let credentials {
             do {
                 try await client.globalSignOut(accessToken: credentials.token, deadline: deadline)
@@ -151,6 +189,7 @@ public struct LogoutEndpoint: Sendable {
             "logout succeeded",
             metadata: [
                 "global_sign_out": "\(signedOut)", "refresh_token_revoked": "\(refreshToken != nil)",
+                "revocation_mark": "\(credentials != nil && revocationStore != nil)",
                 "unusable_cookie_cleared": "\(unusableCookie != nil && delivery.clearing != nil)",
             ])
         return answer(JSONResponse.make(status: 200, body: LogoutBody(logoutURL: logoutURL)), clearing: refreshToken != nil)

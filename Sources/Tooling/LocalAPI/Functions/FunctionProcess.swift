@@ -40,7 +40,7 @@ final class FunctionProcess: Sendable {
     ) async throws -> FunctionProcess {
         let server = try await LambdaRuntimeAPIServer.start()
         var environment = function.environment
-        // The variables Lambda sets for a custom runtime (a subset; no credentials locally).
+        // The variables Lambda sets for a custom runtime (a subset).
         environment["AWS_LAMBDA_RUNTIME_API"] = server.runtimeAPIAddress
         environment["AWS_LAMBDA_FUNCTION_NAME"] = function.logicalId
         environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = String(function.memorySize)
@@ -50,6 +50,13 @@ final class FunctionProcess: Sendable {
         environment["_HANDLER"] = "bootstrap"
         environment["TZ"] = ":UTC"
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        // Lambda hands a function its execution role's credentials; locally, only when a local
+        // DynamoDB is named (scripts/serve's moto), this process's own and that endpoint.
+        let own = ProcessInfo.processInfo.environment
+        if let dynamoDB = own["AWS_ENDPOINT_URL_DYNAMODB"] {
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDB
+            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] { environment[name] = own[name] }
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.environment = environment

@@ -44,6 +44,9 @@ public final class LocalAPI: Sendable {
             "RedirectUris": origins.map { $0 + "/callback" }.joined(separator: ","),
             "RefreshCookieSameSite": "Strict",
             "DeployExample": "true",
+            // The revocation table needs a local DynamoDB, which local-api does not emulate:
+            // scripts/serve starts moto, creates the table and turns it on (RevocationStore=true).
+            "RevocationStore": "false",
         ]
     }
 
