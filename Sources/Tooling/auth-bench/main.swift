@@ -39,6 +39,13 @@ import Darwin
 // decision, and each one's ratio to raw RSA verify. Cognito is a closed port: any Cognito call would
 // fail a decision, so the run also shows none is made. Last line: `authorizer/raw ratio (store,
 // cache warm): 0.NN`.
+// auth-bench authorizer-metrics [seconds]
+//
+// The cost of the metrics per decision (issue 23): triplets of slices, raw RSA verify, the
+// authorizer with METRICS=off and with METRICS=on, in rotating order. Both authorizer paths build
+// the InvocationRecord the runtime builds for the summary line; "on" also writes the EMF document
+// with LambdaKit's EMFMetricsWriter, one write(2) per decision to /dev/null (Lambda's stderr is a
+// pipe the runtime reads). Lines: `authorizer/raw ratio (metrics off|on)` and `metrics on/off`.
 //
 // auth-bench loop <full|raw|authorizer> <count>
 //
@@ -54,8 +61,8 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "verify" || arguments.first == "loop" || arguments.first == "authorizer" else {
-    fail("usage: auth-bench verify [seconds] | auth-bench authorizer [seconds] | auth-bench loop <full|raw|authorizer> <count>")
+guard ["verify", "loop", "authorizer", "authorizer-metrics"].contains(arguments.first) else {
+    fail("usage: auth-bench verify [seconds] | auth-bench authorizer [seconds] | auth-bench authorizer-metrics [seconds] | auth-bench loop <full|raw|authorizer> <count>")
 }
 let roundSeconds = arguments.dropFirst().first.flatMap(Double.init) ?? 8
 
@@ -224,6 +231,85 @@ if arguments.first == "authorizer", let storeEndpoint = CommandLine.environment(
     await benchAuthorizerStore(endpoint: storeEndpoint, table: storeTable)
     exit(0)
 }
+// --- authorizer-metrics (operations lane, issue 23) ---------------------------------------------
+if arguments.first == "authorizer-metrics" {
+    await benchAuthorizerMetrics()
+    exit(0)
+}
+
+/// Raw verify, the authorizer without and with the metrics document, one slice each in rotating
+/// order (so each path runs first, second and third equally often), until the budget is spent.
+func benchAuthorizerMetrics() async {
+    let (endpoint, event, context, tokenLength) = await authorizerSetup()
+    let devNull = open("/dev/null", O_WRONLY)
+    guard devNull >= 0 else { fail("cannot open /dev/null") }
+    let writer = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace) { bytes in
+        bytes.withUnsafeBytes { _ = write(devNull, $0.baseAddress, $0.count) }
+    }
+    let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .error; return logger }()
+
+    func slice(_ calls: Int, metrics: Bool) async -> Double {
+        let clock = ContinuousClock()
+        var failures = 0
+        let start = clock.now
+        for _ in 0..<calls {
+            let begin = clock.now
+            do {
+                let answer = try await endpoint.handle(event, context: context)
+                if answer.count < 20 { failures += 1 }
+            } catch {
+                failures += 1
+            }
+            // What the runtime builds for every invocation (the summary line needs it too).
+            let record = InvocationRecord(
+                functionName: "authorizer", family: "event", outcome: "allow", result: .answered,
+                durationNanoseconds: (clock.now - begin).components.attoseconds / 1_000_000_000, coldStart: false,
+                requestId: "8f5e2c1a-0b3d-4e6f-9a7b-1c2d3e4f5a6b", apiRequestId: "bench-api-request-id",
+                traceId: "Root=1-5e6f7a8b-1234567890abcdef12345678", startEpochMs: 1_780_000_000_000)
+            if metrics { writer.invocationFinished(record, logger: quiet) }
+        }
+        let elapsed = clock.now - start
+        if failures > 0 { fail("\(failures) decisions failed") }
+        return seconds(elapsed)
+    }
+    struct Triplet: Sendable { var off: Double; var on: Double; var raw: Double }
+    let budget = roundSeconds
+    let triplets: [Triplet] = await Task.detached { () async -> [Triplet] in
+        var triplets: [Triplet] = []
+        let clock = ContinuousClock()
+        _ = await slice(callsPerSlice * 2, metrics: true)
+        _ = await slice(callsPerSlice * 2, metrics: false)
+        let end = clock.now + .milliseconds(Int64(budget * 1000))
+        while clock.now < end {
+            var off = 0.0, on = 0.0, raw = 0.0
+            for step in 0..<3 {
+                switch (step + triplets.count) % 3 {
+                case 0: off = await slice(callsPerSlice, metrics: false)
+                case 1: on = await slice(callsPerSlice, metrics: true)
+                default: raw = rawSlice(calls: callsPerSlice)
+                }
+            }
+            let rate = Double(callsPerSlice)
+            triplets.append(Triplet(off: rate / off, on: rate / on, raw: rate / raw))
+        }
+        return triplets
+    }.value
+    close(devNull)
+    let sample = String(decoding: writer.document(InvocationRecord(
+        functionName: "authorizer", family: "event", outcome: "allow", result: .answered, durationNanoseconds: 1_234_567,
+        coldStart: false, requestId: "8f5e2c1a-0b3d-4e6f-9a7b-1c2d3e4f5a6b", apiRequestId: "bench-api-request-id",
+        traceId: "Root=1-5e6f7a8b-1234567890abcdef12345678", startEpochMs: 1_780_000_000_000)), as: UTF8.self)
+    print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(tokenLength) bytes; 2 rules; simple response; JWKS preloaded (warm)")
+    print("single thread; slices of \(callsPerSlice): raw, authorizer METRICS=off, authorizer METRICS=on (EMF document of \(sample.utf8.count) bytes, one write(2) to /dev/null), rotating order, for \(budget) s; \(triplets.count) triplets")
+    print("authorizer METRICS=off: \(formatted(median(triplets.map(\.off)))) decisions/s; METRICS=on: \(formatted(median(triplets.map(\.on)))) decisions/s; raw: \(formatted(median(triplets.map(\.raw)))) verifications/s (median slices)")
+    let onOff = median(triplets.map { $0.on / $0.off })
+    let perDecision = median(triplets.map { 1e9 / $0.on - 1e9 / $0.off })
+    print("metrics cost per decision: \(Int(perDecision.rounded())) ns (median of the triplets)")
+    print("authorizer/raw ratio (metrics off): \(String(format2: median(triplets.map { $0.off / $0.raw })))")
+    print("authorizer/raw ratio (metrics on): \(String(format2: median(triplets.map { $0.on / $0.raw })))")
+    print("metrics on/off ratio: \(String(format2: onOff))")
+}
+// --- end authorizer-metrics ---------------------------------------------------------------------
 if arguments.first == "authorizer" {
     await benchAuthorizer()
     exit(0)
