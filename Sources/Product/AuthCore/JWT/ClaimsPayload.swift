@@ -43,6 +43,22 @@ struct ClaimsPayload: Sendable {
         span.isString && span.byteCount > 2
     }
 
+    /// The string claims of `names` (see `VerifiedAccessToken.stringClaims`).
+    func stringClaims(_ names: StringClaimNames) -> [String?] {
+        guard let table = names.table else { return names.values(in: claims) }
+        return bytes.withUnsafeBufferPointer { document in
+            withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: table.count) { spans in
+                // The payload passed the same locator (`.jose`) during verification: this cannot fail.
+                do throws(JSONParseError) {
+                    try JSONMemberLocator.locate(table, in: document, policy: .jose, into: spans)
+                } catch {
+                    return [String?](repeating: nil, count: table.count)
+                }
+                return spans.map { $0.isString ? $0.string(in: document) : nil }
+            }
+        }
+    }
+
     /// Every claim, as sent.
     var claims: [String: JSONValue] {
         // The payload passed the same checks (`.jose` policy) during verification.
