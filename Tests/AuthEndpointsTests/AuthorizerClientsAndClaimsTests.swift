@@ -189,6 +189,23 @@ import Testing
         }
     }
 
+    /// Claim names the verifier's one-pass table holds (`custom:tenant`, `sub`) and one it cannot
+    /// (a `K`: read by parsing the payload), through the handler: exact names and values either way.
+    @Test func namedClaimsAreReadFromTheVerifiedPayloadOnly() async throws {
+        let rules = #"[{"route":"GET /a/*","claims":{"custom:tenant":["acme"],"sub":["sub-1234"]}},{"route":"GET /k/*","claims":{"custom:Kind":["k"]}}]"#
+        let endpoint = try Support.endpoint(["AUTHORIZER_RULES": rules])
+        func allowed(_ claims: String, _ path: String) async throws -> Bool {
+            let answer = try object(try await endpoint.handle(Support.v2Event(Support.token(extraClaims: claims), method: "GET", path: path), context: Support.context()))
+            return answer["isAuthorized"] as? Bool == true
+        }
+        #expect(try await allowed(#","custom:tenant":"acme""#, "/a/x"))
+        #expect(try await !allowed(#","custom:tenant":"acmé""#, "/a/x"))
+        #expect(try await !allowed(#","custom:tenant":null"#, "/a/x"))
+        #expect(try await allowed(#","custom:Kind":"k""#, "/k/x"))
+        #expect(try await !allowed(#","custom:Kind":"k""#, "/k/x"))
+        #expect(try await !allowed(#","custom:Kind":"K""#, "/k/x"))
+    }
+
     @Test func claimNamesTheLocatorCannotTableAreReadExactlyToo() throws {
         let names = StringClaimNames(["custom:Kind", "custom:tenant"])
         let token = VerifiedAccessToken(

@@ -80,7 +80,8 @@ public enum EndpointFactory {
         return AuthorizerEndpoint(
             // Machine tokens of `COGNITO_MACHINE_CLIENT_IDS`: the rules admit one only on a route
             // whose rule names its client (`clients`), never by the default (`AuthorizerRules`).
-            verifier: AccessTokenVerifier(config: config, keys: keys, acceptingMachineTokens: true),
+            // The rules' `claims` names are located in the verifier's one pass over the payload.
+            verifier: AccessTokenVerifier(config: config, keys: keys, acceptingMachineTokens: true, namedClaims: settings.rules.claimNames),
             client: settings.checkRevocation ? CognitoClient(config: config, logger: logger) : nil,
             config: settings)
     }

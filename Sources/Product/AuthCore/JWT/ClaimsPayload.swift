@@ -12,6 +12,9 @@ struct ClaimsPayload: Sendable {
     var groups: JSONMemberSpan
     var jti: JSONMemberSpan
     var originJti: JSONMemberSpan
+    /// The verifier's named claims (`AccessTokenClaims.Expected.namedClaims`) and where they are,
+    /// located with the known ones; nil when it has none (or they could not be tabled).
+    var named: (names: StringClaimNames, spans: [JSONMemberSpan])?
 
     /// The string claim at `span` (nil when absent).
     func string(_ span: JSONMemberSpan) -> String? {
@@ -45,6 +48,10 @@ struct ClaimsPayload: Sendable {
 
     /// The string claims of `names` (see `VerifiedAccessToken.stringClaims`).
     func stringClaims(_ names: StringClaimNames) -> [String?] {
+        if let named, named.names == names {
+            // Located during verification: only the values are decoded.
+            return bytes.withUnsafeBufferPointer { document in named.spans.map { $0.isString ? $0.string(in: document) : nil } }
+        }
         guard let table = names.table else { return names.values(in: claims) }
         return bytes.withUnsafeBufferPointer { document in
             withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: table.count) { spans in
