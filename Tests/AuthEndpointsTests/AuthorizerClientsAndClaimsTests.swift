@@ -52,6 +52,12 @@ import Testing
             // A user token of the service's client id (not a machine token) is still gated by the rule's scopes.
             #expect(!decide(rules, "POST", "/internal/jobs", subject(rules)))
         }
+        // A rule without `clients` never admits a machine token, even one with every scope it asks.
+        let scoped = try rules(#"[{"route":"ANY /reports/*","scopes":["https://api.example.com/reports.read"]}]"#, defaultAllows: false)
+        let machine = subject(scoped, client: Self.service, machine: true, scopes: ["https://api.example.com/reports.read"])
+        #expect(!decide(scoped, "GET", "/reports/q1", machine))
+        #expect(decide(scoped, "GET", "/reports/q1", subject(scoped, scopes: ["https://api.example.com/reports.read"])))
+        #expect(scoped.policy(base: Support.base, machine).allow.isEmpty)
     }
 
     @Test func clientsCompareExactBytesForUserTokensToo() throws {
@@ -93,7 +99,7 @@ import Testing
         #"[{"route":"GET /x","claims":{"client_id":["a"]}}]"#, #"[{"route":"GET /x","claims":{"":["a"]}}]"#,
         #"[{"route":"GET /x","client":["a"]}]"#,
         // An earlier clients rule admits that client's machine tokens; a later overlapping rule without clients refuses them.
-        #"[{"route":"GET /x/a","clients":["a"]},{"route":"GET /x/*","scopes":["s"]}]"#,
+        #"[{"route":"GET /x/a","clients":["a"],"scopes":["s"]},{"route":"GET /x/*","scopes":["s"]}]"#,
         // An earlier rule with fewer claim values than a later, overlapping one asks.
         #"[{"route":"GET /x/a"},{"route":"GET /x/*","claims":{"custom:t":["a"]}}]"#,
         #"[{"route":"GET /x/a","claims":{"custom:t":["a","b"]}},{"route":"GET /x/*","claims":{"custom:t":["a"]}}]"#,
