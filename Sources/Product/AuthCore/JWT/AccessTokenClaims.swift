@@ -123,7 +123,7 @@ struct AccessTokenClaims: Sendable {
                     payload: ClaimsPayload(
                         bytes: bytes, sub: spans[Slot.sub], username: spans[Slot.username], scope: spans[Slot.scope],
                         groups: spans[Slot.groups], jti: spans[Slot.jti], originJti: spans[Slot.originJti],
-                        named: expected.namedSlots.isEmpty ? nil : (expected.namedClaims, expected.namedSlots.map { spans[$0] })),
+                        named: expected.namedSlots.isEmpty ? nil : (expected.namedClaims.names, expected.namedSlots.map { spans[$0] })),
                     exp: try numericDate(spans[Slot.exp], buffer, "exp")!,
                     nbf: try numericDate(spans[Slot.nbf], buffer, "nbf"),
                     iat: try numericDate(spans[Slot.iat], buffer, "iat"),

@@ -14,7 +14,7 @@ struct ClaimsPayload: Sendable {
     var originJti: JSONMemberSpan
     /// The verifier's named claims (`AccessTokenClaims.Expected.namedClaims`) and where they are,
     /// located with the known ones; nil when it has none (or they could not be tabled).
-    var named: (names: StringClaimNames, spans: [JSONMemberSpan])?
+    var named: (names: [String], spans: [JSONMemberSpan])?
 
     /// The string claim at `span` (nil when absent).
     func string(_ span: JSONMemberSpan) -> String? {
@@ -48,7 +48,7 @@ struct ClaimsPayload: Sendable {
 
     /// The string claims of `names` (see `VerifiedAccessToken.stringClaims`).
     func stringClaims(_ names: StringClaimNames) -> [String?] {
-        if let named, named.names == names {
+        if let named, named.names.count == names.names.count, zip(named.names, names.names).allSatisfy({ $0.utf8.elementsEqual($1.utf8) }) {
             // Located during verification: only the values are decoded.
             return bytes.withUnsafeBufferPointer { document in named.spans.map { $0.isString ? $0.string(in: document) : nil } }
         }
