@@ -48,7 +48,7 @@ struct ClaimsPayload: Sendable {
 
     /// The string claims of `names` (see `VerifiedAccessToken.stringClaims`).
     func stringClaims(_ names: StringClaimNames) -> [String?] {
-        if let named, named.names.count == names.names.count, zip(named.names, names.names).allSatisfy({ $0.utf8.elementsEqual($1.utf8) }) {
+        if let named, Self.sameNames(named.names, names.names) {
             // Located during verification: only the values are decoded.
             return bytes.withUnsafeBufferPointer { document in named.spans.map { $0.isString ? $0.string(in: document) : nil } }
         }
@@ -64,6 +64,14 @@ struct ClaimsPayload: Sendable {
                 return spans.map { $0.isString ? $0.string(in: document) : nil }
             }
         }
+    }
+
+    /// Whether two name lists are the same: the verifier's own list (one shared array) at once,
+    /// any other by exact bytes.
+    private static func sameNames(_ lhs: [String], _ rhs: [String]) -> Bool {
+        let shared = lhs.withUnsafeBufferPointer { l in rhs.withUnsafeBufferPointer { l.baseAddress == $0.baseAddress && l.count == $0.count } }
+        if shared { return true }
+        return lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { ExactText.equal($0, $1) }
     }
 
     /// Every claim, as sent.
