@@ -23,7 +23,7 @@ import Testing
         #expect(allowed["isAuthorized"] as? Bool == true)
         let context = try #require(allowed["context"] as? [String: String])
         #expect(context == ["sub": "sub-1234", "username": "alice", "client_id": Support.clientId,
-                            "scope": "aws.cognito.signin.user.admin", "groups": "users", "token_use": "access"])
+                            "scope": "aws.cognito.signin.user.admin", "groups": "users", "token_use": "access", "principal_type": "user"])
         #expect(!String(decoding: try await endpoint.handle(Support.v2Event(token, method: "GET", path: "/pets"), context: Support.context()), as: UTF8.self).contains(token))
         for path in ["/admin/x", "/reports/1"] {
             let refused = try object(try await endpoint.handle(Support.v2Event(token, method: "GET", path: path), context: Support.context()))

@@ -34,19 +34,37 @@ enum AuthorizerTestSupport {
 
     static var environment: [String: String] {
         ["COGNITO_USER_POOL_ID": poolId, "COGNITO_CLIENT_ID": clientId, "COGNITO_REGION": "us-east-1",
-         "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9", "COGNITO_JWKS": jwks]
+         "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9", "COGNITO_JWKS": jwks,
+         "COGNITO_ACCEPTED_CLIENT_IDS": mobileClientId, "COGNITO_MACHINE_CLIENT_IDS": serviceClientId]
     }
+
+    /// A second app client whose users' tokens the test environment accepts.
+    static let mobileClientId = "authzclient000000000000002"
+    /// A client-credentials client whose machine tokens the test environment accepts.
+    static let serviceClientId = "authzservice00000000000003"
 
     static func token(
         groups: [String] = ["users"], scope: String = "aws.cognito.signin.user.admin", tokenUse: String = "access",
-        exp: Double = Date().timeIntervalSince1970 + 3600, key: Int = 0
+        exp: Double = Date().timeIntervalSince1970 + 3600, key: Int = 0, client: String = clientId, extraClaims: String = ""
     ) -> String {
         let groupsJSON: String = "[" + groups.map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        let audience: String = tokenUse == "access" ? "\"client_id\":\"\(clientId)\"" : "\"aud\":\"\(clientId)\""
+        let audience: String = tokenUse == "access" ? "\"client_id\":\"\(client)\"" : "\"aud\":\"\(client)\""
         let expiry = Int(exp)
         var payload = "{\"sub\":\"sub-1234\",\"cognito:groups\":" + groupsJSON + ",\"iss\":\"" + issuer + "\","
         payload += audience + ",\"token_use\":\"" + tokenUse + "\",\"scope\":\"" + scope + "\","
-        payload += "\"exp\":\(expiry),\"iat\":\(expiry - 3600),\"username\":\"alice\",\"jti\":\"j-1\"}"
+        payload += "\"exp\":\(expiry),\"iat\":\(expiry - 3600),\"username\":\"alice\",\"jti\":\"j-1\"" + extraClaims + "}"
+        return signed(payload, key: key)
+    }
+
+    /// A client-credentials token as Cognito issues one: `sub` = `client_id`, no `username`, no groups.
+    static func machineToken(client: String = serviceClientId, scope: String = "https://api.example.com/reports.read", extraClaims: String = "") -> String {
+        let expiry = Int(Date().timeIntervalSince1970 + 3600)
+        var payload = "{\"sub\":\"\(client)\",\"token_use\":\"access\",\"scope\":\"\(scope)\",\"auth_time\":\(expiry - 3600),"
+        payload += "\"iss\":\"\(issuer)\",\"exp\":\(expiry),\"iat\":\(expiry - 3600),\"version\":2,\"jti\":\"j-m\",\"client_id\":\"\(client)\"" + extraClaims + "}"
+        return signed(payload, key: 0)
+    }
+
+    static func signed(_ payload: String, key: Int) -> String {
         let input = base64url(Array(#"{"kid":"\#(kid)","alg":"RS256"}"#.utf8)) + "." + base64url(Array(payload.utf8))
         let signature = try! keys[key].signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
         return input + "." + base64url(Array(signature.rawRepresentation))
@@ -116,5 +134,31 @@ enum AuthorizerTestSupport {
             return result
         }
         return match(0, 0)
+    }
+}
+
+/// The user-token shorthands the rule tests were written with: a user token of client `c`.
+extension AuthorizerRules {
+    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+        decide(method: method, path: path, AuthorizerSubject(clientId: "c", groups: groups, scopes: scopes))
+    }
+
+    func policy(base: String, groups: [String], scopes: [String]) -> (allow: [String], deny: [String]) {
+        policy(base: base, AuthorizerSubject(clientId: "c", groups: groups, scopes: scopes))
+    }
+}
+
+extension AuthorizerAnswer {
+    static func policy(
+        base: String, rules: AuthorizerRules, sub: String, username: String, clientId: String, scopes: [String], groups: [String]
+    ) -> [UInt8] {
+        policy(base: base, rules: rules, subject: AuthorizerSubject(clientId: clientId, groups: groups, scopes: scopes), sub: sub, username: username)
+    }
+}
+
+extension AuthorizerAnswer.Context {
+    /// A user token's context.
+    init(sub: String, username: String, clientId: String, scope: String, groups: String, tokenUse: String) {
+        self.init(sub: sub, username: username, clientId: clientId, scope: scope, groups: groups, tokenUse: tokenUse, principalType: "user")
     }
 }

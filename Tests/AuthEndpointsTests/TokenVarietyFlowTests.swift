@@ -115,6 +115,40 @@ import Testing
         }
     }
 
+    /// The authorizer with the emulator's own tokens: a service's client-credentials token only on
+    /// the route whose rule names its client, a second client's user token reported as its own,
+    /// and a tenant rule. JWKS preloaded, so a Cognito call would be visible as a fault.
+    @Test func theAuthorizerAdmitsMachineTokensOnlyWhereARuleNamesTheirClient() async throws {
+        try await EmulatorFixture.with(try EmulatorFixture.makeOptions(setup: [:], signingKeysPEM: TestSigningKeys.pem)) { fixture in
+            var environment = fixture.environment
+            environment["COGNITO_MACHINE_CLIENT_IDS"] = Self.serviceClient
+            environment["COGNITO_ACCEPTED_CLIENT_IDS"] = Self.mobileClient
+            environment["COGNITO_JWKS"] = fixture.server.jwksJSON
+            environment["AUTHORIZER_RULES"] = #"[{"route":"ANY /internal/*","clients":["\#(Self.serviceClient)"]},{"route":"GET /tenants/acme/*","claims":{"custom:tenant":["acme"]}}]"#
+            let endpoint = try EndpointFactory.authorizerEndpoint(environment: environment, logger: logger)
+            let machine = try await fixture.clientCredentialsToken()
+            let mobile = try await fixture.signIn(clientId: Self.mobileClient).accessToken
+            // Every call to Cognito now fails: the authorizer makes none.
+            try await fixture.addFaults(#"{"operation":"*","kind":"status5xx","count":10}"#)
+            func answer(_ token: String, _ method: String, _ path: String) async throws -> JSONValue {
+                let event = AuthorizerTestSupport.v2Event(token, method: method, path: path)
+                return try JSONValue.parse(try await endpoint.handle(event, context: context()))
+            }
+            let allowed = try await answer(machine, "POST", "/internal/jobs")
+            #expect(allowed["isAuthorized"] == .bool(true))
+            #expect(allowed["context"]?["principal_type"]?.stringValue == "machine")
+            #expect(allowed["context"]?["client_id"]?.stringValue == Self.serviceClient)
+            #expect(allowed["context"]?["username"] == nil && allowed["context"]?["groups"] == nil)
+            #expect(try await answer(machine, "GET", "/pets")["isAuthorized"] == .bool(false))
+            let user = try await answer(mobile, "GET", "/pets")
+            #expect(user["context"]?["client_id"]?.stringValue == Self.mobileClient)
+            #expect(user["context"]?["principal_type"]?.stringValue == "user")
+            #expect(try await answer(mobile, "POST", "/internal/jobs")["isAuthorized"] == .bool(false))
+            #expect(try await answer(mobile, "GET", "/tenants/acme/x")["isAuthorized"] == .bool(false))
+            try await fixture.clearFaults()
+        }
+    }
+
     @Test func signInFallsBackToThePreviousClientSecretDuringARotation() async throws {
         let current = "emulatorsecretcurrent0000000000001"
         try await EmulatorFixture.with(try EmulatorFixture.makeOptions(setup: [:], clientSecret: current, signingKeysPEM: TestSigningKeys.pem)) { fixture in

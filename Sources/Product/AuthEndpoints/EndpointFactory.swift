@@ -100,10 +100,10 @@ public enum EndpointFactory {
         }
         let keys = JWKSCache(config: config)
         return AuthorizerEndpoint(
-            // Fail closed: until rules can name a machine token's client (issue 21's `clients`
-            // condition), a client-credentials token would pass every route the default allows,
-            // so the authorizer refuses them all (`machine_token_not_accepted`).
-            verifier: AccessTokenVerifier(config: config, keys: keys, acceptingMachineTokens: false),
+            // Machine tokens of `COGNITO_MACHINE_CLIENT_IDS`: the rules admit one only on a route
+            // whose rule names its client (`clients`), never by the default (`AuthorizerRules`).
+            // The rules' `claims` names are located in the verifier's one pass over the payload.
+            verifier: AccessTokenVerifier(config: config, keys: keys, acceptingMachineTokens: true, namedClaims: settings.rules.claimNames),
             revocation: revocation,
             config: settings)
     }

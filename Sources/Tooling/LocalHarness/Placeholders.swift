@@ -15,6 +15,7 @@ import WireCoding
 /// | `{{MACHINE_TOKEN}}` | a client-credentials token of `emulatorlocalservice000004` |
 /// | `{{AUDIENCE_TOKEN}}` | the demo user's access token requested with `resource=https://api.example.com` (its `aud`) |
 /// | `{{AUDIENCE_ARRAY_TOKEN}}`, `{{OTHER_AUDIENCE_TOKEN}}` | a demo token re-signed with the pool's key, `aud` `["https://other.example.com","https://api.example.com"]` / `"https://other.example.com"` |
+/// | `{{TENANT_TOKEN}}`, `{{OTHER_TENANT_TOKEN}}` | a demo token re-signed with the pool's key, with `custom:tenant` `acme` / `initech` (as a pre token generation trigger adds it) |
 /// | `{{FOREIGN_ISSUER_TOKEN}}` | a demo token re-signed with the pool's key, `iss` of a Region nobody configured (us-west-2) |
 /// | `{{REFRESH_TOKEN}}` | a fresh refresh token of the demo user (`InitiateAuth`) |
 /// | `{{REVOKED_REFRESH_TOKEN}}` | a refresh token revoked at `/oauth2/revoke` |
@@ -88,6 +89,10 @@ public final class Placeholders {
                 try await fixture.signIn().accessToken, replacing: ["aud": #"["https://other.example.com","https://api.example.com"]"#])
         case "OTHER_AUDIENCE_TOKEN":
             values[name] = try fixture.server.resigned(try await fixture.signIn().accessToken, replacing: ["aud": #""https://other.example.com""#])
+        case "TENANT_TOKEN":
+            values[name] = try fixture.server.resigned(try await fixture.signIn().accessToken, replacing: ["custom:tenant": #""acme""#])
+        case "OTHER_TENANT_TOKEN":
+            values[name] = try fixture.server.resigned(try await fixture.signIn().accessToken, replacing: ["custom:tenant": #""initech""#])
         case "FOREIGN_ISSUER_TOKEN":
             let issuer = "https://cognito-idp.us-west-2.amazonaws.com/\(fixture.options.userPoolId)"
             values[name] = try fixture.server.resigned(try await fixture.signIn().accessToken, replacing: ["iss": "\"\(issuer)\""])

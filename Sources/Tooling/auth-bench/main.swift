@@ -336,7 +336,10 @@ func authorizerSetup(extraEnvironment: [String: String] = [:]) async -> (endpoin
     let environment = [
         "COGNITO_USER_POOL_ID": poolId, "COGNITO_CLIENT_ID": clientId, "COGNITO_REGION": region,
         "COGNITO_IDP_ENDPOINT": "http://127.0.0.1:9", "COGNITO_JWKS": jwks,
-        "AUTHORIZER_RULES": #"[{"route":"GET /admin/*","groups":["admins"]},{"route":"ANY /reports/*","scopes":["reports/read"]}]"#,
+        // Issue 21's conditions in: the deciding rule also names the client, a tenant rule makes
+        // the verifier locate its claim, and machine tokens are accepted.
+        "AUTHORIZER_RULES": #"[{"route":"GET /admin/*","groups":["admins"],"clients":["\#(clientId)"]},{"route":"ANY /reports/*","scopes":["reports/read"]},{"route":"ANY /tenants/acme/*","claims":{"custom:tenant":["acme"]}}]"#,
+        "COGNITO_MACHINE_CLIENT_IDS": "benchservice00000000000001",
     ]
     var logger = Logger(label: "bench")
     logger.logLevel = .error
@@ -403,7 +406,7 @@ func benchAuthorizer() async {
         return pairs
     }.value
     let ratios = pairs.map { $0.full / $0.raw }
-    print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(tokenLength) bytes; 2 rules; simple response; JWKS preloaded (warm)")
+    print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(tokenLength) bytes; 3 rules (groups+clients, scopes, claims); simple response; JWKS preloaded (warm)")
     print("single thread; slices of \(callsPerSlice) decisions, authorizer and raw back to back in alternating order, for \(budget) s")
     print("\(pairs.count) pairs; pair ratios: lowest \(String(format2: ratios.min()!)), median \(String(format2: median(ratios))), highest \(String(format2: ratios.max()!))")
     print("authorizer (event bytes -> verify -> rules -> answer bytes): \(formatted(median(pairs.map(\.full)))) decisions/s (median slice; best \(formatted(pairs.map(\.full).max()!)))")

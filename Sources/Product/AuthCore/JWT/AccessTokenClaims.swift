@@ -25,10 +25,11 @@ struct AccessTokenClaims: Sendable {
     var subIsClientId: Bool
 
     /// The claims read by the verifier, in the order of the `Slot` indices.
-    static let knownNames = JSONMemberTable([
+    static let knownNameList = [
         "exp", "nbf", "iat", "auth_time", "iss", "token_use", "client_id", "sub", "username", "scope",
         "cognito:groups", "jti", "origin_jti", "aud",
-    ])
+    ]
+    static let knownNames = JSONMemberTable(knownNameList)
 
     enum Slot {
         static let exp = 0, nbf = 1, iat = 2, authTime = 3, iss = 4, tokenUse = 5, clientId = 6
@@ -56,11 +57,30 @@ struct AccessTokenClaims: Sendable {
         var machineClientIds: [String]
         var machineClientIdBytes: [[UInt8]]
         var audienceBytes: [UInt8]?
+        /// String claims a caller reads from every token (`StringClaimNames`), located in the
+        /// same pass as the known ones when the table can hold them: `table` is `knownNames`
+        /// followed by those of them not already known, and `namedSlots` their slots in it.
+        var namedClaims: StringClaimNames
+        var table: JSONMemberTable
+        var namedSlots: [Int]
 
         init(
             issuers: [String], tokenUse: String = "access", userClientIds: [String], machineClientIds: [String] = [],
-            audience: String? = nil
+            audience: String? = nil, namedClaims: StringClaimNames = StringClaimNames([])
         ) {
+            self.namedClaims = namedClaims
+            if namedClaims.table != nil, AccessTokenClaims.knownNameList.count + namedClaims.names.count <= Int(Int8.max) {
+                var names = AccessTokenClaims.knownNameList
+                namedSlots = namedClaims.names.map { name in
+                    if let slot = names.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }) { return slot }
+                    names.append(name)
+                    return names.count - 1
+                }
+                table = JSONMemberTable(names)
+            } else {
+                namedSlots = []
+                table = AccessTokenClaims.knownNames
+            }
             self.issuers = issuers.map { Array($0.utf8) }
             self.tokenUseBytes = Array(tokenUse.utf8)
             self.userClientIds = userClientIds
@@ -73,12 +93,12 @@ struct AccessTokenClaims: Sendable {
 
     static func parse(_ bytes: [UInt8], expecting expected: Expected) throws(TokenVerificationError) -> AccessTokenClaims {
         try bytes.withUnsafeBufferPointer { buffer throws(TokenVerificationError) in
-            try withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: knownNames.count) {
+            try withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: expected.table.count) {
                 spans throws(TokenVerificationError) in
                 // The whole payload is checked here with `JSONValue.parse`'s rules under the
                 // `.jose` policy (duplicates, depth, UTF-8, numbers); only the known claims are located.
                 do throws(JSONParseError) {
-                    try JSONMemberLocator.locate(knownNames, in: buffer, policy: .jose, into: spans)
+                    try JSONMemberLocator.locate(expected.table, in: buffer, policy: .jose, into: spans)
                 } catch {
                     throw .malformed("payload is not a JSON object (\(error.reason))")
                 }
@@ -102,7 +122,8 @@ struct AccessTokenClaims: Sendable {
                 return AccessTokenClaims(
                     payload: ClaimsPayload(
                         bytes: bytes, sub: spans[Slot.sub], username: spans[Slot.username], scope: spans[Slot.scope],
-                        groups: spans[Slot.groups], jti: spans[Slot.jti], originJti: spans[Slot.originJti]),
+                        groups: spans[Slot.groups], jti: spans[Slot.jti], originJti: spans[Slot.originJti],
+                        named: expected.namedSlots.isEmpty ? nil : (expected.namedClaims.names, expected.namedSlots.map { spans[$0] })),
                     exp: try numericDate(spans[Slot.exp], buffer, "exp")!,
                     nbf: try numericDate(spans[Slot.nbf], buffer, "nbf"),
                     iat: try numericDate(spans[Slot.iat], buffer, "iat"),

@@ -34,17 +34,20 @@ public struct AccessTokenVerifier: Sendable {
     ///   - keys: the process-wide key cache.
     ///   - acceptingMachineTokens: false refuses every machine token (`machineTokenNotAccepted`),
     ///     whatever `config.machineClientIds` says: for a caller that cannot tell them apart yet.
+    ///   - namedClaims: string claims the caller reads from every verified token
+    ///     (`VerifiedAccessToken.stringClaims`): located in the verification's one pass over the payload.
     ///   - now: wall-clock seconds since 1970 (injectable for tests).
     public init(
         config: CognitoConfig,
         keys: JWKSCache,
         acceptingMachineTokens: Bool = true,
+        namedClaims: StringClaimNames = StringClaimNames([]),
         now: @escaping @Sendable () -> Double = AccessTokenVerifier.wallClockSeconds
     ) {
         self.jws = JWSVerifier(keys: keys)
         self.expected = AccessTokenClaims.Expected(
             issuers: config.issuers, userClientIds: config.acceptedClientIds, machineClientIds: config.machineClientIds,
-            audience: config.requiredAudience)
+            audience: config.requiredAudience, namedClaims: namedClaims)
         self.acceptsMachineTokens = acceptingMachineTokens
         let (seconds, attoseconds) = config.leeway.components
         self.leewaySeconds = max(0, Double(seconds) + Double(attoseconds) / 1e18)

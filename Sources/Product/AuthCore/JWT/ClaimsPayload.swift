@@ -12,6 +12,9 @@ struct ClaimsPayload: Sendable {
     var groups: JSONMemberSpan
     var jti: JSONMemberSpan
     var originJti: JSONMemberSpan
+    /// The verifier's named claims (`AccessTokenClaims.Expected.namedClaims`) and where they are,
+    /// located with the known ones; nil when it has none (or they could not be tabled).
+    var named: (names: [String], spans: [JSONMemberSpan])?
 
     /// The string claim at `span` (nil when absent).
     func string(_ span: JSONMemberSpan) -> String? {
@@ -41,6 +44,34 @@ struct ClaimsPayload: Sendable {
     /// with an escape has at least one character).
     func hasNonEmptyString(_ span: JSONMemberSpan) -> Bool {
         span.isString && span.byteCount > 2
+    }
+
+    /// The string claims of `names` (see `VerifiedAccessToken.stringClaims`).
+    func stringClaims(_ names: StringClaimNames) -> [String?] {
+        if let named, Self.sameNames(named.names, names.names) {
+            // Located during verification: only the values are decoded.
+            return bytes.withUnsafeBufferPointer { document in named.spans.map { $0.isString ? $0.string(in: document) : nil } }
+        }
+        guard let table = names.table else { return names.values(in: claims) }
+        return bytes.withUnsafeBufferPointer { document in
+            withUnsafeTemporaryAllocation(of: JSONMemberSpan.self, capacity: table.count) { spans in
+                // The payload passed the same locator (`.jose`) during verification: this cannot fail.
+                do throws(JSONParseError) {
+                    try JSONMemberLocator.locate(table, in: document, policy: .jose, into: spans)
+                } catch {
+                    return [String?](repeating: nil, count: table.count)
+                }
+                return spans.map { $0.isString ? $0.string(in: document) : nil }
+            }
+        }
+    }
+
+    /// Whether two name lists are the same: the verifier's own list (one shared array) at once,
+    /// any other by exact bytes.
+    private static func sameNames(_ lhs: [String], _ rhs: [String]) -> Bool {
+        let shared = lhs.withUnsafeBufferPointer { l in rhs.withUnsafeBufferPointer { l.baseAddress == $0.baseAddress && l.count == $0.count } }
+        if shared { return true }
+        return lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { ExactText.equal($0, $1) }
     }
 
     /// Every claim, as sent.

@@ -83,6 +83,16 @@ public struct VerifiedAccessToken: Sendable {
         set { change { $0.claims = newValue } }
     }
 
+    /// The string claims named in `names`, in their order (nil: absent or not a string), exact
+    /// bytes: one pass over the verified payload, nothing else decoded.
+    public func stringClaims(_ names: StringClaimNames) -> [String?] {
+        guard !names.isEmpty else { return [] }
+        switch storage {
+        case .payload(let payload): return payload.stringClaims(names)
+        case .values(let values): return names.values(in: values.claims)
+        }
+    }
+
     private func read<Value>(_ fromPayload: (ClaimsPayload) -> Value, _ fromValues: (Values) -> Value) -> Value {
         switch storage {
         case .payload(let payload): return fromPayload(payload)

@@ -5,48 +5,64 @@ enum AuthorizerAnswer {
     /// `context` of every answer: strings only (REST refuses arrays and objects), never the token.
     struct Context: Sendable, Equatable {
         var sub: String
-        var username: String
+        /// nil for a machine token (it acts for no user): the member is left out.
+        var username: String?
         var clientId: String
         /// Space-separated, as in the token's `scope`.
         var scope: String
         /// Comma-separated `cognito:groups`, each name with `%` and `,` percent-encoded
-        /// (`encodedGroups`).
-        var groups: String
+        /// (`encodedGroups`); nil for a machine token (left out).
+        var groups: String?
         var tokenUse: String
+        /// `user` or `machine` (`VerifiedAccessToken.Principal`).
+        var principalType: String
 
         func write(into writer: inout JSONWriter) {
             writer.raw("{\"sub\":")
             writer.string(sub)
-            writer.raw(",\"username\":")
-            writer.string(username)
+            if let username {
+                writer.raw(",\"username\":")
+                writer.string(username)
+            }
             writer.raw(",\"client_id\":")
             writer.string(clientId)
             writer.raw(",\"scope\":")
             writer.string(scope)
-            writer.raw(",\"groups\":")
-            writer.string(groups)
+            if let groups {
+                writer.raw(",\"groups\":")
+                writer.string(groups)
+            }
             writer.raw(",\"token_use\":")
             writer.string(tokenUse)
+            writer.raw(",\"principal_type\":")
+            writer.string(principalType)
             writer.raw("}")
         }
     }
 
     /// The bytes of `Context(sub:username:clientId:scope: scopes joined by " ", groups: groups
-    /// joined by ",", tokenUse: "access").write`, written without building the joined strings.
+    /// joined by ",", tokenUse: "access", principalType:).write`, written without building the
+    /// joined strings; a machine token (`username` nil) has no `username` and no `groups`.
     static func writeContext(
-        sub: String, username: String, clientId: String, scopes: [String], groups: [String], into writer: inout JSONWriter
+        sub: String, username: String?, clientId: String, scopes: [String], groups: [String], into writer: inout JSONWriter
     ) {
         writer.raw("{\"sub\":")
         writer.string(sub)
-        writer.raw(",\"username\":")
-        writer.string(username)
+        if let username {
+            writer.raw(",\"username\":")
+            writer.string(username)
+        }
         writer.raw(",\"client_id\":")
         writer.string(clientId)
         writer.raw(",\"scope\":")
         writeJoined(scopes, separator: " ", into: &writer)
-        writer.raw(",\"groups\":")
-        writeGroups(groups, into: &writer)
-        writer.raw(",\"token_use\":\"access\"}")
+        if username != nil {
+            writer.raw(",\"groups\":")
+            writeGroups(groups, into: &writer)
+            writer.raw(",\"token_use\":\"access\",\"principal_type\":\"user\"}")
+        } else {
+            writer.raw(",\"token_use\":\"access\",\"principal_type\":\"machine\"}")
+        }
     }
 
     /// `strings.joined(separator:)` as one JSON string: escaping is per byte, so the escaped parts
@@ -100,7 +116,7 @@ enum AuthorizerAnswer {
 
     /// The simple answer of an allowed token: the bytes of `simple(allowed: true, context:)` with
     /// the `writeContext` context.
-    static func simpleAllowed(sub: String, username: String, clientId: String, scopes: [String], groups: [String]) -> [UInt8] {
+    static func simpleAllowed(sub: String, username: String?, clientId: String, scopes: [String], groups: [String]) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.raw("{\"isAuthorized\":true,\"context\":")
         writeContext(sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, into: &writer)
@@ -118,11 +134,11 @@ enum AuthorizerAnswer {
         return writer.bytes
     }
 
-    /// The bytes of `policy(principalId: sub, allow:, deny:)` for `rules.policy(base:groups:scopes:)`
+    /// The bytes of `policy(principalId: sub, allow:, deny:)` for `rules.policy(base:subject)`
     /// with the `writeContext` context, written from the rules' precomputed, escaped resource
     /// suffixes after the escaped base: no resource strings are built per decision.
     static func policy(
-        base: String, rules: AuthorizerRules, sub: String, username: String, clientId: String, scopes: [String], groups: [String]
+        base: String, rules: AuthorizerRules, subject: AuthorizerSubject, sub: String, username: String?
     ) -> [UInt8] {
         var escapedBase: [UInt8] = []
         escapedBase.reserveCapacity(base.utf8.count + 8)
@@ -150,11 +166,12 @@ enum AuthorizerAnswer {
             for suffix in rules.rules[rule].route.escapedDenySuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
         }
         // Rules by index: none is copied (and reference-counted) per request.
-        let admitted = rules.rules.indices.filter { rules.rules[$0].admits(groups: groups, scopes: scopes) }
-        let allowsSomething = rules.defaultAllows || !admitted.isEmpty
+        let admitted = rules.rules.indices.filter { rules.rules[$0].admits(subject) }
+        let allowsByDefault = rules.defaultAllows(subject)
+        let allowsSomething = allowsByDefault || !admitted.isEmpty
         if allowsSomething {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",\"Resource\":[")
-            if rules.defaultAllows {
+            if allowsByDefault {
                 resource("*")
             } else {
                 for rule in admitted { allowResources(of: rule) }
@@ -164,13 +181,13 @@ enum AuthorizerAnswer {
             for rule in rules.rules.indices where !admitted.contains(rule) { denyResources(of: rule) }
             for suffix in AuthorizerRules.escapedAmbiguousPathSuffixes { resource(suffix) }
             // As `AuthorizerRules.policy`: the `$default` route's ARN only for a token every rule admits.
-            if !(rules.defaultAllows && admitted.count == rules.rules.count) { resource(AuthorizerRules.nonMethodSuffix) }
+            if !(allowsByDefault && admitted.count == rules.rules.count) { resource(AuthorizerRules.nonMethodSuffix) }
         } else {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
             resource("*")
         }
         writer.raw("]}]},\"context\":")
-        writeContext(sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, into: &writer)
+        writeContext(sub: sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups, into: &writer)
         writer.raw("}")
         return writer.bytes
     }

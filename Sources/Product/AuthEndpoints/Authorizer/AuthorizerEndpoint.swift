@@ -111,24 +111,21 @@ public struct AuthorizerEndpoint: Sendable {
                 throw AuthorizerUpstreamError(reason: reason)
             }
         }
-        // Read once each: the verified token decodes its claims on every read.
-        let groups = claims.groups
-        let scopes = claims.scopes
+        // Read once each: the verified token decodes its claims on every read. A machine token has
+        // no username and no groups, and reports none (issue 21).
+        let subject = AuthorizerSubject(claims, claimNames: config.rules.claimNames)
+        let username: String? = claims.isMachine ? nil : claims.username
+        let decision = route.decide(config.rules, subject)
+        log(decision, context: context)
         guard let arn else {
-            let decision = route.decide(config.rules, groups: groups, scopes: scopes)
-            log(decision, context: context)
             guard decision.allowed else { return AuthorizerAnswer.simple(allowed: false, context: nil) }
             return AuthorizerAnswer.simpleAllowed(
-                sub: claims.sub, username: claims.username, clientId: claims.clientId, scopes: scopes, groups: groups)
+                sub: claims.sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups)
         }
         // The policy depends on the token only (API Gateway caches it per token for every
         // route); the decision for this request is logged, and IAM reaches the same one (or, for the
         // refusals IAM cannot write, such as case variants, allows where it is logged refused).
-        let decision = route.decide(config.rules, groups: groups, scopes: scopes)
-        log(decision, context: context)
-        return AuthorizerAnswer.policy(
-            base: arn.base, rules: config.rules, sub: claims.sub, username: claims.username, clientId: claims.clientId,
-            scopes: scopes, groups: groups)
+        return AuthorizerAnswer.policy(base: arn.base, rules: config.rules, subject: subject, sub: claims.sub, username: username)
     }
 
     private func log(_ decision: (allowed: Bool, rule: Int?), context: LambdaContext) {

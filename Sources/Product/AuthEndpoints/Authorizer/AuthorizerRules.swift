@@ -1,3 +1,4 @@
+import AuthCore
 import JSONValue
 
 /// `AUTHORIZER_RULES` (first match wins) and `AUTHORIZER_DEFAULT`, plus the IAM policy a token gets
@@ -6,10 +7,34 @@ struct AuthorizerRules: Sendable, Equatable {
     var rules: [AuthorizerRule]
     /// What a valid token gets on a route no rule matches.
     var defaultAllows: Bool
+    /// Every claim name of the rules' `claims` conditions, once each: a condition's `slot` is its
+    /// index here, and a decision reads these claims of the token (`AuthorizerSubject.claims`).
+    var claimNames: StringClaimNames
 
     init(rules: [AuthorizerRule] = [], defaultAllows: Bool = true) {
+        var names: [String] = []
+        var rules = rules
+        for rule in rules.indices {
+            for condition in (rules[rule].claims ?? []).indices {
+                let name = rules[rule].claims![condition].name
+                if let slot = names.firstIndex(where: { ExactText.equal($0, name) }) {
+                    rules[rule].claims![condition].slot = slot
+                } else {
+                    rules[rule].claims![condition].slot = names.count
+                    names.append(name)
+                }
+            }
+        }
         self.rules = rules
         self.defaultAllows = defaultAllows
+        self.claimNames = StringClaimNames(names)
+    }
+
+    /// What a valid token gets from the default: a machine token never (only a rule naming its
+    /// client admits it).
+    @inline(__always)
+    func defaultAllows(_ subject: AuthorizerSubject) -> Bool {
+        defaultAllows && !subject.isMachine
     }
 
     /// The decision for one request: whether it is allowed, and the index of the rule that decided
@@ -19,13 +44,13 @@ struct AuthorizerRules: Sendable, Equatable {
     /// admits the token, or no rule's route does and the default allows; and, in any case, no rule
     /// the token fails covers the request (case variants, `/x` for `/x/*`): what the cached IAM
     /// policy says (its Deny wins), plus the refusals IAM cannot write.
-    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, _ subject: AuthorizerSubject) -> (allowed: Bool, rule: Int?) {
         method.withUnsafeBufferPointer { method in
-            path.withUnsafeBufferPointer { path in decide(method: method, path: path, groups: groups, scopes: scopes) }
+            path.withUnsafeBufferPointer { path in decide(method: method, path: path, subject) }
         }
     }
 
-    func decide(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+    func decide(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, _ subject: AuthorizerSubject) -> (allowed: Bool, rule: Int?) {
         // Security: an ambiguous path (escapes, empty or dot segments, `;`, `\`) could be routed by
         // API Gateway or the backend to a route whose rule it does not match here; refused outright.
         guard RequestPath.isUnambiguous(path) else { return (false, nil) }
@@ -35,34 +60,36 @@ struct AuthorizerRules: Sendable, Equatable {
             var firstAdmitting: Int?
             for index in rules.indices where rules[index].route.covers(method: methods.folded, path: path) {
                 // `admits` implies `covers`: one scan finds both.
-                let isAdmitted = AuthorizerRule.conditions(groups: rules[index].groups, scopes: rules[index].scopes, admitGroups: groups, scopes: scopes)
+                let isAdmitted = AuthorizerRule.conditions(
+                    groups: rules[index].groups, scopes: rules[index].scopes, clients: rules[index].clients, claims: rules[index].claims, subject)
                 // A refusal wins wherever it is (IAM's explicit Deny).
                 if !isAdmitted { return (false, index) }
                 if firstAdmitting == nil, rules[index].route.admits(method: methods.exact, path: path) { firstAdmitting = index }
             }
-            return firstAdmitting.map { (true, $0) } ?? (defaultAllows, nil)
+            return firstAdmitting.map { (true, $0) } ?? (defaultAllows(subject), nil)
         }
     }
 
     /// Whether a rule the token fails covers the request: for the other readings of a request's
     /// path (with the stage or a mapping key still in front), which may add refusals, never an Allow.
-    func refuses(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, groups: [String], scopes: [String]) -> Bool {
+    func refuses(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, _ subject: AuthorizerSubject) -> Bool {
         guard RequestPath.isUnambiguous(path) else { return true }
         let methods = MethodSet(method)
         return rules.withUnsafeBufferPointer { rules in
             rules.indices.contains { index in
                 rules[index].route.covers(method: methods.folded, path: path)
-                    && !AuthorizerRule.conditions(groups: rules[index].groups, scopes: rules[index].scopes, admitGroups: groups, scopes: scopes)
+                    && !AuthorizerRule.conditions(
+                        groups: rules[index].groups, scopes: rules[index].scopes, clients: rules[index].clients, claims: rules[index].claims, subject)
             }
         }
     }
 
     /// `refuses` for every tail of `path` that starts at a `/` (`/v1/admin/x`, `/admin/x`, `/x`):
     /// when a mapping key of unknown length may be in front of the path within the API.
-    func refusesAnyTail(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, groups: [String], scopes: [String]) -> Bool {
+    func refusesAnyTail(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, _ subject: AuthorizerSubject) -> Bool {
         guard RequestPath.isUnambiguous(path) else { return true }
         for start in path.indices where path[start] == UInt8(ascii: "/") {
-            if refuses(method: method, path: UnsafeBufferPointer(rebasing: path[start...]), groups: groups, scopes: scopes) { return true }
+            if refuses(method: method, path: UnsafeBufferPointer(rebasing: path[start...]), subject) { return true }
         }
         return false
     }
@@ -71,16 +98,19 @@ struct AuthorizerRules: Sendable, Equatable {
     /// (`arn:…:apiId/stage/`): the answer API Gateway caches per token and reuses for every
     /// method of the API, so it must not depend on the request that happened to ask.
     ///
-    /// Allow: everything (`base*`) when the default allows, else every admitted rule's routes.
+    /// Allow: everything (`base*`) when the default allows (never for a machine token), else every
+    /// admitted rule's routes. The token's clients, scopes, groups and claims are all the
+    /// conditions read, so the policy is right for every route it is reused for.
     /// Deny: every refused rule's routes, and every ambiguous path. IAM lets an explicit Deny win
     /// over any Allow, which is first-match-wins exactly because `parse` refuses rule lists where
     /// an earlier rule could admit a token that a later, overlapping rule refuses.
-    func policy(base: String, groups: [String], scopes: [String]) -> (allow: [String], deny: [String]) {
-        var allow: [String] = defaultAllows ? [base + "*"] : []
+    func policy(base: String, _ subject: AuthorizerSubject) -> (allow: [String], deny: [String]) {
+        let allowsByDefault = defaultAllows(subject)
+        var allow: [String] = allowsByDefault ? [base + "*"] : []
         var deny: [String] = []
         for rule in rules {
-            if rule.admits(groups: groups, scopes: scopes) {
-                if !defaultAllows { allow += rule.route.resources(base: base) }
+            if rule.admits(subject) {
+                if !allowsByDefault { allow += rule.route.resources(base: base) }
             } else {
                 deny += rule.route.denyResources(base: base)
             }
@@ -92,7 +122,7 @@ struct AuthorizerRules: Sendable, Equatable {
         // The paths `decide` refuses as ambiguous, refused by IAM too (resources carry no leading
         // `/` after the method: `GET//x` is an empty segment right after it).
         deny += Self.ambiguousPathResources(base: base)
-        if !(defaultAllows && deny.count == Self.ambiguousPathSuffixes.count) {
+        if !(allowsByDefault && deny.count == Self.ambiguousPathSuffixes.count) {
             // A `$default`-route ARN (`…/stage/$default`) names no path: the same ARN for every
             // request that route serves, so a cached Allow of it would admit a route a rule refuses.
             // Only a token that every rule admits (under a default that allows) may use it.
@@ -138,7 +168,7 @@ struct AuthorizerRules: Sendable, Equatable {
                 // First match wins, but a cached IAM policy has no order: Deny of the later rule's
                 // routes would also refuse the overlap the earlier rule admits.
                 return .failure(RuleError(
-                    "AUTHORIZER_RULES[\(later)] (\(rule.route)) overlaps AUTHORIZER_RULES[\(earlier)] (\(rules[earlier].route)) and can refuse a token that rule admits; no cache-safe IAM policy says that. Give the earlier rule at least the later rule's conditions, or make the routes disjoint"))
+                    "AUTHORIZER_RULES[\(later)] (\(rule.route)) overlaps AUTHORIZER_RULES[\(earlier)] (\(rules[earlier].route)) and can refuse a token that rule admits; no cache-safe IAM policy says that. Give the earlier rule at least the later rule's conditions (a clients condition in the earlier rule admits machine tokens, so the later one needs clients too), or make the routes disjoint"))
             }
         }
         return .success(AuthorizerRules(rules: rules, defaultAllows: defaultAllows))

@@ -60,11 +60,11 @@ struct RequestRoute {
     }
 
     /// The decision under `rules` (see the type's comment).
-    func decide(_ rules: AuthorizerRules, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
-        let decision = rules.decide(method: method, path: path, groups: groups, scopes: scopes)
+    func decide(_ rules: AuthorizerRules, _ subject: AuthorizerSubject) -> (allowed: Bool, rule: Int?) {
+        let decision = rules.decide(method: method, path: path, subject)
         guard decision.allowed, let other else { return decision }
         let refused = other.method.withUnsafeBufferPointer { method in
-            other.path.withUnsafeBufferPointer { path in rules.refusesAnyTail(method: method, path: path, groups: groups, scopes: scopes) }
+            other.path.withUnsafeBufferPointer { path in rules.refusesAnyTail(method: method, path: path, subject) }
         }
         return refused ? (false, nil) : decision
     }
