@@ -32,6 +32,25 @@ import JSONValue
         }
     }
 
+    /// Integers and fixed-point numbers are written digit by digit (no `String`): the same text
+    /// as Swift's own formatting, at the edges included.
+    @Test func integersAndFixedPointNumbersReadAsSwiftWritesThem() {
+        for value in [0, 1, 9, 10, -1, -10, 1_780_000_000_000, Int.max, Int.min, 1_234_567] {
+            var json = JSONWriter()
+            json.int(value)
+            #expect(json.bytes == Array(String(value).utf8), "\(value)")
+        }
+        let cases: [(Int64, Int, String)] = [
+            (12345, 3, "12.345"), (5, 3, "0.005"), (0, 3, "0.000"), (-1_500, 3, "-1.500"), (1_000_000, 0, "1000000"),
+            (Int64.max, 18, "9.223372036854775807"), (Int64.min, 3, "-9223372036854775.808"), (7, 18, "0.000000000000000007"),
+        ]
+        for (value, digits, text) in cases {
+            var json = JSONWriter()
+            json.fixedPoint(value, fractionDigits: digits)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == text, "\(value) \(digits)")
+        }
+    }
+
     @Test func nonFiniteNumbersAreNull() {
         #expect(JSONWriter.serialize(.double(.infinity)) == Array("null".utf8))
         #expect(JSONWriter.serialize(.array([.double(.nan)])) == Array("[null]".utf8))

@@ -48,8 +48,36 @@ public struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Bytes that are already JSON (a fragment built once, e.g. at start), as they are.
+    public mutating func raw(bytes fragment: [UInt8]) {
+        bytes.append(contentsOf: fragment)
+    }
+
     public mutating func int(_ value: Int) {
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(UInt64(value.magnitude))
+    }
+
+    /// The decimal digits of `value`, at least `minimumCount` of them (leading zeros), without
+    /// building a `String`: the per-invocation metrics document writes several numbers.
+    @inline(__always)
+    private mutating func appendDigits(_ value: UInt64, minimumCount: Int = 1) {
+        // 24 bytes hold the 20 digits of UInt64.max and the 18 of the widest fraction.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { digits in
+            var start = digits.count
+            var rest = value
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            while digits.count - start < minimumCount {
+                start -= 1
+                digits[start] = UInt8(ascii: "0")
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     /// `value / 10^fractionDigits` as a JSON number with exactly `fractionDigits` decimals
@@ -60,12 +88,10 @@ public struct JSONWriter {
         for _ in 0..<fractionDigits { scale *= 10 }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
-        bytes.append(contentsOf: String(magnitude / UInt64(scale)).utf8)
+        appendDigits(magnitude / UInt64(scale))
         guard fractionDigits > 0 else { return }
         bytes.append(UInt8(ascii: "."))
-        let fraction = String(magnitude % UInt64(scale))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: fractionDigits - fraction.utf8.count))
-        bytes.append(contentsOf: fraction.utf8)
+        appendDigits(magnitude % UInt64(scale), minimumCount: fractionDigits)
     }
 
     public mutating func bool(_ value: Bool) {

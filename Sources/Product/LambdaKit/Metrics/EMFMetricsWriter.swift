@@ -28,11 +28,32 @@ import Logging
 public struct EMFMetricsWriter: InvocationObserver {
     public let namespace: String
     private let sink: @Sendable ([UInt8]) -> Void
+    /// The directives are the same for every invocation of a process, so they are written once,
+    /// here (the namespace escaped once), and copied into each document: `,"CloudWatchMetrics":[`
+    /// with directives 1 and 2, and directive 3 for invocations that called an upstream.
+    private let directives: [UInt8]
+    private let upstreamDirective: [UInt8]
 
     /// `sink` (tests) gets each document's bytes; default: one write(2) to stderr.
     public init(namespace: String, sink: (@Sendable ([UInt8]) -> Void)? = nil) {
         self.namespace = namespace
         self.sink = sink ?? { StandardStreams.write($0, to: 2) }
+        var json = JSONWriter(capacity: 400)
+        json.raw(",\"CloudWatchMetrics\":[{\"Namespace\":")
+        json.string(namespace)
+        json.raw(
+            ",\"Dimensions\":[[\"FunctionName\"],[\"FunctionName\",\"Outcome\"]],\"Metrics\":[{\"Name\":\"Requests\",\"Unit\":\"Count\"},{\"Name\":\"Latency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"Faults\",\"Unit\":\"Count\"}]},{\"Namespace\":"
+        )
+        json.string(namespace)
+        json.raw(",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"ColdStart\",\"Unit\":\"Count\"}]}")
+        directives = json.bytes
+        json = JSONWriter(capacity: 400)
+        json.raw(",{\"Namespace\":")
+        json.string(namespace)
+        json.raw(
+            ",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"UpstreamCalls\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamLatency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"UpstreamErrors\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamTimeouts\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamThrottles\",\"Unit\":\"Count\"},{\"Name\":\"JWKSFetches\",\"Unit\":\"Count\"}]}"
+        )
+        upstreamDirective = json.bytes
     }
 
     public func invocationFinished(_ record: InvocationRecord, logger: Logger) {
@@ -44,22 +65,10 @@ public struct EMFMetricsWriter: InvocationObserver {
         var json = JSONWriter(capacity: 640)
         json.raw("{\"_aws\":{\"Timestamp\":")
         json.int(Int(record.startEpochMs))
-        json.raw(",\"CloudWatchMetrics\":[{\"Namespace\":")
-        json.string(namespace)
-        json.raw(
-            ",\"Dimensions\":[[\"FunctionName\"],[\"FunctionName\",\"Outcome\"]],\"Metrics\":[{\"Name\":\"Requests\",\"Unit\":\"Count\"},{\"Name\":\"Latency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"Faults\",\"Unit\":\"Count\"}]},{\"Namespace\":"
-        )
-        json.string(namespace)
-        json.raw(",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"ColdStart\",\"Unit\":\"Count\"}]}")
+        json.raw(bytes: directives)
         // At most 100 values per metric (the specification's limit); an invocation makes a few calls.
         let calls = record.upstreamCalls.prefix(100)
-        if !calls.isEmpty {
-            json.raw(",{\"Namespace\":")
-            json.string(namespace)
-            json.raw(
-                ",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"UpstreamCalls\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamLatency\",\"Unit\":\"Milliseconds\"},{\"Name\":\"UpstreamErrors\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamTimeouts\",\"Unit\":\"Count\"},{\"Name\":\"UpstreamThrottles\",\"Unit\":\"Count\"},{\"Name\":\"JWKSFetches\",\"Unit\":\"Count\"}]}"
-            )
-        }
+        if !calls.isEmpty { json.raw(bytes: upstreamDirective) }
         json.raw("]}")
         json.raw(",\"FunctionName\":")
         json.string(record.functionName)
