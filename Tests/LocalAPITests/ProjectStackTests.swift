@@ -83,6 +83,7 @@ struct ProjectStackTests {
             #expect(caller["username"] as? String == "demo")
             #expect(caller["groups"] as? String == "users")
             #expect(caller["token_use"] as? String == "access")
+            #expect(caller["principal_type"] as? String == "user")
 
             // A forged token: the signature of another payload.
             let parts = token.split(separator: ".")

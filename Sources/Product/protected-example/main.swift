@@ -9,7 +9,7 @@ await LambdaMain.run { _, _ in
     { request, _ in
         var caller: [String: JSONValue] = [:]
         if case .object(let members)? = request.requestContext.authorizerClaims {
-            for name in ["sub", "username", "client_id", "scope", "groups", "token_use"] {
+            for name in ["sub", "username", "client_id", "scope", "groups", "token_use", "principal_type"] {
                 if let value = members[name]?.stringValue { caller[name] = .string(value) }
             }
         }
