@@ -134,9 +134,23 @@ enum AuthorizerAnswer {
         return writer.bytes
     }
 
-    /// The bytes of `policy(principalId: sub, allow:, deny:)` for `rules.policy(base:subject)`
-    /// with the `writeContext` context, written from the rules' precomputed, escaped resource
-    /// suffixes after the escaped base: no resource strings are built per decision.
+    /// The IAM policy answer (REST TOKEN/REQUEST, HTTP API 1.0, HTTP API 2.0 with policy
+    /// responses): what a token may do on every route of the API, as statements under `base`
+    /// (`arn:…:apiId/stage/`). API Gateway caches it per token and reuses it for every method of
+    /// the API, so it must not depend on the request that happened to ask.
+    ///
+    /// Allow: everything (`base*`) when the default allows (never for a machine token), else every
+    /// admitted rule's routes. The token's clients, scopes, groups and claims are all the
+    /// conditions read, so the policy is right for every route it is reused for.
+    /// Deny: every refused rule's routes, every ambiguous path and, unless every rule admits the
+    /// token under a default that allows, the `$default` route's ARN (it names no path). IAM lets
+    /// an explicit Deny win over any Allow, which is first-match-wins exactly because
+    /// `AuthorizerRules.parse` refuses rule lists where an earlier rule could admit a token that a
+    /// later, overlapping rule refuses. Nothing admitted: one Deny of `base*`.
+    ///
+    /// Written in one pass from the rules' precomputed, escaped resource suffixes after the escaped
+    /// base: no resource strings are built per decision. The same policy as Strings, the reference
+    /// the tests compare these bytes with, is in Tests/AuthEndpointsTests/AuthorizerReferencePolicy.swift.
     static func policy(
         base: String, rules: AuthorizerRules, subject: AuthorizerSubject, sub: String, username: String?
     ) -> [UInt8] {
@@ -188,31 +202,6 @@ enum AuthorizerAnswer {
         }
         writer.raw("]}]},\"context\":")
         writeContext(sub: sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups, into: &writer)
-        writer.raw("}")
-        return writer.bytes
-    }
-
-    /// An IAM policy answer (REST TOKEN/REQUEST, HTTP API 1.0, HTTP API 2.0 with policy responses).
-    static func policy(principalId: String, allow: [String], deny: [String], context: Context) -> [UInt8] {
-        var writer = JSONWriter(capacity: 512)
-        writer.raw("{\"principalId\":")
-        writer.string(principalId)
-        writer.raw(",\"policyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":[")
-        var first = true
-        for (effect, resources) in [("Allow", allow), ("Deny", deny)] where !resources.isEmpty {
-            if !first { writer.raw(",") }
-            first = false
-            writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":")
-            writer.string(effect)
-            writer.raw(",\"Resource\":[")
-            for (index, resource) in resources.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.string(resource)
-            }
-            writer.raw("]}")
-        }
-        writer.raw("]},\"context\":")
-        context.write(into: &writer)
         writer.raw("}")
         return writer.bytes
     }

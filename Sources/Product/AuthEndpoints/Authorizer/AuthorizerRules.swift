@@ -94,47 +94,6 @@ struct AuthorizerRules: Sendable, Equatable {
         return false
     }
 
-    /// What a token may do on every route of the API, as IAM statements under `base`
-    /// (`arn:…:apiId/stage/`): the answer API Gateway caches per token and reuses for every
-    /// method of the API, so it must not depend on the request that happened to ask.
-    ///
-    /// Allow: everything (`base*`) when the default allows (never for a machine token), else every
-    /// admitted rule's routes. The token's clients, scopes, groups and claims are all the
-    /// conditions read, so the policy is right for every route it is reused for.
-    /// Deny: every refused rule's routes, and every ambiguous path. IAM lets an explicit Deny win
-    /// over any Allow, which is first-match-wins exactly because `parse` refuses rule lists where
-    /// an earlier rule could admit a token that a later, overlapping rule refuses.
-    func policy(base: String, _ subject: AuthorizerSubject) -> (allow: [String], deny: [String]) {
-        let allowsByDefault = defaultAllows(subject)
-        var allow: [String] = allowsByDefault ? [base + "*"] : []
-        var deny: [String] = []
-        for rule in rules {
-            if rule.admits(subject) {
-                if !allowsByDefault { allow += rule.route.resources(base: base) }
-            } else {
-                deny += rule.route.denyResources(base: base)
-            }
-        }
-        if allow.isEmpty {
-            // Nothing admitted: one explicit Deny of the whole API says so plainly.
-            return ([], [base + "*"])
-        }
-        // The paths `decide` refuses as ambiguous, refused by IAM too (resources carry no leading
-        // `/` after the method: `GET//x` is an empty segment right after it).
-        deny += Self.ambiguousPathResources(base: base)
-        if !(allowsByDefault && deny.count == Self.ambiguousPathSuffixes.count) {
-            // A `$default`-route ARN (`…/stage/$default`) names no path: the same ARN for every
-            // request that route serves, so a cached Allow of it would admit a route a rule refuses.
-            // Only a token that every rule admits (under a default that allows) may use it.
-            deny.append(base + Self.nonMethodSuffix.description)
-        }
-        return (allow, deny)
-    }
-
-    static func ambiguousPathResources(base: String) -> [String] {
-        ambiguousPathSuffixes.map { base + $0.description }
-    }
-
     /// The one list of those resources' suffixes after the ARN base (`RequestPath.isUnambiguous`:
     /// escapes, empty segments, segments ending in `.`, `;`, `\\`).
     static let ambiguousPathSuffixes: [StaticString] = ["*%*", "*//*", "*./*", "*.", "*;*", "*\\*"]

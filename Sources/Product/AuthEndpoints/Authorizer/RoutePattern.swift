@@ -206,16 +206,6 @@ struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
         case (true, true): return path.starts(with: other.path) || other.path.starts(with: path)
         }
     }
-
-    /// The IAM `Resource` patterns of an Allow of this route under `base` (`arn:…:apiId/stage/`).
-    func resources(base: String) -> [String] {
-        allowSuffixes().map { base + $0 }
-    }
-
-    /// The IAM `Resource` patterns of a Deny of this route under `base`.
-    func denyResources(base: String) -> [String] {
-        denySuffixes().map { base + $0 }
-    }
 }
 
 /// One problem with `AUTHORIZER_RULES` (or another authorizer setting), as one clear line.
