@@ -73,7 +73,6 @@ struct JWKSCacheTests {
         for _ in 0..<50 {
             _ = try await verifier.verify(S.token(), deadline: S.deadline())
         }
-        try await cache.prefetch(deadline: S.deadline())
         #expect(upstream.requests.isEmpty)
     }
 

@@ -96,14 +96,6 @@ public final class JWKSCache: Sendable {
         state.withLock { $0.keys != nil }
     }
 
-    /// Loads the keys now if none are loaded yet (e.g. during a Lambda's init phase).
-    public func prefetch(deadline: NIODeadline) async throws(TokenVerificationError) {
-        if isLoaded { return }
-        switch try await lookup(kid: nil, deadline: deadline) {
-        case .some, .none: return
-        }
-    }
-
     /// The hot path: the entry for `kid` when the loaded set has it, without suspending.
     @inline(__always)
     func cachedEntry(kid: String) -> JWKSet.Entry? {
@@ -129,12 +121,11 @@ public final class JWKSCache: Sendable {
         case refuse(TokenVerificationError)
     }
 
-    /// Fetches (or joins the fetch in flight) when allowed, then looks `kid` up. A nil `kid` only
-    /// loads. Returns nil when the loaded set lacks `kid`.
-    private func lookup(kid: String?, deadline: NIODeadline) async throws(TokenVerificationError) -> JWKSet.Entry? {
+    /// Fetches (or joins the fetch in flight) when allowed, then looks `kid` up. Returns nil when
+    /// the loaded set lacks `kid`.
+    private func lookup(kid: String, deadline: NIODeadline) async throws(TokenVerificationError) -> JWKSet.Entry? {
         let decision: Decision = state.withLock { state in
-            if let kid, let entry = state.keys?.entry(kid: kid) { return .found(entry) }
-            if kid == nil, state.keys != nil { return .refuse(.unknownKeyID) }
+            if let entry = state.keys?.entry(kid: kid) { return .found(entry) }
             if let task = state.inFlight { return .wait(task) }
             let now = clock()
             if let last = state.lastFetchStart {
@@ -159,11 +150,10 @@ public final class JWKSCache: Sendable {
         case .found(let entry):
             return entry
         case .refuse(let error):
-            if kid == nil, case .unknownKeyID = error { return nil }
             throw error
         case .wait(let task):
             let outcome = await task.value
-            let entry: JWKSet.Entry? = state.withLock { state in kid.flatMap { state.keys?.entry(kid: $0) } }
+            let entry: JWKSet.Entry? = state.withLock { state in state.keys?.entry(kid: kid) }
             if let entry { return entry }
             if case .failed(let reason) = outcome { throw .keysUnavailable(reason) }
             return nil
