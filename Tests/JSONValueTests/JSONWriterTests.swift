@@ -21,6 +21,44 @@ import JSONValue
         #expect(text == "\"a\\\"b\\\\c/d\\n\\r\\t\\u0001é😀\"")
     }
 
+    /// The escaper scans 16 bytes, then 8, then 1 per step (`JSONPlainRun`): every byte value, at
+    /// every position of a vector, a word and the tail, among ASCII and non-ASCII neighbours,
+    /// escapes as a byte-by-byte escaper does.
+    @Test func wordAtATimeEscapingMatchesByteByByte() {
+        let hex = Array("0123456789abcdef".utf8)
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "\"")]
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
+                case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
+                case UInt8(ascii: "\n"): out += Array(#"\n"#.utf8)
+                case UInt8(ascii: "\r"): out += Array(#"\r"#.utf8)
+                case UInt8(ascii: "\t"): out += Array(#"\t"#.utf8)
+                case 0..<0x20: out += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                default: out.append(byte)
+                }
+            }
+            return out + [UInt8(ascii: "\"")]
+        }
+        var checked = 0
+        for filler: UInt8 in [UInt8(ascii: "a"), 0x21, 0x5B, 0x5D, 0x1F, 0x80, 0xC3, 0xFF] {
+            for length in [1, 7, 8, 9, 16, 17, 31, 40] {
+                for position in 0..<length {
+                    for value in UInt8.min...UInt8.max {
+                        var bytes = [UInt8](repeating: filler, count: length)
+                        bytes[position] = value
+                        var writer = JSONWriter()
+                        writer.string(utf8: bytes)
+                        #expect(writer.bytes == reference(bytes), "filler \(filler) length \(length) position \(position) byte \(value)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 8 * (1 + 7 + 8 + 9 + 16 + 17 + 31 + 40) * 256)
+    }
+
     @Test func everyValueReadsBackAsItself() throws {
         let values: [JSONValue] = [
             .null, .bool(false), .int(0), .int(Int64.min), .int(Int64.max), .double(0.25), .double(-1.5e-7), .double(1e300),

@@ -39,6 +39,26 @@ struct MetricsDocumentTests {
         #expect(!Self.record(outcome: "token_expired", status: 403).isFault)
     }
 
+    /// The document's exact bytes (it is written from fragments joined once per process): with
+    /// and without upstream calls, a fault, a cold start, and ids that need escaping.
+    @Test func documentBytesAreExact() {
+        let writer = EMFMetricsWriter(namespace: "N\"s")
+        var record = Self.record(outcome: "upstream_timeout", status: 502)
+        record.apiRequestId = "a\"1"
+        record.upstreamCalls = [UpstreamCall(operation: "GetUser", outcome: "timeout", durationNanoseconds: 1_500_250_000)]
+        #expect(
+            String(decoding: writer.document(record), as: UTF8.self)
+                == #"{"_aws":{"Timestamp":1767225600123,"CloudWatchMetrics":[{"Namespace":"N\"s","Dimensions":[["FunctionName"],["FunctionName","Outcome"]],"Metrics":[{"Name":"Requests","Unit":"Count"},{"Name":"Latency","Unit":"Milliseconds"},{"Name":"Faults","Unit":"Count"}]},{"Namespace":"N\"s","Dimensions":[["FunctionName"]],"Metrics":[{"Name":"ColdStart","Unit":"Count"}]},{"Namespace":"N\"s","Dimensions":[["FunctionName"]],"Metrics":[{"Name":"UpstreamCalls","Unit":"Count"},{"Name":"UpstreamLatency","Unit":"Milliseconds"},{"Name":"UpstreamErrors","Unit":"Count"},{"Name":"UpstreamTimeouts","Unit":"Count"},{"Name":"UpstreamThrottles","Unit":"Count"},{"Name":"JWKSFetches","Unit":"Count"}]}]},"FunctionName":"me","Outcome":"upstream_timeout","Requests":1,"Latency":12.345,"Faults":1,"ColdStart":1,"UpstreamCalls":1,"UpstreamLatency":[1500.250],"UpstreamErrors":1,"UpstreamTimeouts":1,"UpstreamThrottles":0,"JWKSFetches":0,"upstream":[{"operation":"GetUser","outcome":"timeout"}],"family":"httpV2","route":"GET /auth/me","status":502,"requestId":"r-1","apiRequestId":"a\"1","traceId":"Root=1-5759e988-bd862e3fe1be46a994272793"}"#
+                + "\n")
+        let event = InvocationRecord(
+            functionName: "authorizer", family: "event", outcome: "allow", result: .answered, durationNanoseconds: 999,
+            coldStart: false, requestId: "r-2", startEpochMs: 5)
+        #expect(
+            String(decoding: writer.document(event), as: UTF8.self)
+                == #"{"_aws":{"Timestamp":5,"CloudWatchMetrics":[{"Namespace":"N\"s","Dimensions":[["FunctionName"],["FunctionName","Outcome"]],"Metrics":[{"Name":"Requests","Unit":"Count"},{"Name":"Latency","Unit":"Milliseconds"},{"Name":"Faults","Unit":"Count"}]},{"Namespace":"N\"s","Dimensions":[["FunctionName"]],"Metrics":[{"Name":"ColdStart","Unit":"Count"}]}]},"FunctionName":"authorizer","Outcome":"allow","Requests":1,"Latency":0.000,"Faults":0,"ColdStart":0,"family":"event","requestId":"r-2"}"#
+                + "\n")
+    }
+
     @Test func upstreamCallsAreMetrics() throws {
         var record = Self.record(outcome: "upstream_timeout", status: 502)
         record.upstreamCalls = [

@@ -204,6 +204,49 @@ struct JSONLogHandlerTests {
         #expect(names == ["WARN", "FATAL"])
     }
 
+    /// The line is written from three metadata sources in place: for each key, the event's value
+    /// wins over the metadata provider's, which wins over the handler's, for the lifted ids and
+    /// for the rest (sorted by key under `metadata`), and no key appears twice.
+    @Test func eventMetadataWinsOverProviderOverHandler() throws {
+        let lines = Lines()
+        let provider = Logger.MetadataProvider {
+            ["traceId": "trace-provider", "apiRequestId": "api-provider", "shared": "provider", "fromProvider": "p"]
+        }
+        var logger = Logger(label: "t") { label in
+            var handler = JSONLogHandler(label: label, logLevel: .info, sink: { lines.append($0) })
+            handler.metadataProvider = provider
+            return handler
+        }
+        logger[metadataKey: "requestId"] = "req-handler"
+        logger[metadataKey: "traceId"] = "trace-handler"
+        logger[metadataKey: "coldStart"] = .stringConvertible(true)
+        logger[metadataKey: "shared"] = "handler"
+        logger[metadataKey: "zeta"] = "z"
+        logger.info("m", metadata: ["apiRequestId": "api-event", "shared": "event", "alpha": .dictionary(["b": "2", "a": "1"])])
+        let line = try #require(lines.all.first)
+        let text = String(decoding: line, as: UTF8.self)
+        let afterTime = try #require(text.range(of: #"","level""#))
+        #expect(
+            text[afterTime.lowerBound...]
+                == #"","level":"INFO","message":"m","requestId":"req-handler","apiRequestId":"api-event","traceId":"trace-provider","coldStart":true,"metadata":{"alpha":{"a":"1","b":"2"},"fromProvider":"p","shared":"event","zeta":"z"}}"#
+                + "\n")
+    }
+
+    /// `time` is RFC 3339 UTC with milliseconds, written digit by digit: it reads back as now.
+    @Test func timeIsRFC3339UTCWithMillisecondsOfNow() throws {
+        let lines = Lines()
+        let logger = Logger(label: "t") { label in JSONLogHandler(label: label, logLevel: .info, sink: { lines.append($0) }) }
+        let before = Date()
+        logger.info("m")
+        let json = try TestSupport.json(Array(try #require(lines.all.first).dropLast()))
+        let time = try #require(json["time"] as? String)
+        #expect(time.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(time)")
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let parsed = try #require(formatter.date(from: time))
+        #expect(abs(parsed.timeIntervalSince(before)) < 60, "\(time)")
+    }
+
     @Test func levelsFromTheEnvironment() {
         #expect(LogLevelSetting.fromEnvironment([:]) == .info)
         #expect(LogLevelSetting.fromEnvironment(["LOG_LEVEL": "debug"]) == .debug)

@@ -41,11 +41,13 @@ import Darwin
 // cache warm): 0.NN`.
 // auth-bench authorizer-metrics [seconds]
 //
-// The cost of the metrics per decision (issue 23): triplets of slices, raw RSA verify, the
-// authorizer with METRICS=off and with METRICS=on, in rotating order. Both authorizer paths build
-// the InvocationRecord the runtime builds for the summary line; "on" also writes the EMF document
-// with LambdaKit's EMFMetricsWriter, one write(2) per decision to /dev/null (Lambda's stderr is a
-// pipe the runtime reads). Lines: `authorizer/raw ratio (metrics off|on)` and `metrics on/off`.
+// The cost of the metrics per decision (issue 23): rounds of four slices in rotating order, raw
+// RSA verify, the bare decision, and the decision followed by what the runtime does after every
+// invocation: build the InvocationRecord and hand it to its observers (LambdaKit's own list for
+// METRICS=off, the summary line, and METRICS=on, the summary line and the EMF document), written
+// to stderr (pointed at /dev/null) in one write(2). Lines: the summary line's and the document's
+// cost per invocation, `authorizer/raw ratio (metrics off|on)` (the decision, and the decision with
+// what METRICS=on adds to it) and the ratios with every line written.
 //
 // auth-bench loop <full|raw|authorizer> <count>
 //
@@ -217,8 +219,23 @@ if arguments.first == "loop" {
     case "authorizer":
         let (endpoint, event, context, _) = await authorizerSetup()
         await Task.detached { await authorizerLoop(endpoint: endpoint, event: event, context: context, count: count) }.value
+    case "observers-off", "observers-on":
+        // The runtime's observers alone (summary line; and the EMF document), stderr on /dev/null.
+        guard let observers = InvocationObservers.standard(environment: ["METRICS": path == "observers-on" ? "on" : "off"]) else {
+            fail("the metrics settings were refused")
+        }
+        let logger = benchInvocationLogger()
+        let devNull = open("/dev/null", O_WRONLY)
+        guard devNull >= 0, dup2(devNull, 2) >= 0 else { fail("cannot point stderr at /dev/null") }
+        for _ in 0..<count { observers.finished(benchRecord(durationNanoseconds: 1_234_567), logger: logger) }
+    case "metrics-document":
+        // The EMF document alone (built, not written): its instructions per invocation.
+        let writer = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace) { _ in }
+        var total = 0
+        for _ in 0..<count { total &+= writer.document(benchRecord(durationNanoseconds: 1_234_567)).count }
+        if total == 0 { fail("no document") }
     default:
-        fail("usage: auth-bench loop <full|raw|authorizer> <count>")
+        fail("usage: auth-bench loop <full|raw|authorizer|observers-off|observers-on|metrics-document> <count>")
     }
     exit(0)
 }
@@ -237,18 +254,19 @@ if arguments.first == "authorizer-metrics" {
     exit(0)
 }
 
-/// Raw verify, the authorizer without and with the metrics document, one slice each in rotating
-/// order (so each path runs first, second and third equally often), until the budget is spent.
+/// Raw verify, the bare decision, and the decision followed by the runtime's observers with
+/// METRICS=off and METRICS=on, one slice each in rotating order (each path runs in each position
+/// equally often), until the budget is spent.
 func benchAuthorizerMetrics() async {
     let (endpoint, event, context, tokenLength) = await authorizerSetup()
-    let devNull = open("/dev/null", O_WRONLY)
-    guard devNull >= 0 else { fail("cannot open /dev/null") }
-    let writer = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace) { bytes in
-        bytes.withUnsafeBytes { _ = write(devNull, $0.baseAddress, $0.count) }
-    }
-    let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .error; return logger }()
+    guard let off = InvocationObservers.standard(environment: ["METRICS": "off"]),
+        let on = InvocationObservers.standard(environment: ["METRICS": "on"])
+    else { fail("the metrics settings were refused") }
+    let sample = benchRecord(durationNanoseconds: 1_234_567)
+    let invocationLogger = benchInvocationLogger()
 
-    func slice(_ calls: Int, metrics: Bool) async -> Double {
+    enum Path { case decision, observersOff, observersOn }
+    func slice(_ calls: Int, _ path: Path) async -> Double {
         let clock = ContinuousClock()
         var failures = 0
         let start = clock.now
@@ -260,54 +278,82 @@ func benchAuthorizerMetrics() async {
             } catch {
                 failures += 1
             }
-            // What the runtime builds for every invocation (the summary line needs it too).
-            let record = InvocationRecord(
-                functionName: "authorizer", family: "event", outcome: "allow", result: .answered,
-                durationNanoseconds: (clock.now - begin).components.attoseconds / 1_000_000_000, coldStart: false,
-                requestId: "8f5e2c1a-0b3d-4e6f-9a7b-1c2d3e4f5a6b", apiRequestId: "bench-api-request-id",
-                traceId: "Root=1-5e6f7a8b-1234567890abcdef12345678", startEpochMs: 1_780_000_000_000)
-            if metrics { writer.invocationFinished(record, logger: quiet) }
+            guard path != .decision else { continue }
+            // What the runtime builds for every invocation, then hands its observers.
+            let record = benchRecord(durationNanoseconds: (clock.now - begin).components.attoseconds / 1_000_000_000)
+            (path == .observersOn ? on : off).finished(record, logger: invocationLogger)
         }
         let elapsed = clock.now - start
         if failures > 0 { fail("\(failures) decisions failed") }
         return seconds(elapsed)
     }
-    struct Triplet: Sendable { var off: Double; var on: Double; var raw: Double }
+    // The observers write to stderr, as in Lambda (a pipe the runtime reads): here /dev/null, so
+    // the system call is paid and nothing is printed.
+    let devNull = open("/dev/null", O_WRONLY)
+    let savedStderr = dup(2)
+    guard devNull >= 0, savedStderr >= 0, dup2(devNull, 2) >= 0 else { fail("cannot point stderr at /dev/null") }
+    struct Round: Sendable { var raw: Double; var decision: Double; var off: Double; var on: Double }
     let budget = roundSeconds
-    let triplets: [Triplet] = await Task.detached { () async -> [Triplet] in
-        var triplets: [Triplet] = []
+    let rounds: [Round] = await Task.detached { () async -> [Round] in
+        var rounds: [Round] = []
         let clock = ContinuousClock()
-        _ = await slice(callsPerSlice * 2, metrics: true)
-        _ = await slice(callsPerSlice * 2, metrics: false)
+        for path in [Path.observersOn, .observersOff, .decision] { _ = await slice(callsPerSlice * 2, path) }
         let end = clock.now + .milliseconds(Int64(budget * 1000))
         while clock.now < end {
-            var off = 0.0, on = 0.0, raw = 0.0
-            for step in 0..<3 {
-                switch (step + triplets.count) % 3 {
-                case 0: off = await slice(callsPerSlice, metrics: false)
-                case 1: on = await slice(callsPerSlice, metrics: true)
-                default: raw = rawSlice(calls: callsPerSlice)
+            var round = Round(raw: 0, decision: 0, off: 0, on: 0)
+            for step in 0..<4 {
+                // Seconds per call.
+                switch (step + rounds.count) % 4 {
+                case 0: round.raw = rawSlice(calls: callsPerSlice) / Double(callsPerSlice)
+                case 1: round.decision = await slice(callsPerSlice, .decision) / Double(callsPerSlice)
+                case 2: round.off = await slice(callsPerSlice, .observersOff) / Double(callsPerSlice)
+                default: round.on = await slice(callsPerSlice, .observersOn) / Double(callsPerSlice)
                 }
             }
-            let rate = Double(callsPerSlice)
-            triplets.append(Triplet(off: rate / off, on: rate / on, raw: rate / raw))
+            rounds.append(round)
         }
-        return triplets
+        return rounds
     }.value
+    _ = dup2(savedStderr, 2)
+    close(savedStderr)
     close(devNull)
-    let sample = String(decoding: writer.document(InvocationRecord(
-        functionName: "authorizer", family: "event", outcome: "allow", result: .answered, durationNanoseconds: 1_234_567,
-        coldStart: false, requestId: "8f5e2c1a-0b3d-4e6f-9a7b-1c2d3e4f5a6b", apiRequestId: "bench-api-request-id",
-        traceId: "Root=1-5e6f7a8b-1234567890abcdef12345678", startEpochMs: 1_780_000_000_000)), as: UTF8.self)
+    let document = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace).document(sample)
+    func rate(_ secondsPerCall: [Double]) -> String { formatted(1 / median(secondsPerCall)) }
+    let summaryLine = median(rounds.map { $0.off - $0.decision })
+    let metrics = median(rounds.map { $0.on - $0.off })
     print("event: HTTP API 2.0 authorizer event, \(event.count) bytes, token \(tokenLength) bytes; 2 rules; simple response; JWKS preloaded (warm)")
-    print("single thread; slices of \(callsPerSlice): raw, authorizer METRICS=off, authorizer METRICS=on (EMF document of \(sample.utf8.count) bytes, one write(2) to /dev/null), rotating order, for \(budget) s; \(triplets.count) triplets")
-    print("authorizer METRICS=off: \(formatted(median(triplets.map(\.off)))) decisions/s; METRICS=on: \(formatted(median(triplets.map(\.on)))) decisions/s; raw: \(formatted(median(triplets.map(\.raw)))) verifications/s (median slices)")
-    let onOff = median(triplets.map { $0.on / $0.off })
-    let perDecision = median(triplets.map { 1e9 / $0.on - 1e9 / $0.off })
-    print("metrics cost per decision: \(Int(perDecision.rounded())) ns (median of the triplets)")
-    print("authorizer/raw ratio (metrics off): \(String(format2: median(triplets.map { $0.off / $0.raw })))")
-    print("authorizer/raw ratio (metrics on): \(String(format2: median(triplets.map { $0.on / $0.raw })))")
-    print("metrics on/off ratio: \(String(format2: onOff))")
+    print("single thread; slices of \(callsPerSlice): raw verify; the decision; the decision and the runtime's observers with METRICS=off (the summary line) and METRICS=on (the summary line and the \(document.count)-byte EMF document, one write(2) for both), stderr on /dev/null; rotating order, for \(budget) s; \(rounds.count) rounds")
+    print("raw: \(rate(rounds.map(\.raw))) verifications/s; decision: \(rate(rounds.map(\.decision))); with METRICS=off: \(rate(rounds.map(\.off))); with METRICS=on: \(rate(rounds.map(\.on))) decisions/s (median slices)")
+    print("per invocation: summary line \(Int((summaryLine * 1e9).rounded())) ns; metrics document \(Int((metrics * 1e9).rounded())) ns (medians of the rounds' differences)")
+    print("authorizer/raw ratio, every line written (METRICS=off | on): \(String(format2: median(rounds.map { $0.raw / $0.off }))) | \(String(format2: median(rounds.map { $0.raw / $0.on })))")
+    print("metrics on/off ratio: \(String(format2: median(rounds.map { $0.off / $0.on })))")
+    print("authorizer/raw ratio (metrics off): \(String(format2: median(rounds.map { $0.raw / $0.decision })))")
+    // The decision with what METRICS=on adds to it; the summary line is written either way.
+    print("authorizer/raw ratio (metrics on): \(String(format2: median(rounds.map { $0.raw / ($0.decision + $0.on - $0.off) })))")
+}
+
+/// The invocation's logger as the runtime makes it: JSON lines at INFO, the ids as metadata.
+func benchInvocationLogger() -> Logger {
+    var logger = Logger(label: "lambda") { label in
+        var handler = JSONLogHandler(label: label, logLevel: .info)
+        handler.metadataProvider = InvocationLogMetadata.provider
+        return handler
+    }
+    let sample = benchRecord(durationNanoseconds: 1_234_567)
+    logger[metadataKey: "requestId"] = .string(sample.requestId)
+    logger[metadataKey: "coldStart"] = .stringConvertible(false)
+    logger[metadataKey: "traceId"] = .string(sample.traceId!)
+    logger[metadataKey: "apiRequestId"] = .string(sample.apiRequestId!)
+    return logger
+}
+
+/// The record the runtime hands its observers after a warm authorizer decision.
+func benchRecord(durationNanoseconds: Int64) -> InvocationRecord {
+    InvocationRecord(
+        functionName: "authorizer", family: "event", outcome: "allow", result: .answered,
+        durationNanoseconds: durationNanoseconds, coldStart: false,
+        requestId: "8f5e2c1a-0b3d-4e6f-9a7b-1c2d3e4f5a6b", apiRequestId: "bench-api-request-id",
+        traceId: "Root=1-5e6f7a8b-1234567890abcdef12345678", startEpochMs: 1_780_000_000_000)
 }
 // --- end authorizer-metrics ---------------------------------------------------------------------
 if arguments.first == "authorizer" {

@@ -117,7 +117,7 @@ enum AuthorizerAnswer {
     /// The simple answer of an allowed token: the bytes of `simple(allowed: true, context:)` with
     /// the `writeContext` context.
     static func simpleAllowed(sub: String, username: String?, clientId: String, scopes: [String], groups: [String]) -> [UInt8] {
-        var writer = JSONWriter(capacity: 256)
+        var writer = JSONWriter(capacity: 512)
         writer.raw("{\"isAuthorized\":true,\"context\":")
         writeContext(sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, into: &writer)
         writer.raw("}")

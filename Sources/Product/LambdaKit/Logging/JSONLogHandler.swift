@@ -57,39 +57,67 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
+    /// Performance: every invocation writes at least its summary line, so the line is written from
+    /// the three metadata sources in place (no merged dictionary, no `String` per timestamp part).
+    /// A key's value is the event's, else the provider's, else the handler's: the precedence of
+    /// merging them in that order.
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var json = JSONWriter(capacity: 256)
-        json.raw("{\"time\":")
-        json.string(Self.timestamp())
-        json.raw(",\"level\":")
+        let provided = metadataProvider?.get()
+        let extra = event.metadata
+        func value(_ key: String) -> Logger.Metadata.Value? {
+            extra?[key] ?? provided?[key] ?? self[metadataKey: key]
+        }
+        var json = JSONWriter(capacity: 512)
+        json.raw("{\"time\":\"")
+        Self.appendTimestamp(to: &json.bytes)
+        json.raw("\",\"level\":")
         json.string(LogLevelSetting.lambdaName(event.level))
         json.raw(",\"message\":")
         json.string(event.message.description)
-        if let requestId = merged.removeValue(forKey: "requestId") {
+        if let requestId = value("requestId") {
             json.raw(",\"requestId\":")
             json.string(requestId.description)
         }
         // The invocation's other ids, top-level too, so Logs Insights finds every line of a request
         // by `apiRequestId` or `traceId`; `coldStart` as a JSON boolean.
         for key in Self.invocationKeys {
-            guard let value = merged.removeValue(forKey: key) else { continue }
+            guard let value = value(key) else { continue }
             json.raw(",")
             json.string(key)
             json.raw(":")
             if key == "coldStart" { json.bool(value.description == "true") } else { json.string(value.description) }
         }
-        if !merged.isEmpty {
-            json.raw(",\"metadata\":")
-            Self.write(.dictionary(merged), to: &json)
+        // The rest, under `metadata`, sorted by key; each key once, from the source that wins.
+        var rest: [(key: String, value: Logger.Metadata.Value)] = []
+        if let extra {
+            for (key, value) in extra where !Self.isLifted(key) { rest.append((key, value)) }
+        }
+        if let provided {
+            for (key, value) in provided where !Self.isLifted(key) && extra?[key] == nil { rest.append((key, value)) }
+        }
+        for (key, value) in otherMetadata where !Self.isLifted(key) && extra?[key] == nil && provided?[key] == nil {
+            rest.append((key, value))
+        }
+        if !rest.isEmpty {
+            rest.sort { $0.key < $1.key }
+            json.raw(",\"metadata\":{")
+            for (index, member) in rest.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(member.key)
+                json.raw(":")
+                Self.write(member.value, to: &json)
+            }
+            json.raw("}")
         }
         json.raw("}\n")
         sink(json.bytes)
     }
 
     static let invocationKeys = ["apiRequestId", "traceId", "coldStart"]
+
+    private static func isLifted(_ key: String) -> Bool {
+        key == "requestId" || key == "apiRequestId" || key == "traceId" || key == "coldStart"
+    }
 
     private static func write(_ value: Logger.Metadata.Value, to json: inout JSONWriter) {
         switch value {
@@ -118,19 +146,38 @@ public struct JSONLogHandler: LogHandler {
         StandardStreams.write(bytes, to: 2)
     }
 
-    /// RFC 3339 UTC with milliseconds, without Foundation's formatters.
-    static func timestamp() -> String {
+    /// RFC 3339 UTC with milliseconds (`2026-01-02T03:04:05.678Z`), without Foundation's
+    /// formatters: 24 bytes written digit by digit.
+    static func appendTimestamp(to bytes: inout [UInt8]) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = time_t(spec.tv_sec)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { text in
+            func put(_ value: Int32, width: Int, at offset: Int) {
+                var rest = max(0, value)
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(parts.tm_year + 1900, width: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            put(parts.tm_mon + 1, width: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            put(parts.tm_mday, width: 2, at: 8)
+            text[10] = UInt8(ascii: "T")
+            put(parts.tm_hour, width: 2, at: 11)
+            text[13] = UInt8(ascii: ":")
+            put(parts.tm_min, width: 2, at: 14)
+            text[16] = UInt8(ascii: ":")
+            put(parts.tm_sec, width: 2, at: 17)
+            text[19] = UInt8(ascii: ".")
+            put(Int32(spec.tv_nsec / 1_000_000), width: 3, at: 20)
+            text[23] = UInt8(ascii: "Z")
+            bytes.append(contentsOf: text)
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(spec.tv_nsec / 1_000_000), 3))Z"
     }
 }

@@ -9,12 +9,26 @@ public protocol InvocationObserver: Sendable {
 }
 
 /// The observers of a process, in order: the summary line, then the metrics document.
-struct InvocationObservers: Sendable {
+public struct InvocationObservers: Sendable {
     var all: [any InvocationObserver]
 
     static let none = InvocationObservers(all: [])
 
-    func finished(_ record: InvocationRecord, logger: Logger) {
-        for observer in all { observer.invocationFinished(record, logger: logger) }
+    init(all: [any InvocationObserver]) {
+        self.all = all
+    }
+
+    /// The runtime's observers for `environment` (`METRICS`, `METRICS_NAMESPACE`), as `LambdaMain`
+    /// installs them; nil when the metrics settings are invalid. For benchmarks and tests.
+    public static func standard(environment: [String: String]) -> InvocationObservers? {
+        let (observers, problem) = LambdaMain.observers(environment: environment, extra: [])
+        return problem == nil ? observers : nil
+    }
+
+    /// What every observer writes to stderr goes out in one write(2) (`StandardStreams.collectingWrites`).
+    public func finished(_ record: InvocationRecord, logger: Logger) {
+        StandardStreams.collectingWrites(to: 2) {
+            for observer in all { observer.invocationFinished(record, logger: logger) }
+        }
     }
 }

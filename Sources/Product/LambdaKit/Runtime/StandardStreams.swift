@@ -21,7 +21,45 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 
 /// Raw file-descriptor I/O for stdin/stdout/stderr (no buffering: stdout holds only the response).
 enum StandardStreams {
+    /// The lines written to one descriptor by the task inside `collectingWrites`.
+    ///
+    /// `@unchecked Sendable`: only the task that runs `collectingWrites` (synchronous code, on one
+    /// thread) appends to it; a task-local is not inherited by detached tasks, and the observers
+    /// start no child tasks.
+    final class CollectedWrites: @unchecked Sendable {
+        let fd: Int32
+        var bytes: [UInt8] = []
+
+        init(fd: Int32) {
+            self.fd = fd
+            bytes.reserveCapacity(2048)
+        }
+    }
+
+    @TaskLocal static var collected: CollectedWrites?
+
+    /// Runs `body`, and writes every line it writes to `fd` (through `write`) with one write(2)
+    /// at its end: the summary line and the metrics document of an invocation cost one system call,
+    /// and no other task's line can fall between them. Lambda still reads them as separate log
+    /// events, one per newline-terminated line (on stdout and stderr "the Lambda service doesn't
+    /// know the start and stop of messages other than using newlines":
+    /// https://github.com/aws/aws-lambda-dotnet/pull/1165, AWS's own .NET runtime; the Lambda
+    /// developer guide does not say how it splits them).
+    static func collectingWrites(to fd: Int32, _ body: () -> Void) {
+        let collected = CollectedWrites(fd: fd)
+        $collected.withValue(collected) { body() }
+        if !collected.bytes.isEmpty { writeAll(collected.bytes, to: fd) }
+    }
+
     static func write(_ bytes: [UInt8], to fd: Int32) {
+        if let collected, collected.fd == fd {
+            collected.bytes.append(contentsOf: bytes)
+            return
+        }
+        writeAll(bytes, to: fd)
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
