@@ -61,6 +61,13 @@ extension RoutePattern {
     }
 }
 
+extension AuthorizerRule {
+    /// Whether a token with these facts satisfies the rule's conditions.
+    func admits(_ subject: AuthorizerSubject) -> Bool {
+        Self.conditions(groups: groups, scopes: scopes, clients: clients, claims: claims, subject)
+    }
+}
+
 extension AuthorizerAnswer {
     /// An IAM policy answer (REST TOKEN/REQUEST, HTTP API 1.0, HTTP API 2.0 with policy responses).
     static func policy(principalId: String, allow: [String], deny: [String], context: Context) -> [UInt8] {
@@ -82,6 +89,58 @@ extension AuthorizerAnswer {
             writer.raw("]}")
         }
         writer.raw("]},\"context\":")
+        context.write(into: &writer)
+        writer.raw("}")
+        return writer.bytes
+    }
+}
+
+// The reference answers' context: the struct the product's `AuthorizerAnswer.writeContext` writes
+// without building, and the simple answer written from it.
+extension AuthorizerAnswer {
+    /// `context` of every answer: strings only (REST refuses arrays and objects), never the token.
+    struct Context: Sendable, Equatable {
+        var sub: String
+        /// nil for a machine token (it acts for no user): the member is left out.
+        var username: String?
+        var clientId: String
+        /// Space-separated, as in the token's `scope`.
+        var scope: String
+        /// Comma-separated `cognito:groups`, each name with `%` and `,` percent-encoded
+        /// (`encodedGroups`); nil for a machine token (left out).
+        var groups: String?
+        var tokenUse: String
+        /// `user` or `machine` (`VerifiedAccessToken.Principal`).
+        var principalType: String
+
+        func write(into writer: inout JSONWriter) {
+            writer.raw("{\"sub\":")
+            writer.string(sub)
+            if let username {
+                writer.raw(",\"username\":")
+                writer.string(username)
+            }
+            writer.raw(",\"client_id\":")
+            writer.string(clientId)
+            writer.raw(",\"scope\":")
+            writer.string(scope)
+            if let groups {
+                writer.raw(",\"groups\":")
+                writer.string(groups)
+            }
+            writer.raw(",\"token_use\":")
+            writer.string(tokenUse)
+            writer.raw(",\"principal_type\":")
+            writer.string(principalType)
+            writer.raw("}")
+        }
+    }
+
+    /// HTTP API simple response: `{"isAuthorized": true, "context": {...}}`; refused: `{"isAuthorized": false}`.
+    static func simple(allowed: Bool, context: Context?) -> [UInt8] {
+        guard allowed, let context else { return Array(#"{"isAuthorized":false}"#.utf8) }
+        var writer = JSONWriter(capacity: 256)
+        writer.raw("{\"isAuthorized\":true,\"context\":")
         context.write(into: &writer)
         writer.raw("}")
         return writer.bytes

@@ -139,7 +139,7 @@ enum AuthorizerTestSupport {
 
 /// The user-token shorthands the rule tests were written with: a user token of client `c`.
 extension AuthorizerRules {
-    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, groups: [String], scopes: [String]) -> (allowed: Bool, rule: Int?) {
+    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, groups: [String], scopes: [String]) -> AuthorizerDecision {
         decide(method: method, path: path, AuthorizerSubject(clientId: "c", groups: groups, scopes: scopes))
     }
 
@@ -153,6 +153,19 @@ extension AuthorizerAnswer {
         base: String, rules: AuthorizerRules, sub: String, username: String, clientId: String, scopes: [String], groups: [String]
     ) -> [UInt8] {
         policy(base: base, rules: rules, subject: AuthorizerSubject(clientId: clientId, groups: groups, scopes: scopes), sub: sub, username: username)
+    }
+
+    /// The policy for `subject`: it depends on the token's part of the decision only, so any
+    /// request's decision gives the same bytes.
+    static func policy(base: String, rules: AuthorizerRules, subject: AuthorizerSubject, sub: String, username: String?) -> [UInt8] {
+        let decision = rules.decide(method: ArraySlice("GET".utf8), path: ArraySlice("/".utf8), subject)
+        return policy(base: base, rules: rules, decision: decision, subject: subject, sub: sub, username: username)
+    }
+
+    /// The simple answer of an allowed user token of `clientId`.
+    static func simpleAllowed(sub: String, username: String?, clientId: String, scopes: [String], groups: [String]) -> [UInt8] {
+        let allowed = AuthorizerDecision(admitted: .init(), defaultAllows: true, allowed: true, rule: nil)
+        return simple(allowed, sub: sub, username: username, subject: AuthorizerSubject(clientId: clientId, groups: groups, scopes: scopes))
     }
 }
 

@@ -2,47 +2,11 @@ import JSONValue
 
 /// The answers API Gateway reads from a Lambda authorizer, written as bytes.
 enum AuthorizerAnswer {
-    /// `context` of every answer: strings only (REST refuses arrays and objects), never the token.
-    struct Context: Sendable, Equatable {
-        var sub: String
-        /// nil for a machine token (it acts for no user): the member is left out.
-        var username: String?
-        var clientId: String
-        /// Space-separated, as in the token's `scope`.
-        var scope: String
-        /// Comma-separated `cognito:groups`, each name with `%` and `,` percent-encoded
-        /// (`encodedGroups`); nil for a machine token (left out).
-        var groups: String?
-        var tokenUse: String
-        /// `user` or `machine` (`VerifiedAccessToken.Principal`).
-        var principalType: String
-
-        func write(into writer: inout JSONWriter) {
-            writer.raw("{\"sub\":")
-            writer.string(sub)
-            if let username {
-                writer.raw(",\"username\":")
-                writer.string(username)
-            }
-            writer.raw(",\"client_id\":")
-            writer.string(clientId)
-            writer.raw(",\"scope\":")
-            writer.string(scope)
-            if let groups {
-                writer.raw(",\"groups\":")
-                writer.string(groups)
-            }
-            writer.raw(",\"token_use\":")
-            writer.string(tokenUse)
-            writer.raw(",\"principal_type\":")
-            writer.string(principalType)
-            writer.raw("}")
-        }
-    }
-
-    /// The bytes of `Context(sub:username:clientId:scope: scopes joined by " ", groups: groups
-    /// joined by ",", tokenUse: "access", principalType:).write`, written without building the
-    /// joined strings; a machine token (`username` nil) has no `username` and no `groups`.
+    /// `context` of every answer: strings only (REST refuses arrays and objects), never the token:
+    /// `sub`, `username`, `client_id`, `scope` (the scopes joined by a space), `groups` (the
+    /// `encodedGroups`), `token_use` and `principal_type` (`user` or `machine`), written without
+    /// building the joined strings; a machine token (`username` nil) has no `username` and no
+    /// `groups`. Tests/AuthEndpointsTests/AuthorizerReferencePolicy.swift holds the same as a struct.
     static func writeContext(
         sub: String, username: String?, clientId: String, scopes: [String], groups: [String], into writer: inout JSONWriter
     ) {
@@ -114,25 +78,19 @@ enum AuthorizerAnswer {
         JSONWriter.appendStringContents(text, to: &bytes)
     }
 
-    /// The simple answer of an allowed token: the bytes of `simple(allowed: true, context:)` with
-    /// the `writeContext` context.
-    static func simpleAllowed(sub: String, username: String?, clientId: String, scopes: [String], groups: [String]) -> [UInt8] {
+    /// The HTTP API simple answer of `decision`: `{"isAuthorized":true,"context":{…}}`, or
+    /// `simpleRefused`.
+    static func simple(_ decision: AuthorizerDecision, sub: String, username: String?, subject: AuthorizerSubject) -> [UInt8] {
+        guard decision.allowed else { return simpleRefused }
         var writer = JSONWriter(capacity: 512)
         writer.raw("{\"isAuthorized\":true,\"context\":")
-        writeContext(sub: sub, username: username, clientId: clientId, scopes: scopes, groups: groups, into: &writer)
+        writeContext(sub: sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups, into: &writer)
         writer.raw("}")
         return writer.bytes
     }
 
-    /// HTTP API simple response: `{"isAuthorized": true, "context": {...}}`; refused: `{"isAuthorized": false}`.
-    static func simple(allowed: Bool, context: Context?) -> [UInt8] {
-        guard allowed, let context else { return Array(#"{"isAuthorized":false}"#.utf8) }
-        var writer = JSONWriter(capacity: 256)
-        writer.raw("{\"isAuthorized\":true,\"context\":")
-        context.write(into: &writer)
-        writer.raw("}")
-        return writer.bytes
-    }
+    /// The simple answer of a refused request or token.
+    static let simpleRefused = Array(#"{"isAuthorized":false}"#.utf8)
 
     /// The IAM policy answer (REST TOKEN/REQUEST, HTTP API 1.0, HTTP API 2.0 with policy
     /// responses): what a token may do on every route of the API, as statements under `base`
@@ -152,7 +110,7 @@ enum AuthorizerAnswer {
     /// base: no resource strings are built per decision. The same policy as Strings, the reference
     /// the tests compare these bytes with, is in Tests/AuthEndpointsTests/AuthorizerReferencePolicy.swift.
     static func policy(
-        base: String, rules: AuthorizerRules, subject: AuthorizerSubject, sub: String, username: String?
+        base: String, rules: AuthorizerRules, decision: AuthorizerDecision, subject: AuthorizerSubject, sub: String, username: String?
     ) -> [UInt8] {
         var escapedBase: [UInt8] = []
         escapedBase.reserveCapacity(base.utf8.count + 8)
@@ -180,22 +138,22 @@ enum AuthorizerAnswer {
             for suffix in rules.rules[rule].route.escapedDenySuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
         }
         // Rules by index: none is copied (and reference-counted) per request.
-        let admitted = rules.rules.indices.filter { rules.rules[$0].admits(subject) }
-        let allowsByDefault = rules.defaultAllows(subject)
-        let allowsSomething = allowsByDefault || !admitted.isEmpty
-        if allowsSomething {
+        let admitted = decision.admitted
+        let admittedCount = admitted.count(of: rules.rules.count)
+        let allowsByDefault = decision.defaultAllows
+        if allowsByDefault || admittedCount > 0 {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",\"Resource\":[")
             if allowsByDefault {
                 resource("*")
             } else {
-                for rule in admitted { allowResources(of: rule) }
+                for rule in rules.rules.indices where admitted.contains(rule) { allowResources(of: rule) }
             }
             first = true
             writer.raw("]},{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
             for rule in rules.rules.indices where !admitted.contains(rule) { denyResources(of: rule) }
             for suffix in AuthorizerRules.escapedAmbiguousPathSuffixes { resource(suffix) }
-            // As `AuthorizerRules.policy`: the `$default` route's ARN only for a token every rule admits.
-            if !(allowsByDefault && admitted.count == rules.rules.count) { resource(AuthorizerRules.nonMethodSuffix) }
+            // As the reference policy: the `$default` route's ARN only for a token every rule admits.
+            if !(allowsByDefault && admittedCount == rules.rules.count) { resource(AuthorizerRules.nonMethodSuffix) }
         } else {
             writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
             resource("*")

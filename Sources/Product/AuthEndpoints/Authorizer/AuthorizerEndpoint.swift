@@ -47,7 +47,7 @@ public struct AuthorizerEndpoint: Sendable {
             context.logger.info("authorizer refused", metadata: metadata)
             // A fixed reason code (the verifier's and the bearer guard's), never request data.
             context.outcome.record(refusal.reason)
-            if simple { return AuthorizerAnswer.simple(allowed: false, context: nil) }
+            if simple { return AuthorizerAnswer.simpleRefused }
             throw FunctionError.unauthorized
         }
     }
@@ -115,20 +115,19 @@ public struct AuthorizerEndpoint: Sendable {
         // no username and no groups, and reports none (issue 21).
         let subject = AuthorizerSubject(claims, claimNames: config.rules.claimNames)
         let username: String? = claims.isMachine ? nil : claims.username
+        // Decided once; each answer family writes its part of it.
         let decision = route.decide(config.rules, subject)
         log(decision, context: context)
         guard let arn else {
-            guard decision.allowed else { return AuthorizerAnswer.simple(allowed: false, context: nil) }
-            return AuthorizerAnswer.simpleAllowed(
-                sub: claims.sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups)
+            return AuthorizerAnswer.simple(decision, sub: claims.sub, username: username, subject: subject)
         }
-        // The policy depends on the token only (API Gateway caches it per token for every
+        // The policy depends on the token's part only (API Gateway caches it per token for every
         // route); the decision for this request is logged, and IAM reaches the same one (or, for the
         // refusals IAM cannot write, such as case variants, allows where it is logged refused).
-        return AuthorizerAnswer.policy(base: arn.base, rules: config.rules, subject: subject, sub: claims.sub, username: username)
+        return AuthorizerAnswer.policy(base: arn.base, rules: config.rules, decision: decision, subject: subject, sub: claims.sub, username: username)
     }
 
-    private func log(_ decision: (allowed: Bool, rule: Int?), context: LambdaContext) {
+    private func log(_ decision: AuthorizerDecision, context: LambdaContext) {
         context.outcome.record(decision.allowed ? "allow" : "deny")
         // Performance: the rule's metadata is built only when the line is written (autoclosures).
         if decision.allowed {

@@ -30,13 +30,9 @@ struct AuthorizerRule: Sendable, Equatable {
         "aud", "auth_time", "client_id", "cognito:groups", "exp", "iat", "iss", "jti", "nbf", "origin_jti", "scope", "token_use",
     ]
 
-    /// Whether a token with these facts satisfies the rule's conditions.
-    func admits(_ subject: AuthorizerSubject) -> Bool {
-        Self.conditions(groups: groups, scopes: scopes, clients: clients, claims: claims, subject)
-    }
-
-    /// `admits` on the conditions alone, for the per-request path: calling the method on a rule in
-    /// an array copies the whole rule (its reference-counted arrays) first.
+    /// Whether a token with these facts satisfies the rule's conditions, on the conditions alone
+    /// (`AuthorizerRules.admitted` calls it once per rule and request): calling a method on a rule
+    /// in an array copies the whole rule (its reference-counted arrays) first.
     /// Security: exact bytes (`ExactText`), so a group `admins` spelled with a look-alike or
     /// another normalisation form in a token is not `admins`; likewise clients and claim values.
     @inline(__always)

@@ -37,59 +37,74 @@ struct AuthorizerRules: Sendable, Equatable {
         defaultAllows && !subject.isMachine
     }
 
-    /// The decision for one request: whether it is allowed, and the index of the rule that decided
-    /// (nil: the default).
+    /// The rules whose conditions `subject` meets: the token's part of every decision, evaluated
+    /// once per request (the policy states it for every route; the request's decision reads it).
+    func admitted(_ subject: AuthorizerSubject) -> AuthorizerDecision.RuleSet {
+        var admitted = AuthorizerDecision.RuleSet()
+        // Performance: in place, so no rule (its arrays) is copied and reference-counted per request.
+        rules.withUnsafeBufferPointer { rules in
+            for index in rules.indices
+            where AuthorizerRule.conditions(
+                groups: rules[index].groups, scopes: rules[index].scopes, clients: rules[index].clients, claims: rules[index].claims, subject)
+            {
+                admitted.insert(index)
+            }
+        }
+        return admitted
+    }
+
+    /// The decision for one request on its method and path (`RequestRoute` adds the other readings).
     ///
     /// Allowed when the first rule whose route admits the request (exact bytes, see `RoutePattern`)
     /// admits the token, or no rule's route does and the default allows; and, in any case, no rule
     /// the token fails covers the request (case variants, `/x` for `/x/*`): what the cached IAM
     /// policy says (its Deny wins), plus the refusals IAM cannot write.
-    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, _ subject: AuthorizerSubject) -> (allowed: Bool, rule: Int?) {
-        method.withUnsafeBufferPointer { method in
-            path.withUnsafeBufferPointer { path in decide(method: method, path: path, subject) }
+    func decide(method: ArraySlice<UInt8>, path: ArraySlice<UInt8>, _ subject: AuthorizerSubject) -> AuthorizerDecision {
+        let admitted = admitted(subject)
+        let defaultAllows = defaultAllows(subject)
+        let (allowed, rule) = method.withUnsafeBufferPointer { method in
+            path.withUnsafeBufferPointer { path in decide(method: method, path: path, admitted: admitted, defaultAllows: defaultAllows) }
         }
+        return AuthorizerDecision(admitted: admitted, defaultAllows: defaultAllows, allowed: allowed, rule: rule)
     }
 
-    func decide(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, _ subject: AuthorizerSubject) -> (allowed: Bool, rule: Int?) {
+    func decide(
+        method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, admitted: AuthorizerDecision.RuleSet, defaultAllows: Bool
+    ) -> (allowed: Bool, rule: Int?) {
         // Security: an ambiguous path (escapes, empty or dot segments, `;`, `\`) could be routed by
         // API Gateway or the backend to a route whose rule it does not match here; refused outright.
         guard RequestPath.isUnambiguous(path) else { return (false, nil) }
         let methods = MethodSet(method)
-        // Performance: in place, so no rule (its arrays) is copied and reference-counted per request.
         return rules.withUnsafeBufferPointer { rules in
             var firstAdmitting: Int?
             for index in rules.indices where rules[index].route.covers(method: methods.folded, path: path) {
-                // `admits` implies `covers`: one scan finds both.
-                let isAdmitted = AuthorizerRule.conditions(
-                    groups: rules[index].groups, scopes: rules[index].scopes, clients: rules[index].clients, claims: rules[index].claims, subject)
                 // A refusal wins wherever it is (IAM's explicit Deny).
-                if !isAdmitted { return (false, index) }
+                if !admitted.contains(index) { return (false, index) }
+                // `admits` implies `covers`: one scan finds both.
                 if firstAdmitting == nil, rules[index].route.admits(method: methods.exact, path: path) { firstAdmitting = index }
             }
-            return firstAdmitting.map { (true, $0) } ?? (defaultAllows(subject), nil)
+            return firstAdmitting.map { (true, $0) } ?? (defaultAllows, nil)
         }
     }
 
     /// Whether a rule the token fails covers the request: for the other readings of a request's
     /// path (with the stage or a mapping key still in front), which may add refusals, never an Allow.
-    func refuses(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, _ subject: AuthorizerSubject) -> Bool {
+    func refuses(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, admitted: AuthorizerDecision.RuleSet) -> Bool {
         guard RequestPath.isUnambiguous(path) else { return true }
         let methods = MethodSet(method)
         return rules.withUnsafeBufferPointer { rules in
             rules.indices.contains { index in
-                rules[index].route.covers(method: methods.folded, path: path)
-                    && !AuthorizerRule.conditions(
-                        groups: rules[index].groups, scopes: rules[index].scopes, clients: rules[index].clients, claims: rules[index].claims, subject)
+                !admitted.contains(index) && rules[index].route.covers(method: methods.folded, path: path)
             }
         }
     }
 
     /// `refuses` for every tail of `path` that starts at a `/` (`/v1/admin/x`, `/admin/x`, `/x`):
     /// when a mapping key of unknown length may be in front of the path within the API.
-    func refusesAnyTail(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, _ subject: AuthorizerSubject) -> Bool {
+    func refusesAnyTail(method: UnsafeBufferPointer<UInt8>, path: UnsafeBufferPointer<UInt8>, admitted: AuthorizerDecision.RuleSet) -> Bool {
         guard RequestPath.isUnambiguous(path) else { return true }
         for start in path.indices where path[start] == UInt8(ascii: "/") {
-            if refuses(method: method, path: UnsafeBufferPointer(rebasing: path[start...]), subject) { return true }
+            if refuses(method: method, path: UnsafeBufferPointer(rebasing: path[start...]), admitted: admitted) { return true }
         }
         return false
     }

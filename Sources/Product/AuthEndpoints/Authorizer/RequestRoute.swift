@@ -59,13 +59,18 @@ struct RequestRoute {
         !method.isEmpty && method.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0 & ~0x20) }
     }
 
-    /// The decision under `rules` (see the type's comment).
-    func decide(_ rules: AuthorizerRules, _ subject: AuthorizerSubject) -> (allowed: Bool, rule: Int?) {
-        let decision = rules.decide(method: method, path: path, subject)
+    /// The decision under `rules` (see the type's comment): the token's part once, then this
+    /// request's readings against it.
+    func decide(_ rules: AuthorizerRules, _ subject: AuthorizerSubject) -> AuthorizerDecision {
+        var decision = rules.decide(method: method, path: path, subject)
         guard decision.allowed, let other else { return decision }
         let refused = other.method.withUnsafeBufferPointer { method in
-            other.path.withUnsafeBufferPointer { path in rules.refusesAnyTail(method: method, path: path, subject) }
+            other.path.withUnsafeBufferPointer { path in rules.refusesAnyTail(method: method, path: path, admitted: decision.admitted) }
         }
-        return refused ? (false, nil) : decision
+        if refused {
+            decision.allowed = false
+            decision.rule = nil
+        }
+        return decision
     }
 }
