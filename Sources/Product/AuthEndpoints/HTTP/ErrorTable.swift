@@ -87,30 +87,22 @@ enum ErrorTable {
 
     /// The 400s of a request body or the redirect URI it names, before any Cognito call.
     static func requestBody(_ failure: RequestBodyFailure) -> Problem {
-        switch failure {
-        case .tooLarge:
-            return Problem(status: 400, code: .invalidRequest, detail: "Request body is too large")
-        case .malformed:
-            return Problem(status: 400, code: .invalidRequest, detail: "Malformed request body")
-        case .notCanonicalBase64:
-            return Problem(status: 400, code: .invalidRequest, detail: "Malformed request body", logReason: "body_not_canonical_base64")
-        case .notJSONOrForm:
-            return Problem(status: 400, code: .unsupportedMediaType, detail: "Body must be JSON or form-encoded")
-        case .notJSON:
-            return Problem(status: 400, code: .unsupportedMediaType, detail: "Body must be JSON")
-        case .missingCode:
-            return Problem(status: 400, code: .missingCode, detail: "Missing authorization code")
-        case .malformedCode:
-            return Problem(status: 400, code: .invalidCode, detail: "Malformed authorization code")
-        case .missingCodeVerifier:
-            return Problem(status: 400, code: .missingCodeVerifier, detail: "Missing PKCE code_verifier")
-        case .malformedCodeVerifier:
-            return Problem(status: 400, code: .invalidCodeVerifier, detail: "Malformed PKCE code_verifier")
-        case .noRedirectURIConfigured:
-            return Problem(status: 400, code: .redirectURINotAllowed, detail: "No redirect URI is configured")
-        case .redirectURINotAllowed:
-            return Problem(status: 400, code: .redirectURINotAllowed, detail: "redirect_uri is not allowed")
-        }
+        let (code, detail): (ProblemCode, String) =
+            switch failure {
+            case .tooLarge: (.invalidRequest, "Request body is too large")
+            case .malformed, .notCanonicalBase64: (.invalidRequest, "Malformed request body")
+            case .notJSONOrForm: (.unsupportedMediaType, "Body must be JSON or form-encoded")
+            case .notJSON: (.unsupportedMediaType, "Body must be JSON")
+            case .missingCode: (.missingCode, "Missing authorization code")
+            case .malformedCode: (.invalidCode, "Malformed authorization code")
+            case .missingCodeVerifier: (.missingCodeVerifier, "Missing PKCE code_verifier")
+            case .malformedCodeVerifier: (.invalidCodeVerifier, "Malformed PKCE code_verifier")
+            case .noRedirectURIConfigured: (.redirectURINotAllowed, "No redirect URI is configured")
+            case .redirectURINotAllowed: (.redirectURINotAllowed, "redirect_uri is not allowed")
+            }
+        // The event decoder's finding, for the log line: the body on the wire was not canonical base64.
+        let logReason = failure == .notCanonicalBase64 ? "body_not_canonical_base64" : nil
+        return Problem(status: 400, code: code, detail: detail, logReason: logReason)
     }
 
     /// The refusals of the session endpoints (the refresh token and the cross-site checks), and
@@ -198,25 +190,21 @@ enum ErrorTable {
         status: 500, code: .serverMisconfigured,
         detail: "The app client's access tokens lack the aws.cognito.signin.user.admin scope", logReason: "missing_required_scope")
 
+    /// `GetUser`: a token Cognito refuses is a 403, as the bearer guard's refusals are.
     static func me(_ error: CognitoError) -> Problem {
-        if let refusal = error.accessTokenRefusal {
-            let (code, detail) = accessTokenRefusal(refusal)
-            return invalidToken(detail, code: code)
-        }
-        switch error {
-        case .missingRequiredScope:
-            return missingAdminScope
-        case .userNotFound:
-            return Problem(status: 404, code: .userNotFound, detail: "User not found")
-        default:
-            return upstream(error)
-        }
+        accessTokenCall(error, refusedTokenStatus: 403)
     }
 
+    /// `GlobalSignOut`: a token Cognito refuses is a 401.
     static func logout(_ error: CognitoError) -> Problem {
+        accessTokenCall(error, refusedTokenStatus: 401)
+    }
+
+    /// The Cognito calls made with the caller's access token (`GetUser`, `GlobalSignOut`).
+    private static func accessTokenCall(_ error: CognitoError, refusedTokenStatus: Int) -> Problem {
         if let refusal = error.accessTokenRefusal {
             let (code, detail) = accessTokenRefusal(refusal)
-            return Problem(status: 401, code: code, detail: detail, headers: [invalidTokenChallenge])
+            return Problem(status: refusedTokenStatus, code: code, detail: detail, headers: [invalidTokenChallenge])
         }
         switch error {
         case .missingRequiredScope:
