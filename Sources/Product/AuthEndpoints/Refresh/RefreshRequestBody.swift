@@ -7,12 +7,6 @@ import LambdaKit
 enum RefreshRequestBody {
     static let maximumBodyBytes = 16 * 1024
 
-    /// The token, or `missingRefreshToken` when the body has none.
-    static func parse(_ request: HTTPRequest) throws(SessionFailure) -> String {
-        guard let token = try optionalToken(request) else { throw .missingRefreshToken }
-        return token
-    }
-
     /// The token, or nil for an empty body or one without `refresh_token`.
     static func optionalToken(_ request: HTTPRequest) throws(SessionFailure) -> String? {
         guard request.body.count <= maximumBodyBytes else { throw .body(.tooLarge) }
