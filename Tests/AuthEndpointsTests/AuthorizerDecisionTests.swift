@@ -154,7 +154,7 @@ import Testing
             #expect(ExecuteAPIArn.parse(event.bytes(event.arn)) != nil)
         }
         // The fixtures carry no bearer token ("allow", no Authorization header): refused.
-        #expect(throws: Problem.self) { try BearerGuard.bearerToken(headerValues: ["allow"]) }
+        #expect(throws: CredentialFailure.self) { try BearerCredential.token(headerValues: ["allow"]) }
     }
 
     /// The binary in both modes: Unauthorized is `/error` with errorMessage "Unauthorized" in

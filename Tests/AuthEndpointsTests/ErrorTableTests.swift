@@ -80,6 +80,23 @@ import Testing
         #expect(ErrorTable.logout(.userNotFound).status == 404)
     }
 
+    /// The authorizer reads the same classifications (`AuthorizerRevocationCheck`) and reports
+    /// their reasons: the codes me and logout answer with.
+    @Test func cognitosClassificationsAreTheAuthorizersReasonsAndTheCodes() {
+        for message in ["Access Token has been revoked", "Access Token has expired", "Invalid Access Token"] {
+            let error = CognitoError.notAuthorized(message)
+            #expect(ErrorTable.me(error).code == error.accessTokenRefusal?.reason, "\(message)")
+            #expect(ErrorTable.logout(error).code == error.accessTokenRefusal?.reason, "\(message)")
+        }
+        let failures: [CognitoError] = [
+            .throttled, .timeout, .unreachable("x"), .malformedResponse("x"), .upstream(status: 500, excerpt: ""), .userNotFound,
+            .missingRequiredScope, .invalidGrant(nil),
+        ]
+        for error in failures {
+            #expect(ErrorTable.upstream(error).code == error.upstreamKind.reason, "\(error)")
+        }
+    }
+
     @Test func problemResponsesAreProblemJSONAndNeverCached() throws {
         let response = ErrorTable.methodNotAllowed(allowed: ["GET", "POST"]).response
         #expect(response.status == 405)

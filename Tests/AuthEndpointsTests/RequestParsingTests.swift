@@ -37,8 +37,9 @@ import Testing
                 _ = try SignInRequest.parse(request(body, contentType: contentType))
                 Issue.record("accepted \(body) without a verifier")
             } catch {
-                #expect(error.status == 400)
-                #expect(error.code == "missing_code_verifier")
+                let problem = ErrorTable.requestBody(error)
+                #expect(problem.status == 400)
+                #expect(problem.code == "missing_code_verifier")
             }
             let parsed = try SignInRequest.parse(request(body, contentType: contentType), requirePKCE: false)
             #expect(parsed == SignInRequest(code: "abc", codeVerifier: nil, redirectURI: nil))
@@ -59,8 +60,9 @@ import Testing
             _ = try SignInRequest.parse(request(body))
             Issue.record("accepted a body with a repeated member")
         } catch {
-            #expect(error.status == 400)
-            #expect(error.code == "invalid_request")
+            let problem = ErrorTable.requestBody(error)
+            #expect(problem.status == 400)
+            #expect(problem.code == "invalid_request")
         }
     }
 
@@ -80,12 +82,13 @@ import Testing
         (#"{"code": "abc", "code_verifier": "\#(String(repeating: "é", count: 43))"}"#, "invalid_code_verifier"),
     ])
     func refusesBadJSONBodies(_ body: String, _ code: String) {
-        #expect(throws: Problem.self) { try SignInRequest.parse(request(body)) }
+        #expect(throws: RequestBodyFailure.self) { try SignInRequest.parse(request(body)) }
         do {
             _ = try SignInRequest.parse(request(body))
         } catch {
-            #expect(error.status == 400)
-            #expect(error.code == code)
+            let problem = ErrorTable.requestBody(error)
+            #expect(problem.status == 400)
+            #expect(problem.code == code)
         }
     }
 
@@ -99,7 +102,7 @@ import Testing
                 _ = try SignInRequest.parse(request(body, contentType: contentType))
                 Issue.record("accepted \(contentType) body")
             } catch {
-                #expect(error.code == code)
+                #expect(ErrorTable.requestBody(error).code == code)
             }
         }
     }
@@ -121,7 +124,7 @@ import Testing
                 _ = try endpoint.resolveRedirectURI(requested)
                 Issue.record("allowed \(requested.unicodeScalars.map { String($0.value, radix: 16) })")
             } catch {
-                #expect(error.code == "redirect_uri_not_allowed")
+                #expect(ErrorTable.requestBody(error).code == "redirect_uri_not_allowed")
             }
         }
     }
@@ -141,14 +144,20 @@ import Testing
     }
 
     @Test func missingCredentialsGetABareChallenge() {
-        #expect(throws: ErrorTable.missingCredentials) { try BearerGuard.bearerToken(in: request([])) }
+        do {
+            _ = try BearerGuard.bearerToken(in: request([]))
+            Issue.record("accepted no header")
+        } catch {
+            #expect(ErrorTable.credential(error) == ErrorTable.missingCredentials)
+        }
         do {
             _ = try BearerGuard.bearerToken(in: request(["Basic ZGVtbzp4"]))
             Issue.record("accepted Basic")
         } catch {
-            #expect(error.status == 403)
-            #expect(error.code == "invalid_authentication_scheme")
-            #expect(error.headers.map(\.value) == ["Bearer"])
+            let problem = ErrorTable.credential(error)
+            #expect(problem.status == 403)
+            #expect(problem.code == "invalid_authentication_scheme")
+            #expect(problem.headers.map(\.value) == ["Bearer"])
         }
     }
 
@@ -158,9 +167,10 @@ import Testing
             _ = try BearerGuard.bearerToken(in: request(values))
             Issue.record("accepted \(values.count) header(s)")
         } catch {
-            #expect(error.status == 403)
-            #expect(error.code == "invalid_token")
-            #expect(error.headers.map(\.value) == [#"Bearer error="invalid_token""#])
+            let problem = ErrorTable.credential(error)
+            #expect(problem.status == 403)
+            #expect(problem.code == "invalid_token")
+            #expect(problem.headers.map(\.value) == [#"Bearer error="invalid_token""#])
         }
     }
 }

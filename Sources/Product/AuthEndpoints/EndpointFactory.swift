@@ -134,7 +134,7 @@ public enum EndpointFactory {
     static func refusingMalformedBodies(_ handler: @escaping HTTPHandler) -> HTTPHandler {
         { request, context in
             if let why = request.malformedBody {
-                let problem = ErrorTable.malformedBody
+                let problem = ErrorTable.requestBody(.notCanonicalBase64)
                 context.logger.info("request refused", metadata: problem.logMetadata.merging(["check": .string(why)]) { _, new in new })
                 return problem.response
             }

@@ -30,17 +30,19 @@ struct RefreshCookieTests {
         // A look-alike name (KELVIN SIGN is canonically "K"; none here, but a fullwidth one is not equal either).
         #expect(RefreshCookie.read(request(cookies: ["__Ηost-refresh_token=\(Self.token)"])) == .absent)
         for cookies in [["__Host-refresh_token=a", "__Host-refresh_token=b"], ["__Host-refresh_token=a", "__Host-refresh_token=a"]] {
-            guard case .unusable(let problem) = RefreshCookie.read(request(cookies: cookies)) else {
+            guard case .unusable(let failure) = RefreshCookie.read(request(cookies: cookies)) else {
                 Issue.record("two cookies read as one")
                 continue
             }
+            let problem = ErrorTable.session(failure)
             #expect(problem.status == 400 && problem.code == "invalid_request")
         }
         for bad in ["a b", "\"quoted\"", "a%20b", "a+b/c=", "a;b", String(repeating: "a", count: 8193)] {
-            guard case .unusable(let problem) = RefreshCookie.read(request(cookies: ["__Host-refresh_token=\(bad)"])) else {
+            guard case .unusable(let failure) = RefreshCookie.read(request(cookies: ["__Host-refresh_token=\(bad)"])) else {
                 Issue.record("accepted \(bad.prefix(20))")
                 continue
             }
+            let problem = ErrorTable.session(failure)
             #expect(problem.status == 400 && problem.code == "invalid_refresh_token")
         }
     }
@@ -61,13 +63,14 @@ struct RefreshCookieTests {
                 _ = try config.tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: "tok; Domain=attacker.example")
                 Issue.record("wrote a refresh token that breaks Set-Cookie")
             } catch {
-                #expect(error.status == 502 && error.code == "upstream_malformed")
+                let problem = ErrorTable.session(error)
+                #expect(problem.status == 502 && problem.code == "upstream_malformed")
             }
         }
         let stored = try delivery.tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: Self.token)
         #expect(stored.headers["Set-Cookie"].count == 1)
         // Too long for a browser to keep as a cookie, but a body-delivery client can send it back.
-        #expect(throws: Problem.self) { try delivery.tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: longest + "a") }
+        #expect(throws: SessionFailure.self) { try delivery.tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: longest + "a") }
         let native = try SessionDelivery(config: SessionConfig(delivery: .body)).tokenResponse(accessToken: "a.b.c", expiresIn: 3600, refreshToken: longest + "a")
         #expect(native.status == 200)
     }
@@ -94,8 +97,9 @@ struct RefreshCookieTests {
                 try guardian.checkCookieRequest(request(headers: headers))
                 Issue.record("accepted \(headers)")
             } catch {
-                #expect(error.status == 403)
-                #expect(error.code == code, "\(headers)")
+                let problem = ErrorTable.session(error)
+                #expect(problem.status == 403)
+                #expect(problem.code == code, "\(headers)")
             }
         }
     }

@@ -38,4 +38,64 @@ public enum CognitoError: Error, Sendable, Equatable {
     case unreachable(String)
     /// A success status with a body that is not what the operation returns (or is too large).
     case malformedResponse(String)
+
+    /// What Cognito's `NotAuthorizedException` says about an access token: its message
+    /// ("Access Token has been revoked", "Access Token has expired", "Invalid Access Token") is
+    /// classified here, once, and never echoed. Nil for any other failure.
+    public var accessTokenRefusal: AccessTokenRefusal? {
+        guard case .notAuthorized(let message) = self else { return nil }
+        let lowered = message.lowercased()
+        if lowered.contains("revoked") { return .revoked }
+        if lowered.contains("expired") { return .expired }
+        return .invalid
+    }
+
+    public enum AccessTokenRefusal: Sendable, Equatable {
+        case revoked
+        case expired
+        /// Any other NotAuthorized message: Cognito does not accept the token.
+        case invalid
+
+        /// The refusal reason of log lines and the authorizer's outcome.
+        public var reason: String {
+            switch self {
+            case .revoked: return "token_revoked"
+            case .expired: return "token_expired"
+            case .invalid: return "invalid_token"
+            }
+        }
+    }
+
+    /// The class of a failure every Cognito call shares (Cognito slow, down, throttling or
+    /// talking nonsense); every refusal an operation does not read for itself is `errorAnswer`.
+    public var upstreamKind: UpstreamKind {
+        switch self {
+        case .throttled: return .throttled
+        case .timeout: return .timeout
+        case .unreachable: return .unreachable
+        case .malformedResponse: return .malformedResponse
+        case .invalidGrant, .unauthorizedClient, .invalidClient, .invalidRequest, .unsupportedTokenType, .notAuthorized,
+            .missingRequiredScope, .userNotFound, .upstream:
+            return .errorAnswer
+        }
+    }
+
+    public enum UpstreamKind: Sendable, Equatable, CaseIterable {
+        case throttled
+        case timeout
+        case unreachable
+        case malformedResponse
+        case errorAnswer
+
+        /// The reason of log lines and the authorizer's outcome when a check could not be made.
+        public var reason: String {
+            switch self {
+            case .throttled: return "throttled"
+            case .timeout: return "upstream_timeout"
+            case .unreachable: return "upstream_unreachable"
+            case .malformedResponse: return "upstream_malformed"
+            case .errorAnswer: return "upstream_error"
+            }
+        }
+    }
 }

@@ -60,14 +60,14 @@ public struct AuthorizerEndpoint: Sendable {
             // Performance: closures, not `event.bytes` as a function value, which would copy the
             // event (and reference-count its arrays) per use; one value needs no array.
             if event.family == .restToken {
-                token = try BearerGuard.bearerToken(headerValues: event.authorizationToken.map { [event.bytes($0)] } ?? [])
+                token = try BearerCredential.token(headerValues: event.authorizationToken.map { [event.bytes($0)] } ?? [])
             } else if event.authorization.count == 1 {
-                token = try BearerGuard.bearerToken(headerValues: CollectionOfOne(event.bytes(event.authorization[0])))
+                token = try BearerCredential.token(headerValues: CollectionOfOne(event.bytes(event.authorization[0])))
             } else {
-                token = try BearerGuard.bearerToken(headerValues: event.authorization.map { event.bytes($0) })
+                token = try BearerCredential.token(headerValues: event.authorization.map { event.bytes($0) })
             }
         } catch {
-            throw Refusal(reason: error.code)
+            throw Refusal(reason: error.reason)
         }
         // Every family is decided on the path within the API (`RequestRoute`); policies also need
         // the ARN's base.

@@ -45,14 +45,13 @@ enum AuthorizerRevocationCheck: Sendable {
             do {
                 _ = try await client.getUser(accessToken: String(decoding: token, as: UTF8.self), deadline: deadline)
                 return .passed
-            } catch .notAuthorized(let message) {
-                return .refused(reason: ErrorTable.notAuthorizedDetail(message).code)
             } catch .userNotFound {
                 return .refused(reason: "user_not_found")
             } catch {
-                let problem = ErrorTable.upstream(error)
-                logger.error("authorizer revocation check failed", metadata: ["reason": .string(problem.code)])
-                return .unavailable(reason: problem.code)
+                if let refusal = error.accessTokenRefusal { return .refused(reason: refusal.reason) }
+                let reason = error.upstreamKind.reason
+                logger.error("authorizer revocation check failed", metadata: ["reason": .string(reason)])
+                return .unavailable(reason: reason)
             }
         case .store(let store):
             let decision = await store.isRevoked(sub: claims.sub, authTime: claims.authTime, deadline: deadline)
@@ -62,7 +61,7 @@ enum AuthorizerRevocationCheck: Sendable {
             case .deny(let revokedBefore):
                 // The same reason Cognito's "Access Token has been revoked" maps to.
                 logger.debug("authorizer: signed out", metadata: ["revoked_before": "\(revokedBefore)"])
-                return .refused(reason: "token_revoked")
+                return .refused(reason: CognitoError.AccessTokenRefusal.revoked.reason)
             case .denyStoreUnavailable(let error):
                 // Fail closed (AUTH_REVOCATION_ON_ERROR=deny, the default): no answer, no Allow.
                 logger.error(

@@ -3,14 +3,16 @@ import LambdaKit
 import Logging
 import NIOHTTP1
 
-/// An RFC 9457 problem: what every error response of the product is made of.
+/// An RFC 9457 problem: what every error response of the product is made of. Only `ErrorTable`
+/// builds one (from a domain failure); handlers log it and send its `response`.
 ///
 /// `type` stays `about:blank` (so `title` is the HTTP reason phrase, as RFC 9457 §4.2.1 asks);
 /// the machine-readable distinction lives in `code`, and `detail` keeps clients of the original
 /// FastAPI service working. A detail never contains a token, a code or a secret.
-public struct Problem: Sendable, Equatable, Error {
+public struct Problem: Sendable, Equatable {
     public var status: Int
-    public var code: String
+    let problemCode: ProblemCode
+    public var code: String { problemCode.rawValue }
     public var detail: String
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`, `Allow`).
     public var headers: [(name: String, value: String)]
@@ -19,12 +21,12 @@ public struct Problem: Sendable, Equatable, Error {
     public var logReason: String?
     public var logDetail: String?
 
-    public init(
-        status: Int, code: String, detail: String, headers: [(name: String, value: String)] = [],
+    init(
+        status: Int, code: ProblemCode, detail: String, headers: [(name: String, value: String)] = [],
         logReason: String? = nil, logDetail: String? = nil
     ) {
         self.status = status
-        self.code = code
+        self.problemCode = code
         self.detail = detail
         self.headers = headers
         self.logReason = logReason

@@ -80,8 +80,9 @@ public struct LogoutEndpoint: Sendable {
         do {
             presented = try delivery.presented(in: request)
         } catch {
-            context.logger.info("logout refused", metadata: error.logMetadata)
-            return error.response
+            let problem = ErrorTable.session(error)
+            context.logger.info("logout refused", metadata: problem.logMetadata)
+            return problem.response
         }
         var refreshToken: String? = nil
         // A refresh cookie this request carries but logout cannot use (two of them, a malformed
@@ -91,7 +92,8 @@ public struct LogoutEndpoint: Sendable {
         switch presented {
         case .none: break
         case .token(let token): refreshToken = token
-        case .unusableCookie(let problem):
+        case .unusableCookie(let failure):
+            let problem = ErrorTable.session(failure)
             unusableCookie = problem
             var metadata = problem.logMetadata
             metadata["continuing"] = "bearer token"
@@ -109,12 +111,13 @@ public struct LogoutEndpoint: Sendable {
         } catch {
             // Without a refresh token the bearer is the only credential: its refusal is the
             // answer, unless an unusable cookie is: then that cookie's 400 (and it is cleared).
+            let refusal = ErrorTable.authentication(error)
             guard refreshToken != nil else {
-                let problem = unusableCookie ?? error
+                let problem = unusableCookie ?? refusal
                 context.logger.info("logout refused", metadata: problem.logMetadata)
                 return answer(problem.response, clearing: false)
             }
-            var metadata = error.logMetadata
+            var metadata = refusal.logMetadata
             metadata["continuing"] = "refresh token"
             context.logger.info("logout: bearer token not usable", metadata: metadata)
             credentials = nil

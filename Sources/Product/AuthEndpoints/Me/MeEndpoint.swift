@@ -44,8 +44,9 @@ public struct MeEndpoint: Sendable {
         do {
             credentials = try await guardian.authenticate(request, deadline: deadline)
         } catch {
-            context.logger.info("me refused", metadata: error.logMetadata)
-            return error.response
+            let problem = ErrorTable.authentication(error)
+            context.logger.info("me refused", metadata: problem.logMetadata)
+            return problem.response
         }
         if credentials.claims.isMachine {
             let problem = ErrorTable.machineToken

@@ -26,8 +26,9 @@ public struct RefreshEndpoint: Sendable {
         do {
             refreshToken = try token(of: request)
         } catch {
-            context.logger.info("refresh refused", metadata: error.logMetadata)
-            return error.response
+            let problem = ErrorTable.session(error)
+            context.logger.info("refresh refused", metadata: problem.logMetadata)
+            return problem.response
         }
         let tokens: TokenSet
         do {
@@ -49,14 +50,15 @@ public struct RefreshEndpoint: Sendable {
             context.logger.info("refresh succeeded", metadata: ["rotated": "\(tokens.refreshToken != nil)"])
             return response
         } catch {
-            context.logger.error("refresh failed: Cognito's refresh token cannot be stored", metadata: error.logMetadata)
-            return error.response
+            let problem = ErrorTable.session(error)
+            context.logger.error("refresh failed: Cognito's refresh token cannot be stored", metadata: problem.logMetadata)
+            return problem.response
         }
     }
 
     /// The refresh token the request carries, after the checks of its delivery.
-    func token(of request: HTTPRequest) throws(Problem) -> String {
-        guard let token = try delivery.refreshToken(of: request) else { throw ErrorTable.missingRefreshToken }
+    func token(of request: HTTPRequest) throws(SessionFailure) -> String {
+        guard let token = try delivery.refreshToken(of: request) else { throw .missingRefreshToken }
         return token
     }
 }

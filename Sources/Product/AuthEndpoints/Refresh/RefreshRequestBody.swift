@@ -7,25 +7,16 @@ import LambdaKit
 enum RefreshRequestBody {
     static let maximumBodyBytes = 16 * 1024
 
-    /// The token, or 401 `missing_refresh_token` when the body has none.
-    static func parse(_ request: HTTPRequest) throws(Problem) -> String {
-        guard let token = try optionalToken(request) else { throw ErrorTable.missingRefreshToken }
-        return token
-    }
-
     /// The token, or nil for an empty body or one without `refresh_token`.
-    static func optionalToken(_ request: HTTPRequest) throws(Problem) -> String? {
-        let malformed = ErrorTable.badRequest(code: "invalid_request", detail: "Malformed request body")
-        guard request.body.count <= maximumBodyBytes else {
-            throw ErrorTable.badRequest(code: "invalid_request", detail: "Request body is too large")
-        }
+    static func optionalToken(_ request: HTTPRequest) throws(SessionFailure) -> String? {
+        guard request.body.count <= maximumBodyBytes else { throw .body(.tooLarge) }
         guard request.body.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
         if let contentType = request.headers.first(name: "Content-Type"),
             contentType.split(separator: ";").first.map({ $0.filter { $0 != " " && $0 != "\t" }.lowercased() }) != "application/json"
         {
-            throw ErrorTable.badRequest(code: "unsupported_media_type", detail: "Body must be JSON")
+            throw .body(.notJSON)
         }
-        guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw malformed }
+        guard let object = (try? JSONValue.parse(request.body))?.objectValue else { throw .body(.malformed) }
         switch object["refresh_token"] {
         case nil, .null?:
             return nil
@@ -34,7 +25,7 @@ enum RefreshRequestBody {
             try RefreshCookie.validate(token)
             return token
         default:
-            throw malformed
+            throw .body(.malformed)
         }
     }
 }

@@ -11,12 +11,10 @@ struct CSRFGuard: Sendable {
     /// `X-Requested-With` (any non-empty value) and, when present, an allowed `Origin`. A custom
     /// header cannot be sent cross-origin without a CORS preflight, which the API answers only for
     /// the allowed origins; a simple form POST or `<img>` cannot carry it at all.
-    func checkCookieRequest(_ request: HTTPRequest) throws(Problem) {
+    func checkCookieRequest(_ request: HTTPRequest) throws(SessionFailure) {
         let requestedWith = request.headers["X-Requested-With"]
         guard requestedWith.count == 1, !requestedWith[0].utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
-            throw Problem(
-                status: 403, code: "csrf_check_failed", detail: "The X-Requested-With header is required",
-                logReason: requestedWith.isEmpty ? "x_requested_with_missing" : "x_requested_with_invalid")
+            throw requestedWith.isEmpty ? .requestedWithMissing : .requestedWithInvalid
         }
         try checkOrigin(request)
     }
@@ -25,13 +23,10 @@ struct CSRFGuard: Sendable {
     /// send it on every cross-origin request and on every POST; a request without one comes from
     /// a same-origin GET or from something that is not a browser, which carries no ambient cookie.
     /// Two `Origin` headers, or `Origin: null` (sandboxed frames, some redirects), are refused.
-    func checkOrigin(_ request: HTTPRequest) throws(Problem) {
+    func checkOrigin(_ request: HTTPRequest) throws(SessionFailure) {
         let origins = request.headers["Origin"]
         guard !origins.isEmpty else { return }
-        guard origins.count == 1, ExactText.contains(allowedOrigins, origins[0]) else {
-            throw Problem(
-                status: 403, code: "origin_not_allowed", detail: "Requests from this origin are not allowed",
-                logReason: origins.count == 1 ? "origin_not_in_allow_list" : "several_origin_headers")
-        }
+        guard origins.count == 1 else { throw .severalOrigins }
+        guard ExactText.contains(allowedOrigins, origins[0]) else { throw .originNotAllowed }
     }
 }

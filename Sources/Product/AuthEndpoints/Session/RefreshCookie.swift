@@ -30,8 +30,8 @@ struct RefreshCookie: Sendable {
         case absent
         case present(String)
         /// A cookie of that name the request carries but that cannot be used: two of them, or a
-        /// malformed value. The problem is the 400 to answer when nothing else can be done.
-        case unusable(Problem)
+        /// malformed value. Its 400 is the answer when nothing else can be done.
+        case unusable(SessionFailure)
     }
 
     /// The refresh token of the request's cookie. Two cookies of that name are refused, not
@@ -45,21 +45,19 @@ struct RefreshCookie: Sendable {
             guard let equals = utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
             guard utf8[..<equals].elementsEqual(name.utf8) else { continue }
             guard found == nil else {
-                return .unusable(ErrorTable.badRequest(code: "invalid_request", detail: "More than one refresh token cookie"))
+                return .unusable(.severalRefreshCookies)
             }
             found = String(Substring(utf8[utf8.index(after: equals)...]))
         }
         guard let found, !found.isEmpty else { return .absent }
-        guard isWellFormed(found) else { return .unusable(malformed) }
+        guard isWellFormed(found) else { return .unusable(.malformedRefreshToken) }
         return .present(found)
     }
 
-    static let malformed = ErrorTable.badRequest(code: "invalid_refresh_token", detail: "Malformed refresh token")
-
     /// A refresh token as it may be forwarded to Cognito: bounded, and only the characters of a
     /// JWE compact serialization (base64url and dots). Anything else is refused before any call.
-    static func validate(_ token: String) throws(Problem) {
-        guard isWellFormed(token) else { throw malformed }
+    static func validate(_ token: String) throws(SessionFailure) {
+        guard isWellFormed(token) else { throw .malformedRefreshToken }
     }
 
     /// The one rule for a refresh token's bytes, whichever way it travels: at most

@@ -24,16 +24,11 @@ struct SessionDelivery: Sendable {
     /// dropped silently. Such an answer is not believed: 502 `upstream_malformed`. Body delivery
     /// checks it as refresh and logout will read it back (`RefreshCookie.isWellFormed`): a token
     /// the client could never use again is not handed out as a session.
-    func tokenResponse(accessToken: String, expiresIn: Int, refreshToken: String?) throws(Problem) -> HTTPResponse {
+    func tokenResponse(accessToken: String, expiresIn: Int, refreshToken: String?) throws(SessionFailure) -> HTTPResponse {
         var body = AccessTokenBody(accessToken: accessToken, expiresIn: expiresIn)
         if let refreshToken {
             let usable = config.delivery == .cookie ? RefreshCookie.canStore(refreshToken) : RefreshCookie.isWellFormed(refreshToken)
-            guard usable else {
-                var problem = ErrorTable.upstream(.malformedResponse("refresh token"))
-                problem.logReason = "refresh_token_not_storable"
-                problem.logDetail = "Cognito's refresh token is not base64url and dots of a length the delivery can carry"
-                throw problem
-            }
+            guard usable else { throw .refreshTokenNotStorable }
         }
         switch config.delivery {
         case .cookie:
@@ -49,11 +44,11 @@ struct SessionDelivery: Sendable {
     /// The refresh token the request carries, if any, after the checks of its delivery: the
     /// cookie only with the CSRF checks passed; the body's `refresh_token` in body delivery. An
     /// unusable cookie (two of them, a malformed value) is its 400.
-    func refreshToken(of request: HTTPRequest) throws(Problem) -> String? {
+    func refreshToken(of request: HTTPRequest) throws(SessionFailure) -> String? {
         switch try presented(in: request) {
         case .none: return nil
         case .token(let token): return token
-        case .unusableCookie(let problem): throw problem
+        case .unusableCookie(let failure): throw failure
         }
     }
 
@@ -63,13 +58,13 @@ struct SessionDelivery: Sendable {
         case token(String)
         /// A refresh cookie that cannot be used (`RefreshCookie.Reading.unusable`), from a
         /// request that passed the CSRF checks: logout still clears it.
-        case unusableCookie(Problem)
+        case unusableCookie(SessionFailure)
     }
 
     /// The request's refresh token as `refreshToken(of:)` reads it, but an unusable cookie is
     /// reported rather than thrown (logout goes on with the bearer token and clears it). The CSRF
     /// checks run for any cookie of that name, usable or not: clearing it is acting on it.
-    func presented(in request: HTTPRequest) throws(Problem) -> Presented {
+    func presented(in request: HTTPRequest) throws(SessionFailure) -> Presented {
         switch config.delivery {
         case .cookie:
             switch RefreshCookie.read(request) {
@@ -78,9 +73,9 @@ struct SessionDelivery: Sendable {
             case .present(let token):
                 try csrf.checkCookieRequest(request)
                 return .token(token)
-            case .unusable(let problem):
+            case .unusable(let failure):
                 try csrf.checkCookieRequest(request)
-                return .unusableCookie(problem)
+                return .unusableCookie(failure)
             }
         case .body:
             return try RefreshRequestBody.optionalToken(request).map(Presented.token) ?? .none
@@ -92,7 +87,7 @@ struct SessionDelivery: Sendable {
     /// its own authorization code (a plain form POST needs no preflight) so the victim's browser
     /// stores the attacker's session cookie. Body delivery sets no cookie, so it has nothing to
     /// protect here.
-    func checkSignIn(_ request: HTTPRequest) throws(Problem) {
+    func checkSignIn(_ request: HTTPRequest) throws(SessionFailure) {
         if config.delivery == .cookie { try csrf.checkCookieRequest(request) }
     }
 

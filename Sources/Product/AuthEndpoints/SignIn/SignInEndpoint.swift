@@ -23,15 +23,22 @@ public struct SignInEndpoint: Sendable {
         guard request.method == "POST" else {
             return ErrorTable.methodNotAllowed(allowed: ["POST"]).response
         }
+        func refused(_ problem: Problem) -> HTTPResponse {
+            context.logger.info("sign-in refused", metadata: problem.logMetadata)
+            return problem.response
+        }
+        do {
+            try delivery.checkSignIn(request)
+        } catch {
+            return refused(ErrorTable.session(error))
+        }
         let body: SignInRequest
         let redirectURI: String
         do {
-            try delivery.checkSignIn(request)
             body = try SignInRequest.parse(request, requirePKCE: requirePKCE)
             redirectURI = try resolveRedirectURI(body.redirectURI)
         } catch {
-            context.logger.info("sign-in refused", metadata: error.logMetadata)
-            return error.response
+            return refused(ErrorTable.requestBody(error))
         }
         do {
             let tokens = try await client.exchangeCode(
@@ -43,8 +50,9 @@ public struct SignInEndpoint: Sendable {
                 context.logger.info("sign-in succeeded")
                 return response
             } catch {
-                context.logger.error("sign-in failed: Cognito's refresh token cannot be stored", metadata: error.logMetadata)
-                return error.response
+                let problem = ErrorTable.session(error)
+                context.logger.error("sign-in failed: Cognito's refresh token cannot be stored", metadata: problem.logMetadata)
+                return problem.response
             }
         } catch {
             let problem = ErrorTable.signIn(error)
@@ -62,17 +70,13 @@ public struct SignInEndpoint: Sendable {
 
     /// The redirect URI must be one the deployment registered: the token endpoint checks it too,
     /// but refusing here keeps arbitrary URIs away from Cognito and gives a clear 400.
-    func resolveRedirectURI(_ requested: String?) throws(Problem) -> String {
+    func resolveRedirectURI(_ requested: String?) throws(RequestBodyFailure) -> String {
         guard let requested else {
-            guard let first = redirectURIs.first else {
-                throw ErrorTable.badRequest(code: "redirect_uri_not_allowed", detail: "No redirect URI is configured")
-            }
+            guard let first = redirectURIs.first else { throw .noRedirectURIConfigured }
             return first
         }
         // Exact bytes (RFC 9700 §4.1.3): a canonically equivalent spelling is another URI.
-        guard ExactText.contains(redirectURIs, requested) else {
-            throw ErrorTable.badRequest(code: "redirect_uri_not_allowed", detail: "redirect_uri is not allowed")
-        }
+        guard ExactText.contains(redirectURIs, requested) else { throw .redirectURINotAllowed }
         return requested
     }
 }

@@ -13,26 +13,20 @@ struct SignInRequest: Equatable {
     static let maximumCodeLength = 2048
     static let maximumBodyBytes = 16 * 1024
 
-    static func parse(_ request: HTTPRequest, requirePKCE: Bool = true) throws(Problem) -> SignInRequest {
-        guard request.body.count <= maximumBodyBytes else {
-            throw ErrorTable.badRequest(code: "invalid_request", detail: "Request body is too large")
-        }
+    static func parse(_ request: HTTPRequest, requirePKCE: Bool = true) throws(RequestBodyFailure) -> SignInRequest {
+        guard request.body.count <= maximumBodyBytes else { throw .tooLarge }
         let fields = try fields(of: request)
-        guard let code = fields.code, !code.isEmpty else {
-            throw ErrorTable.badRequest(code: "missing_code", detail: "Missing authorization code")
-        }
-        guard code.utf8.count <= maximumCodeLength, code.utf8.allSatisfy(isUnreserved) else {
-            throw ErrorTable.badRequest(code: "invalid_code", detail: "Malformed authorization code")
-        }
+        guard let code = fields.code, !code.isEmpty else { throw .missingCode }
+        guard code.utf8.count <= maximumCodeLength, code.utf8.allSatisfy(isUnreserved) else { throw .malformedCode }
         if let verifier = fields.codeVerifier {
             // RFC 7636 §4.1: 43 to 128 unreserved characters.
             guard (43...128).contains(verifier.utf8.count), verifier.utf8.allSatisfy(isUnreserved) else {
-                throw ErrorTable.badRequest(code: "invalid_code_verifier", detail: "Malformed PKCE code_verifier")
+                throw .malformedCodeVerifier
             }
         } else if requirePKCE {
             // Without PKCE a stolen or injected code can be redeemed by whoever holds it; OAuth 2.1
             // and RFC 9700 §2.1.1 want a verifier on every authorization-code exchange.
-            throw ErrorTable.badRequest(code: "missing_code_verifier", detail: "Missing PKCE code_verifier")
+            throw .missingCodeVerifier
         }
         return SignInRequest(code: code, codeVerifier: fields.codeVerifier, redirectURI: fields.redirectURI)
     }
@@ -43,8 +37,8 @@ struct SignInRequest: Equatable {
         var redirectURI: String?
     }
 
-    private static func fields(of request: HTTPRequest) throws(Problem) -> Fields {
-        let malformed = ErrorTable.badRequest(code: "invalid_request", detail: "Malformed request body")
+    private static func fields(of request: HTTPRequest) throws(RequestBodyFailure) -> Fields {
+        let malformed = RequestBodyFailure.malformed
         let contentType = request.headers.first(name: "Content-Type")?
             .split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() }
         let firstByte = request.body.first { !isWhitespace($0) }
@@ -54,12 +48,9 @@ struct SignInRequest: Equatable {
         case "application/x-www-form-urlencoded": isJSON = false
         // No content type: API Gateway consoles and curl -d often omit it; sniff the body.
         case nil: isJSON = firstByte == UInt8(ascii: "{")
-        default:
-            throw ErrorTable.badRequest(code: "unsupported_media_type", detail: "Body must be JSON or form-encoded")
+        default: throw .notJSONOrForm
         }
-        if request.body.isEmpty {
-            throw ErrorTable.badRequest(code: "missing_code", detail: "Missing authorization code")
-        }
+        if request.body.isEmpty { throw .missingCode }
         if isJSON {
             // `JSONValue.parse` refuses repeated member names, as the form branch below does: two
             // `code`s or `redirect_uri`s are ambiguous, so the request is refused, not resolved.
@@ -67,7 +58,7 @@ struct SignInRequest: Equatable {
                 throw malformed
             }
             // null is the same as absent; any other non-string is malformed.
-            func field(_ name: String) throws(Problem) -> String? {
+            func field(_ name: String) throws(RequestBodyFailure) -> String? {
                 switch object[name] {
                 case nil, .null?: return nil
                 case .string(let value)?: return value
