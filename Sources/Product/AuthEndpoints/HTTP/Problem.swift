@@ -9,17 +9,17 @@ import NIOHTTP1
 /// `type` stays `about:blank` (so `title` is the HTTP reason phrase, as RFC 9457 §4.2.1 asks);
 /// the machine-readable distinction lives in `code`, and `detail` keeps clients of the original
 /// FastAPI service working. A detail never contains a token, a code or a secret.
-public struct Problem: Sendable, Equatable {
-    public var status: Int
+struct Problem: Sendable, Equatable {
+    var status: Int
     let problemCode: ProblemCode
-    public var code: String { problemCode.rawValue }
-    public var detail: String
+    var code: String { problemCode.rawValue }
+    var detail: String
     /// Extra response headers (`WWW-Authenticate`, `Retry-After`, `Allow`).
-    public var headers: [(name: String, value: String)]
+    var headers: [(name: String, value: String)]
     /// For the log line only, never sent: which check refused the request (e.g. the verifier's
     /// `unknown_kid` behind a client-facing "Token signing key is unknown"), and its detail.
-    public var logReason: String?
-    public var logDetail: String?
+    var logReason: String?
+    var logDetail: String?
 
     init(
         status: Int, code: ProblemCode, detail: String, headers: [(name: String, value: String)] = [],
@@ -45,21 +45,21 @@ public struct Problem: Sendable, Equatable {
         }
     }
 
-    public var logMetadata: Logger.Metadata {
+    var logMetadata: Logger.Metadata {
         var metadata: Logger.Metadata = ["code": .string(code), "status": "\(status)"]
         if let logReason { metadata["reason"] = .string(logReason) }
         if let logDetail { metadata["check"] = .string(logDetail) }
         return metadata
     }
 
-    public static func == (lhs: Problem, rhs: Problem) -> Bool {
+    static func == (lhs: Problem, rhs: Problem) -> Bool {
         lhs.status == rhs.status && lhs.code == rhs.code && lhs.detail == rhs.detail
             && lhs.headers.map { "\($0.name):\($0.value)" } == rhs.headers.map { "\($0.name):\($0.value)" }
     }
 
-    public var title: String { HTTPResponseStatus(statusCode: status).reasonPhrase }
+    var title: String { HTTPResponseStatus(statusCode: status).reasonPhrase }
 
-    public var response: HTTPResponse {
+    var response: HTTPResponse {
         let body = ProblemBody(type: "about:blank", title: title, status: status, detail: detail, code: code)
         var response = JSONResponse.make(status: status, body: body, contentType: "application/problem+json")
         // The stable code is the invocation's outcome for the metrics and the summary line.
