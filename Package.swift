@@ -241,6 +241,8 @@ let package = Package(
             dependencies: [
                 "LambdaKit", "JSONValue", "LambdaRuntimeAPIServer", "WireCoding", "InvocationTelemetry", "lambdakit-echo",
                 "lambda-runtime-api",
+                // HeaderMergeTests read LocalAPI's events (its HTTP API mirror) with LambdaKit's readers.
+                "LocalAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

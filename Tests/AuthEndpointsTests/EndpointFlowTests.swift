@@ -19,7 +19,7 @@ import Testing
     }
 
     func json(_ response: HTTPResponse) throws -> [String: JSONValue] {
-        try #require(try JSONDecoder().decode(JSONValue.self, from: Data(response.body)).objectValue)
+        try #require(try JSONValue.parse(response.body).objectValue)
     }
 
     func bearer(_ token: String, method: String = "GET", path: String) -> HTTPRequest {

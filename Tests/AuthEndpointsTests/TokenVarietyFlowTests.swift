@@ -24,7 +24,7 @@ import Testing
     }
 
     func code(_ response: HTTPResponse) -> String? {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)))?["code"]?.stringValue
+        (try? JSONValue.parse(response.body))?["code"]?.stringValue
     }
 
     // The emulator's default app clients (EmulatorAppClient.mobile, .unlisted, .service).

@@ -35,7 +35,7 @@ extension EmulatorFixture {
     // MARK: JSON API
 
     func api(_ operation: String, _ body: JSONValue, timeout: TimeAmount = .seconds(20)) async throws -> Reply {
-        let text = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
+        let text = String(decoding: JSONWriter.serialize(body), as: UTF8.self)
         return try await send(
             .POST, "/",
             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AWSCognitoIdentityProviderService.\(operation)")],
@@ -154,8 +154,8 @@ extension EmulatorFixture {
     static func decode(_ token: String) throws -> DecodedJWT {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = b64url(parts[0]), let payload = b64url(parts[1]), let signature = b64url(parts[2]),
-            case .object(let h) = try JSONDecoder().decode(JSONValue.self, from: Data(header)),
-            case .object(let c) = try JSONDecoder().decode(JSONValue.self, from: Data(payload))
+            case .object(let h) = try JSONValue.parse(header),
+            case .object(let c) = try JSONValue.parse(payload)
         else { throw HarnessError("not a JWS") }
         return DecodedJWT(header: h, claims: c, signingInput: Array("\(parts[0]).\(parts[1])".utf8), signature: signature)
     }
@@ -181,5 +181,5 @@ extension EmulatorFixture {
 }
 
 extension EmulatorFixture.Reply {
-    var json: JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(body)) }
+    var json: JSONValue? { try? JSONValue.parse(body) }
 }

@@ -20,6 +20,30 @@ public enum ExactBytes {
         return memcmp(x, y, a.count) == 0
     }
 
+    /// Whether `bytes` are exactly the UTF-8 of `literal` (a member name, a header name, an event
+    /// field's fixed value): the per-request readers compare against literals without a `String`.
+    @inlinable @inline(__always)
+    public static func equal(_ bytes: UnsafeBufferPointer<UInt8>, literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let text = literal.utf8Start
+        for index in 0..<bytes.count where bytes[index] != text[index] { return false }
+        return true
+    }
+
+    /// ASCII case-insensitive equality with a lowercase ASCII literal (HTTP header names,
+    /// RFC 9110 §5.1): a byte outside ASCII never folds, so no look-alike matches.
+    @inlinable @inline(__always)
+    public static func equalIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let text = lowercase.utf8Start
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let folded = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            if folded != text[index] { return false }
+        }
+        return true
+    }
+
     /// A hash of a byte run: runs are compared byte by byte only when it matches.
     ///
     /// For runs of at most 8 bytes it is exact: each step (xor, multiply by an odd constant,

@@ -16,7 +16,7 @@ extension JSONValue {
     /// no trailing garbage, no comments, no lone surrogates, no repeated member names in an object,
     /// nesting limited to `maxDepth` (bad input is an error, never a stack overflow). Integer
     /// literals that fit become `.int`, as do exact whole numbers written with a fraction or
-    /// exponent (as `JSONDecoder` reads them into `Int64`); other numbers are `.double`.
+    /// exponent; other numbers are `.double`.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
         try parse(bytes, policy: JSONPolicy(maxDepth: maxDepth, wholeNumbersAsIntegers: true))
     }

@@ -10,8 +10,8 @@ public struct JSONPolicy: Sendable, Hashable {
     /// overflow.
     public var maxDepth: Int
     /// Whether a number written with a fraction or an exponent that is an exact whole number
-    /// (`1e3`, `2.0`) becomes `.int`, as `JSONDecoder` reads it into `Int64`. When false only
-    /// integer literals become `.int` and `1e3` is `.double(1000)`.
+    /// (`1e3`, `2.0`) becomes `.int` when it fits in `Int64`. When false only integer literals
+    /// become `.int` and `1e3` is `.double(1000)`.
     public var wholeNumbersAsIntegers: Bool
 
     public init(maxDepth: Int, wholeNumbersAsIntegers: Bool) {
@@ -19,7 +19,7 @@ public struct JSONPolicy: Sendable, Hashable {
         self.wholeNumbersAsIntegers = wholeNumbersAsIntegers
     }
 
-    /// Events, request bodies, Cognito answers: `JSONDecoder`'s depth and number reading.
+    /// Events, request bodies, Cognito answers: nesting to 512, whole numbers as integers.
     public static let standard = JSONPolicy(maxDepth: 512, wholeNumbersAsIntegers: true)
 
     /// JOSE headers, JWT claims and JWKS documents. They are attacker-controlled and Cognito's are

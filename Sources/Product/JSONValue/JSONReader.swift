@@ -56,11 +56,15 @@ public struct JSONReader {
 
         /// The bytes as a slice of `document` (the array `JSONValue.read` was given: no copy) or
         /// of the decoded copy.
+        @inlinable
         public func bytes(in document: [UInt8]) -> ArraySlice<UInt8> {
             decoded.map { $0[...] } ?? document[range]
         }
 
         /// The same bytes for the duration of `body`, without making a slice (no reference count).
+        /// Performance: inlinable, so each caller's `body` is specialized and inlined (the
+        /// authorizer compares event fields through it on every decision).
+        @inlinable
         public func withBytes<R>(in document: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
             if let decoded { return decoded.withUnsafeBufferPointer(body) }
             return document.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }

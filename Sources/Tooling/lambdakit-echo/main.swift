@@ -4,7 +4,6 @@
 // Per request, header `x-echo-action`: throw | sleep:MS | big (7 MB) | binary | cookies | context
 //   | outcome:CODE (a 403 whose HTTPResponse.outcome is CODE, as ErrorTable's problems carry theirs)
 //   | init-logger (a line from the logger handed to init, as the Cognito client logs)
-import FoundationEssentials
 import JSONValue
 import LambdaKit
 import NIOHTTP1
@@ -18,8 +17,10 @@ struct EchoRequestedError: Error, CustomStringConvertible {
     var description: String { "x-echo-action asked for an error" }
 }
 
-struct Echo: Encodable {
-    struct Context: Encodable {
+/// The request as the echo's JSON body (members written in name order by `JSONWriter`; an absent
+/// optional is no member at all).
+struct Echo {
+    struct Context {
         var requestId: String
         var traceId: String?
         var traceEnv: String?
@@ -28,6 +29,16 @@ struct Echo: Encodable {
         var cognitoIdentity: String?
         var deadlineEpochMs: Int64
         var remainingMs: Int64
+
+        var json: JSONValue {
+            var members: [String: JSONValue] = ["requestId": .string(requestId), "deadlineEpochMs": .int(deadlineEpochMs), "remainingMs": .int(remainingMs)]
+            members["traceId"] = traceId.map(JSONValue.string)
+            members["traceEnv"] = traceEnv.map(JSONValue.string)
+            members["invokedFunctionARN"] = invokedFunctionARN.map(JSONValue.string)
+            members["clientContext"] = clientContext.map(JSONValue.string)
+            members["cognitoIdentity"] = cognitoIdentity.map(JSONValue.string)
+            return .object(members)
+        }
     }
 
     var method: String
@@ -43,6 +54,21 @@ struct Echo: Encodable {
     var sourceIP: String?
     var claims: JSONValue?
     var context: Context?
+
+    var json: JSONValue {
+        func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+        var members: [String: JSONValue] = [
+            "method": .string(method), "rawPath": .string(rawPath), "rawQueryString": .string(rawQueryString),
+            "query": .array(query.map(strings)), "headers": .array(headers.map(strings)), "cookies": strings(cookies),
+            "bodyBase64": .string(bodyBase64), "origin": .string(origin),
+        ]
+        members["requestId"] = requestId.map(JSONValue.string)
+        members["stage"] = stage.map(JSONValue.string)
+        members["sourceIP"] = sourceIP.map(JSONValue.string)
+        members["claims"] = claims
+        members["context"] = context?.json
+        return .object(members)
+    }
 }
 
 await LambdaMain.run { environment, initLogger in
@@ -50,8 +76,6 @@ await LambdaMain.run { environment, initLogger in
     if environment["ECHO_MODE"] == "noop" {
         return { _, _ in HTTPResponse(status: 204) }
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return { request, context in
         let action = request.headers.first(name: "x-echo-action") ?? ""
         var headers = HTTPHeaders([("Content-Type", "application/json")])
@@ -100,6 +124,6 @@ await LambdaMain.run { environment, initLogger in
             )
         }
         context.logger.debug("echoing")
-        return HTTPResponse(status: 200, headers: headers, body: Array(try encoder.encode(echo)))
+        return HTTPResponse(status: 200, headers: headers, body: JSONWriter.serialize(echo.json))
     }
 }

@@ -90,12 +90,12 @@ enum MotoFixture {
         var request = UpstreamRequest(method: .POST, url: endpoint + "/")
         request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
         request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
-        request.body = Array(try JSONEncoder().encode(JSONValue.object(body)))
+        request.body = JSONWriter.serialize(.object(body))
         let response = try await UpstreamHTTP.shared.send(request, deadline: .now() + .seconds(20), maxBodyBytes: 1 << 20)
         guard response.status == 200 else {
             throw MotoError(description: "\(operation): HTTP \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
         }
-        return try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+        return try JSONValue.parse(response.body)
     }
 
     /// GET a URL on moto (e.g. the JWKS) and return the body.
@@ -112,7 +112,7 @@ enum MotoFixture {
             var base64 = String(part.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
             while base64.count % 4 != 0 { base64 += "=" }
             guard let data = Data(base64Encoded: base64) else { throw MotoError(description: "bad base64url") }
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONValue.parse(Array(data))
         }
         return (try decode(parts[0]), try decode(parts[1]))
     }

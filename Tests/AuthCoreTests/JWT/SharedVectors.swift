@@ -25,11 +25,11 @@ enum SharedVectors {
 
     static func load(_ relative: String) throws -> JSONValue {
         let data = try Data(contentsOf: URL(filePath: path(relative)))
-        return try JSONDecoder().decode(JSONValue.self, from: data)
+        return try JSONValue.parse(Array(data))
     }
 
     static func encode(_ value: JSONValue) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(value))
+        JSONWriter.serialize(value)
     }
 
     static func hex(_ string: String) -> [UInt8] {

@@ -134,14 +134,11 @@ public enum LambdaEventDecoder {
         return (bytes, nil)
     }
 
-    /// v1/ALB: `multiValueHeaders` holds every value, `headers` the last one of each; a name may be
-    /// spelled differently in the two maps. Values from `headers` are added only when missing.
+    /// v1/ALB: `multiValueHeaders` holds every value, `headers` the last one of each; merged by
+    /// `HeaderMerge`, the rule `AuthorizerEvent` reads the Authorization header by.
     private static func mergedHeaders(single: LenientStringMap?, multi: LenientMultiMap?) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        for (name, values) in multi?.entries ?? [] {
-            for value in values { headers.add(name: name, value: value) }
-        }
-        for (name, value) in single?.entries ?? [] where !headers[name].contains(value) {
+        for (name, value) in HeaderMerge.headers(multi: multi?.entries ?? [], single: single?.entries ?? []) {
             headers.add(name: name, value: value)
         }
         return headers

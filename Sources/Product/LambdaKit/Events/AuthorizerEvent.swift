@@ -2,15 +2,16 @@ import JSONValue
 
 /// An API Gateway Lambda authorizer event, read strictly in one streaming pass: only the fields a
 /// decision needs are kept, repeated member names anywhere are refused (`JSONReader`), and a field
-/// of the wrong type makes the event unreadable.
+/// of the wrong type makes the event unreadable. LambdaKit owns the wire shape; AuthEndpoints'
+/// `AuthorizerEndpoint` decides on it.
 ///
 /// Performance: the fields are where the decoded UTF-8 of their JSON strings is: a range of the
 /// event's bytes when nothing was escaped (no copy, no `String`, no reference count: the
 /// Authorization value alone is a kilobyte, and the token in it goes to the verifier as bytes).
-struct AuthorizerEvent: Sendable {
-    typealias Text = JSONReader.StringContent
+public struct AuthorizerEvent: Sendable {
+    public typealias Text = JSONReader.StringContent
 
-    enum Family: Sendable, Equatable {
+    public enum Family: Sendable, Equatable {
         /// HTTP API, payload format 2.0 (`version` "2.0", `routeArn`).
         case httpV2
         /// HTTP API, payload format 1.0 (`version` "1.0", `methodArn`).
@@ -21,38 +22,40 @@ struct AuthorizerEvent: Sendable {
         case restToken
     }
 
-    var family: Family
+    public let family: Family
     /// The event as received: the fields below are in it.
-    var payload: [UInt8]
+    public let payload: [UInt8]
     /// `routeArn` (2.0) or `methodArn`.
-    var arn: Text
+    public let arn: Text
     /// 2.0: `requestContext.http.method` and `rawPath`; else nil (the ARN's are used).
-    var method: Text?
-    var rawPath: Text?
+    public let method: Text?
+    public let rawPath: Text?
     /// 2.0: `requestContext.stage` (`$default`, or a named stage that `rawPath` starts with).
-    var stage: Text?
-    /// Every value of every header named Authorization in any case (headers and
-    /// multiValueHeaders merged as API Gateway fills them: a value in both counts once).
-    var authorization: [Text]
+    public let stage: Text?
+    /// Every value of every header named Authorization in any case (`headers` and
+    /// `multiValueHeaders` merged by `HeaderMerge`, the rule `LambdaEventDecoder` uses too).
+    public let authorization: [Text]
     /// TOKEN: `authorizationToken`.
-    var authorizationToken: Text?
+    public let authorizationToken: Text?
 
     /// A field's bytes (a slice of `payload`, or of the field's decoded copy).
-    func bytes(_ text: Text) -> ArraySlice<UInt8> {
+    @inlinable
+    public func bytes(_ text: Text) -> ArraySlice<UInt8> {
         text.bytes(in: payload)
     }
 
     /// A field's bytes for the duration of `body`, without a slice.
-    func withBytes<R>(_ text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    @inlinable
+    public func withBytes<R>(_ text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         text.withBytes(in: payload, body)
     }
 
     /// Why the event cannot be decided on. Never quotes a value of the event.
-    struct Unreadable: Error, Sendable, CustomStringConvertible {
-        var description: String
+    public struct Unreadable: Error, Sendable, CustomStringConvertible {
+        public var description: String
     }
 
-    static func read(_ payload: [UInt8]) throws(Unreadable) -> AuthorizerEvent {
+    public static func read(_ payload: [UInt8]) throws(Unreadable) -> AuthorizerEvent {
         var fields = Fields(payload: payload)
         do {
             try JSONValue.read(payload) { (json) throws(JSONParseError) in
@@ -114,13 +117,13 @@ struct AuthorizerEvent: Sendable {
             case .requestContext:
                 guard try json.kind() == .object else { return try json.skip() }
                 try json.object(nameBytes: { (name, json) throws(JSONParseError) in
-                    if ByteText.equal(name, "stage") {
+                    if ExactBytes.equal(name, literal: "stage") {
                         stage = try string("requestContext.stage", &json)
                         return
                     }
-                    guard ByteText.equal(name, "http"), try json.kind() == .object else { return try json.skip() }
+                    guard ExactBytes.equal(name, literal: "http"), try json.kind() == .object else { return try json.skip() }
                     try json.object(nameBytes: { (name, json) throws(JSONParseError) in
-                        guard ByteText.equal(name, "method") else { return try json.skip() }
+                        guard ExactBytes.equal(name, literal: "method") else { return try json.skip() }
                         httpMethod = try string("requestContext.http.method", &json)
                     })
                 })
@@ -147,25 +150,17 @@ struct AuthorizerEvent: Sendable {
         }
 
         func equal(_ text: Text, _ literal: StaticString) -> Bool {
-            text.withBytes(in: payload) { ByteText.equal($0, literal) }
+            text.withBytes(in: payload) { ExactBytes.equal($0, literal: literal) }
         }
 
         /// ASCII case-insensitive, as HTTP header names are (RFC 9110 §5.1).
         func isAuthorization(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-            ByteText.equalIgnoringASCIICase(name, "authorization")
+            ExactBytes.equalIgnoringASCIICase(name, lowercase: "authorization")
         }
 
         func event() throws(Unreadable) -> AuthorizerEvent {
-            // Merged as LambdaKit merges REST headers: every multi value, then each single value
-            // only when it is not among them (API Gateway repeats the last value in `headers`).
-            var authorization = multiAuthorization
-            if authorization.isEmpty {
-                authorization = singleAuthorization  // HTTP API events have no multiValueHeaders
-            } else {
-                // Two spellings of the name in `headers` are two headers, even with one value.
-                for value in singleAuthorization where !multiAuthorization.contains(where: { $0.bytes(in: payload) == value.bytes(in: payload) }) {
-                    authorization.append(value)
-                }
+            let authorization = HeaderMerge.values(multi: multiAuthorization, single: singleAuthorization) {
+                $0.bytes(in: payload) == $1.bytes(in: payload)
             }
             let isToken = type.map { equal($0, "TOKEN") } ?? false
             let isRequest = type.map { equal($0, "REQUEST") } ?? false
@@ -204,16 +199,16 @@ struct AuthorizerEvent: Sendable {
         /// Performance: picked by length, then compared as bytes (no `String` per member).
         static func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name? {
             switch bytes.count {
-            case 4: return ByteText.equal(bytes, "type") ? .type : nil
+            case 4: return ExactBytes.equal(bytes, literal: "type") ? .type : nil
             case 7:
-                if ByteText.equal(bytes, "version") { return .version }
-                if ByteText.equal(bytes, "rawPath") { return .rawPath }
-                return ByteText.equal(bytes, "headers") ? .headers : nil
-            case 8: return ByteText.equal(bytes, "routeArn") ? .routeArn : nil
-            case 9: return ByteText.equal(bytes, "methodArn") ? .methodArn : nil
-            case 14: return ByteText.equal(bytes, "requestContext") ? .requestContext : nil
-            case 17: return ByteText.equal(bytes, "multiValueHeaders") ? .multiValueHeaders : nil
-            case 18: return ByteText.equal(bytes, "authorizationToken") ? .authorizationToken : nil
+                if ExactBytes.equal(bytes, literal: "version") { return .version }
+                if ExactBytes.equal(bytes, literal: "rawPath") { return .rawPath }
+                return ExactBytes.equal(bytes, literal: "headers") ? .headers : nil
+            case 8: return ExactBytes.equal(bytes, literal: "routeArn") ? .routeArn : nil
+            case 9: return ExactBytes.equal(bytes, literal: "methodArn") ? .methodArn : nil
+            case 14: return ExactBytes.equal(bytes, literal: "requestContext") ? .requestContext : nil
+            case 17: return ExactBytes.equal(bytes, literal: "multiValueHeaders") ? .multiValueHeaders : nil
+            case 18: return ExactBytes.equal(bytes, literal: "authorizationToken") ? .authorizationToken : nil
             default: return nil
             }
         }
