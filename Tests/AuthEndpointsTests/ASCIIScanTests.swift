@@ -1,10 +1,11 @@
+import JSONValue
 import Testing
 
 @testable import AuthEndpoints
 
 /// The vector- and word-at-a-time scans of the bearer fast path agree with a byte-by-byte reading at every
 /// length and every position of the byte that matters (the word boundaries are where they break).
-@Suite("ASCIIScan and ByteText: word-at-a-time scans equal the byte loop")
+@Suite("ASCIIScan and ExactBytes: word-at-a-time scans equal the byte loop")
 struct ASCIIScanTests {
     @Test func firstSpaceAndIsASCIIAtEveryOffset() {
         for length in 0...40 {
@@ -39,7 +40,7 @@ struct ASCIIScanTests {
 
     @Test func headerNamesFoldASCIIOnly() {
         func matches(_ name: String) -> Bool {
-            Array(name.utf8).withUnsafeBufferPointer { ByteText.equalIgnoringASCIICase($0, "authorization") }
+            Array(name.utf8).withUnsafeBufferPointer { ExactBytes.equalIgnoringASCIICase($0, lowercase: "authorization") }
         }
         #expect(matches("authorization"))
         #expect(matches("Authorization"))

@@ -1,4 +1,5 @@
 import AuthCore
+import JSONValue
 
 /// The one bearer-credential parser of the product, for `BearerGuard` (me, logout) and the
 /// authorizer alike: header values in, the token or a `CredentialFailure` out, no HTTP type.
@@ -65,7 +66,7 @@ enum BearerCredential {
         guard index < bytes.count else { throw .missing }
         let schemeStart = index
         index = ASCIIScan.firstSpace(bytes, from: index)
-        guard ByteText.equalIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[schemeStart..<index]), "bearer") else {
+        guard ExactBytes.equalIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[schemeStart..<index]), lowercase: "bearer") else {
             throw .notBearerScheme
         }
         skipSpaces()

@@ -1,3 +1,5 @@
+import JSONValue
+
 /// An API Gateway method or route ARN:
 /// `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{resource path}`.
 struct ExecuteAPIArn: Sendable, Equatable {
@@ -55,7 +57,7 @@ struct ExecuteAPIArn: Sendable, Equatable {
         }
         guard found == 5, colons.0 == 3, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"), bytes[2] == UInt8(ascii: "n"),
             colons.1 > colons.0 + 1, colons.2 - colons.1 - 1 == 11,
-            ByteText.equal(UnsafeBufferPointer(rebasing: bytes[(colons.1 + 1)..<colons.2]), "execute-api"),
+            ExactBytes.equal(UnsafeBufferPointer(rebasing: bytes[(colons.1 + 1)..<colons.2]), literal: "execute-api"),
             colons.3 > colons.2 + 1, colons.4 > colons.3 + 1
         else { return nil }
         // apiId/stage/METHOD[/path]: the first three `/`-separated parts must not be empty.

@@ -42,7 +42,7 @@ enum RequestPath {
     /// How many leading bytes of an HTTP API 2.0 `rawPath` are its stage: API Gateway puts a named
     /// stage first in `rawPath` (`/prod/admin`; not `$default`). 0 when it does not start with it.
     static func stagePrefixLength(_ rawPath: UnsafeBufferPointer<UInt8>, stage: UnsafeBufferPointer<UInt8>) -> Int {
-        guard stage.count > 0, !ByteText.equal(stage, "$default"), rawPath.count > stage.count, rawPath[0] == UInt8(ascii: "/"),
+        guard stage.count > 0, !ExactBytes.equal(stage, literal: "$default"), rawPath.count > stage.count, rawPath[0] == UInt8(ascii: "/"),
             ExactBytes.equal(UnsafeBufferPointer(rebasing: rawPath[1..<(stage.count + 1)]), stage),
             rawPath.count == stage.count + 1 || rawPath[stage.count + 1] == UInt8(ascii: "/")
         else { return 0 }
