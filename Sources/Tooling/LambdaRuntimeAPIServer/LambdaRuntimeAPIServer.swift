@@ -30,18 +30,7 @@ public final class LambdaRuntimeAPIServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> LambdaRuntimeAPIServer {
         let core = ServerCore()
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RuntimeAPIServerHandler(core: core))
-                }
-            }
-            .bind(host: host, port: port)
-            .get()
+        let channel = try await LoopbackHTTPServer.bind(host: host, port: port, group: group) { RuntimeAPIServerHandler(core: core) }
         let boundPort = channel.localAddress?.port ?? port
         return LambdaRuntimeAPIServer(host: host, port: boundPort, channel: channel, core: core)
     }

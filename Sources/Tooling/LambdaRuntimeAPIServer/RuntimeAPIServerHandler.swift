@@ -13,9 +13,7 @@ final class RuntimeAPIServerHandler: ChannelInboundHandler {
 
     private let core: ServerCore
     private var connection = 0
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private var tooLarge = false
+    private var collector = HTTPRequestCollector(maxBodyBytes: maxBodyBytes)
 
     init(core: ServerCore) {
         self.core = core
@@ -31,29 +29,12 @@ final class RuntimeAPIServerHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            self.body = nil
-            self.tooLarge = false
-        case .body(var part):
-            if tooLarge { return }
-            if (body?.readableBytes ?? 0) + part.readableBytes > Self.maxBodyBytes {
-                tooLarge = true
-                body = nil
-                return
-            }
-            if body == nil { body = part } else { body!.writeBuffer(&part) }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
-            body = nil
-            if tooLarge {
-                respond(context, head, status: .payloadTooLarge, json: #"{"errorMessage":"payload too large","errorType":"RequestEntityTooLarge"}"#)
-                return
-            }
-            route(context, head, bytes)
+        switch collector.take(unwrapInboundIn(data)) {
+        case nil: return
+        case .tooLarge(let head):
+            respond(context, head, status: .payloadTooLarge, json: #"{"errorMessage":"payload too large","errorType":"RequestEntityTooLarge"}"#)
+        case .request(let head, let body):
+            route(context, head, body)
         }
     }
 

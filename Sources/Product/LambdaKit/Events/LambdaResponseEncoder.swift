@@ -79,8 +79,9 @@ public enum LambdaResponseEncoder {
         return groups
     }
 
-    private static func writeSingle(
-        _ json: inout JSONWriter, key: StaticString, _ groups: [HeaderGroup], value: (HeaderGroup) -> String
+    /// `,"key":{"Name":value,…}`, each group's value written by `value`.
+    private static func writeMap(
+        _ json: inout JSONWriter, key: StaticString, _ groups: [HeaderGroup], value: (inout JSONWriter, HeaderGroup) -> Void
     ) {
         json.raw(",\"")
         json.raw(key)
@@ -89,26 +90,28 @@ public enum LambdaResponseEncoder {
             if index > 0 { json.raw(",") }
             json.string(group.name)
             json.raw(":")
-            json.string(value(group))
+            value(&json, group)
         }
         json.raw("}")
     }
 
+    /// One string per name (`headers`).
+    private static func writeSingle(
+        _ json: inout JSONWriter, key: StaticString, _ groups: [HeaderGroup], value: (HeaderGroup) -> String
+    ) {
+        writeMap(&json, key: key, groups) { json, group in json.string(value(group)) }
+    }
+
+    /// Every value of each name as an array (`multiValueHeaders`).
     private static func writeMulti(_ json: inout JSONWriter, key: StaticString, _ groups: [HeaderGroup]) {
-        json.raw(",\"")
-        json.raw(key)
-        json.raw("\":{")
-        for (index, group) in groups.enumerated() {
-            if index > 0 { json.raw(",") }
-            json.string(group.name)
-            json.raw(":[")
+        writeMap(&json, key: key, groups) { json, group in
+            json.raw("[")
             for (valueIndex, value) in group.values.enumerated() {
                 if valueIndex > 0 { json.raw(",") }
                 json.string(value)
             }
             json.raw("]")
         }
-        json.raw("}")
     }
 
     /// The body as text when it is valid UTF-8 and its content type is textual; else `nil` (base64).

@@ -1,4 +1,5 @@
 import CognitoEmulator
+import LambdaRuntimeAPIServer
 import NIOCore
 import NIOHTTP1
 
@@ -11,60 +12,46 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
     static let maxBodyBytes = 10 * 1024 * 1024
 
     private let dispatcher: RequestDispatcher
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private var tooLarge = false
+    private var collector = HTTPRequestCollector(maxBodyBytes: maxBodyBytes)
 
     init(dispatcher: RequestDispatcher) {
         self.dispatcher = dispatcher
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            body = nil
-            tooLarge = false
-        case .body(var part):
-            guard !tooLarge else { return }
-            if (body?.readableBytes ?? 0) + part.readableBytes > Self.maxBodyBytes {
-                tooLarge = true
-                body = nil
-                return
-            }
-            if body == nil { body = part } else { body!.writeBuffer(&part) }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            if tooLarge {
-                write(context, head, GatewayResponse.tooLarge, close: true)
-                return
-            }
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
-            body = nil
-            // The server binds 127.0.0.1 only, but a web page the developer visits can re-point
-            // its own name at 127.0.0.1 (DNS rebinding) and call the API same-origin, sending
-            // that name as Host: only loopback names (localhost, 127/8, [::1]) are served, one
-            // Host header exactly. API Gateway answers a request for a name it does not serve
-            // with 403 {"message":"Forbidden"}.
-            let hosts = head.headers["Host"]
-            guard hosts.count == 1, LoopbackAuthority.isLoopback(hosts[0]) else {
-                write(context, head, GatewayResponse.forbidden, close: !head.isKeepAlive)
-                return
-            }
-            let peer = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
-            let request = GatewayRequest(
-                method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) },
-                body: bytes, sourceIp: peer, httpVersion: "HTTP/\(head.version.major).\(head.version.minor)")
-            let dispatcher = self.dispatcher
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let eventLoop = context.eventLoop
-            Task {
-                let response = await dispatcher.handle(request)
-                eventLoop.execute {
-                    let (handler, context) = loopBound.value
-                    handler.write(context, head, response, close: !head.isKeepAlive)
-                }
+        let head: HTTPRequestHead
+        let bytes: [UInt8]
+        switch collector.take(unwrapInboundIn(data)) {
+        case nil: return
+        case .tooLarge(let tooLarge):
+            write(context, tooLarge, GatewayResponse.tooLarge, close: true)
+            return
+        case .request(let request, let body):
+            head = request
+            bytes = body
+        }
+        // The server binds 127.0.0.1 only, but a web page the developer visits can re-point
+        // its own name at 127.0.0.1 (DNS rebinding) and call the API same-origin, sending
+        // that name as Host: only loopback names (localhost, 127/8, [::1]) are served, one
+        // Host header exactly. API Gateway answers a request for a name it does not serve
+        // with 403 {"message":"Forbidden"}.
+        let hosts = head.headers["Host"]
+        guard hosts.count == 1, LoopbackAuthority.isLoopback(hosts[0]) else {
+            write(context, head, GatewayResponse.forbidden, close: !head.isKeepAlive)
+            return
+        }
+        let peer = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+        let request = GatewayRequest(
+            method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+            body: bytes, sourceIp: peer, httpVersion: "HTTP/\(head.version.major).\(head.version.minor)")
+        let dispatcher = self.dispatcher
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task {
+            let response = await dispatcher.handle(request)
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.write(context, head, response, close: !head.isKeepAlive)
             }
         }
     }

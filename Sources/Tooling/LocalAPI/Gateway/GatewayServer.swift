@@ -1,6 +1,5 @@
+import LambdaRuntimeAPIServer
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 
 /// The HTTP listener of the local API, on loopback only.
 final class GatewayServer: Sendable {
@@ -13,18 +12,7 @@ final class GatewayServer: Sendable {
     }
 
     static func bind(port: Int, dispatcher: RequestDispatcher) async throws -> GatewayServer {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(GatewayHTTPHandler(dispatcher: dispatcher))
-                }
-            }
-            .bind(host: "127.0.0.1", port: port)
-            .get()
+        let channel = try await LoopbackHTTPServer.bind(host: "127.0.0.1", port: port) { GatewayHTTPHandler(dispatcher: dispatcher) }
         return GatewayServer(channel: channel, port: channel.localAddress?.port ?? port)
     }
 
