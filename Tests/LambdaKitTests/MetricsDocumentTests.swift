@@ -59,6 +59,21 @@ struct MetricsDocumentTests {
                 + "\n")
     }
 
+    /// The function's name joined onto the directives at start writes the same bytes as writing it
+    /// per document, and a record of another function still gets its own name.
+    @Test func theProcessFunctionNameJoinedAtStartWritesTheSameBytes() {
+        var withCalls = Self.record(outcome: "upstream_timeout", status: 502)
+        withCalls.upstreamCalls = [UpstreamCall(operation: "JWKS", outcome: "ok", durationNanoseconds: 1_000)]
+        var quoted = Self.record()
+        quoted.functionName = "a\"b"
+        for record in [Self.record(), withCalls, quoted] {
+            let general = EMFMetricsWriter(namespace: "N").document(record)
+            for name in ["me", "a\"b", "other"] {
+                #expect(EMFMetricsWriter(namespace: "N", functionName: name).document(record) == general, "\(name) \(record.functionName)")
+            }
+        }
+    }
+
     @Test func upstreamCallsAreMetrics() throws {
         var record = Self.record(outcome: "upstream_timeout", status: 502)
         record.upstreamCalls = [

@@ -44,11 +44,15 @@ public struct JSONWriter {
         }
     }
 
+    /// Performance: inlinable, as are `raw(bytes:)` and `string`: called across modules, the
+    /// append is specialized at the caller.
+    @inlinable
     public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Bytes that are already JSON (a fragment built once, e.g. at start), as they are.
+    @inlinable
     public mutating func raw(bytes fragment: [UInt8]) {
         bytes.append(contentsOf: fragment)
     }
@@ -98,6 +102,7 @@ public struct JSONWriter {
         value ? raw("true") : raw("false")
     }
 
+    @inlinable
     public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         Self.appendStringContents(value, to: &bytes)

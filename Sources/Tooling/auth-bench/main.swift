@@ -221,7 +221,9 @@ if arguments.first == "loop" {
         await Task.detached { await authorizerLoop(endpoint: endpoint, event: event, context: context, count: count) }.value
     case "observers-off", "observers-on":
         // The runtime's observers alone (summary line; and the EMF document), stderr on /dev/null.
-        guard let observers = InvocationObservers.standard(environment: ["METRICS": path == "observers-on" ? "on" : "off"]) else {
+        guard let observers = InvocationObservers.standard(
+            environment: ["METRICS": path == "observers-on" ? "on" : "off", "AWS_LAMBDA_FUNCTION_NAME": "authorizer"])
+        else {
             fail("the metrics settings were refused")
         }
         let logger = benchInvocationLogger()
@@ -230,7 +232,7 @@ if arguments.first == "loop" {
         for _ in 0..<count { observers.finished(benchRecord(durationNanoseconds: 1_234_567), logger: logger) }
     case "metrics-document":
         // The EMF document alone (built, not written): its instructions per invocation.
-        let writer = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace) { _ in }
+        let writer = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace, functionName: "authorizer") { _ in }
         var total = 0
         for _ in 0..<count { total &+= writer.document(benchRecord(durationNanoseconds: 1_234_567)).count }
         if total == 0 { fail("no document") }
@@ -259,8 +261,9 @@ if arguments.first == "authorizer-metrics" {
 /// equally often), until the budget is spent.
 func benchAuthorizerMetrics() async {
     let (endpoint, event, context, tokenLength) = await authorizerSetup()
-    guard let off = InvocationObservers.standard(environment: ["METRICS": "off"]),
-        let on = InvocationObservers.standard(environment: ["METRICS": "on"])
+    // As in Lambda, AWS_LAMBDA_FUNCTION_NAME names the function of every record.
+    guard let off = InvocationObservers.standard(environment: ["METRICS": "off", "AWS_LAMBDA_FUNCTION_NAME": "authorizer"]),
+        let on = InvocationObservers.standard(environment: ["METRICS": "on", "AWS_LAMBDA_FUNCTION_NAME": "authorizer"])
     else { fail("the metrics settings were refused") }
     let sample = benchRecord(durationNanoseconds: 1_234_567)
     let invocationLogger = benchInvocationLogger()
@@ -317,7 +320,7 @@ func benchAuthorizerMetrics() async {
     _ = dup2(savedStderr, 2)
     close(savedStderr)
     close(devNull)
-    let document = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace).document(sample)
+    let document = EMFMetricsWriter(namespace: MetricsSettings.defaultNamespace, functionName: "authorizer").document(sample)
     func rate(_ secondsPerCall: [Double]) -> String { formatted(1 / median(secondsPerCall)) }
     let summaryLine = median(rounds.map { $0.off - $0.decision })
     let metrics = median(rounds.map { $0.on - $0.off })

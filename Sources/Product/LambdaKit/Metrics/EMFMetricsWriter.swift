@@ -34,10 +34,13 @@ public struct EMFMetricsWriter: InvocationObserver {
     /// with the end of `_aws` and the start of the function's name joined on.
     private let directives: [UInt8]
     private let directivesWithUpstream: [UInt8]
+    /// The process's function name (`LambdaMain` knows it at start) with both directive sets,
+    /// its escaped value and `","Outcome":"` joined on: what every document of the process writes.
+    private let named: (functionName: String, directives: [UInt8], directivesWithUpstream: [UInt8])?
 
     /// `sink` (tests) gets each document's bytes; default: stderr (one write(2) with the other
     /// lines of the invocation's observers, `InvocationObservers`).
-    public init(namespace: String, sink: (@Sendable ([UInt8]) -> Void)? = nil) {
+    public init(namespace: String, functionName: String? = nil, sink: (@Sendable ([UInt8]) -> Void)? = nil) {
         self.namespace = namespace
         self.sink = sink ?? { StandardStreams.write($0, to: 2) }
         var json = JSONWriter(capacity: 400)
@@ -59,6 +62,16 @@ public struct EMFMetricsWriter: InvocationObserver {
         upstream.raw("]},\"FunctionName\":\"")
         directives = json.bytes
         directivesWithUpstream = upstream.bytes
+        named = functionName.map { name in
+            func joined(_ fragment: [UInt8]) -> [UInt8] {
+                var json = JSONWriter(capacity: fragment.count + name.utf8.count + 16)
+                json.raw(bytes: fragment)
+                JSONWriter.appendStringContents(name, to: &json.bytes)
+                json.raw("\",\"Outcome\":\"")
+                return json.bytes
+            }
+            return (name, joined(json.bytes), joined(upstream.bytes))
+        }
     }
 
     public func invocationFinished(_ record: InvocationRecord, logger: Logger) {
@@ -76,9 +89,13 @@ public struct EMFMetricsWriter: InvocationObserver {
         json.int(Int(record.startEpochMs))
         // At most 100 values per metric (the specification's limit); an invocation makes a few calls.
         let calls = record.upstreamCalls.prefix(100)
-        json.raw(bytes: calls.isEmpty ? directives : directivesWithUpstream)
-        JSONWriter.appendStringContents(record.functionName, to: &json.bytes)
-        json.raw("\",\"Outcome\":\"")
+        if let named, named.functionName == record.functionName {
+            json.raw(bytes: calls.isEmpty ? named.directives : named.directivesWithUpstream)
+        } else {
+            json.raw(bytes: calls.isEmpty ? directives : directivesWithUpstream)
+            JSONWriter.appendStringContents(record.functionName, to: &json.bytes)
+            json.raw("\",\"Outcome\":\"")
+        }
         JSONWriter.appendStringContents(record.outcome, to: &json.bytes)
         json.raw("\",\"Requests\":1,\"Latency\":")
         json.fixedPoint(record.durationNanoseconds / 1000, fractionDigits: 3)
@@ -115,28 +132,30 @@ public struct EMFMetricsWriter: InvocationObserver {
             }
             json.raw("]")
         }
+        // Each string's closing quote is joined onto what follows it.
         json.raw(",\"family\":\"")
         JSONWriter.appendStringContents(record.family, to: &json.bytes)
-        json.raw("\"")
-        Self.member(",\"route\":\"", record.route, to: &json)
-        if let status = record.status {
-            json.raw(",\"status\":")
-            json.int(status)
+        if let route = record.route {
+            json.raw("\",\"route\":\"")
+            JSONWriter.appendStringContents(route, to: &json.bytes)
         }
-        json.raw(",\"requestId\":\"")
+        if let status = record.status {
+            json.raw("\",\"status\":")
+            json.int(status)
+            json.raw(",\"requestId\":\"")
+        } else {
+            json.raw("\",\"requestId\":\"")
+        }
         JSONWriter.appendStringContents(record.requestId, to: &json.bytes)
-        json.raw("\"")
-        Self.member(",\"apiRequestId\":\"", record.apiRequestId, to: &json)
-        Self.member(",\"traceId\":\"", record.traceId, to: &json)
-        json.raw("}\n")
+        if let apiRequestId = record.apiRequestId {
+            json.raw("\",\"apiRequestId\":\"")
+            JSONWriter.appendStringContents(apiRequestId, to: &json.bytes)
+        }
+        if let traceId = record.traceId {
+            json.raw("\",\"traceId\":\"")
+            JSONWriter.appendStringContents(traceId, to: &json.bytes)
+        }
+        json.raw("\"}\n")
         return json.bytes
-    }
-
-    /// `prefix` (`,"name":"`), the string's contents and its closing quote, when there is one.
-    private static func member(_ prefix: StaticString, _ value: String?, to json: inout JSONWriter) {
-        guard let value else { return }
-        json.raw(prefix)
-        JSONWriter.appendStringContents(value, to: &json.bytes)
-        json.raw("\"")
     }
 }

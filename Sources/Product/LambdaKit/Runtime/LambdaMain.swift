@@ -46,7 +46,9 @@ public enum LambdaMain {
         var all: [any InvocationObserver] = [InvocationSummaryLog()]
         switch MetricsSettings.fromEnvironment(environment) {
         case .success(let settings):
-            if settings.enabled { all.append(EMFMetricsWriter(namespace: settings.namespace)) }
+            if settings.enabled {
+                all.append(EMFMetricsWriter(namespace: settings.namespace, functionName: functionName(environment: environment)))
+            }
             return (InvocationObservers(all: all + extra), nil)
         case .failure(let problem):
             return (InvocationObservers(all: all + extra), problem)
