@@ -84,7 +84,9 @@ public struct EMFMetricsWriter: InvocationObserver {
     /// fragments around it (`","Outcome":"`) and the 0/1 counts are one fragment: about half the
     /// appends of writing member by member.
     public func document(_ record: InvocationRecord) -> [UInt8] {
-        var json = JSONWriter(capacity: 1024)
+        // 960: a document without upstream calls is about 650 bytes, and with the array's header
+        // the block stays within glibc's per-thread cache (1,032 bytes), the cheapest malloc/free.
+        var json = JSONWriter(capacity: 960)
         json.raw("{\"_aws\":{\"Timestamp\":")
         json.int(Int(record.startEpochMs))
         // At most 100 values per metric (the specification's limit); an invocation makes a few calls.
