@@ -23,7 +23,7 @@ import Testing
     @Test func escapedFragmentsDecodeBackToTheText() throws {
         for text in Self.awkwardStrings {
             var bytes: [UInt8] = []
-            AuthorizerAnswer.appendEscaped(text, to: &bytes)
+            JSONWriter.appendStringContents(text, to: &bytes)
             #expect(!bytes.contains { $0 < 0x20 }, "\(Array(text.utf8))")
             let quoted = Data([UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\"")])
             let decoded = try JSONSerialization.jsonObject(with: quoted, options: .fragmentsAllowed) as? String

@@ -1,46 +1,27 @@
 import JSONValue
+import LambdaKit
 
-/// The answers API Gateway reads from a Lambda authorizer, written as bytes.
+/// The authorizer's answers, rendered from its one decision in LambdaKit's wire shapes
+/// (`AuthorizerResponse`): what goes in them is decided here.
 enum AuthorizerAnswer {
-    /// `context` of every answer: strings only (REST refuses arrays and objects), never the token:
-    /// `sub`, `username`, `client_id`, `scope` (the scopes joined by a space), `groups` (the
-    /// `encodedGroups`), `token_use` and `principal_type` (`user` or `machine`), written without
-    /// building the joined strings; a machine token (`username` nil) has no `username` and no
-    /// `groups`. Tests/AuthEndpointsTests/AuthorizerReferencePolicy.swift holds the same as a struct.
-    static func writeContext(
-        sub: String, username: String?, clientId: String, scopes: [String], groups: [String], into writer: inout JSONWriter
-    ) {
-        writer.raw("{\"sub\":")
-        writer.string(sub)
-        if let username {
-            writer.raw(",\"username\":")
-            writer.string(username)
-        }
-        writer.raw(",\"client_id\":")
-        writer.string(clientId)
-        writer.raw(",\"scope\":")
-        writeJoined(scopes, separator: " ", into: &writer)
+    /// `context` of every answer, never the token: `sub`, `username`, `client_id`, `scope` (the
+    /// scopes joined by a space), `groups` (the `encodedGroups`), `token_use` and `principal_type`
+    /// (`user` or `machine`), written without building the joined strings; a machine token
+    /// (`username` nil) has no `username` and no `groups`.
+    /// Tests/AuthEndpointsTests/AuthorizerReferencePolicy.swift holds the same as a struct.
+    static func writeContext(sub: String, username: String?, subject: AuthorizerSubject, into context: inout AuthorizerResponse.Context) {
+        context.string("sub", sub)
+        if let username { context.string("username", username) }
+        context.string("client_id", subject.clientId)
+        context.joined("scope", subject.scopes, separator: " ")
         if username != nil {
-            writer.raw(",\"groups\":")
-            writeGroups(groups, into: &writer)
-            writer.raw(",\"token_use\":\"access\",\"principal_type\":\"user\"}")
+            writeGroups(subject.groups, into: &context)
+            context.literal("token_use", "access")
+            context.literal("principal_type", "user")
         } else {
-            writer.raw(",\"token_use\":\"access\",\"principal_type\":\"machine\"}")
+            context.literal("token_use", "access")
+            context.literal("principal_type", "machine")
         }
-    }
-
-    /// `strings.joined(separator:)` as one JSON string: escaping is per byte, so the escaped parts
-    /// and separators side by side are the escaped joined string.
-    private static func writeJoined(_ strings: [String], separator: StaticString, into writer: inout JSONWriter) {
-        writer.raw("\"")
-        // In place: iterating (or subscripting) the array would copy each string, a retain and a release.
-        strings.withUnsafeBufferPointer { strings in
-            for index in strings.indices {
-                if index > 0 { writer.raw(separator) }
-                appendEscaped(strings[index], to: &writer.bytes)
-            }
-        }
-        writer.raw("\"")
     }
 
     /// The context's `groups`: the names joined by `,`, in each name `%` written `%25` and `,`
@@ -62,40 +43,28 @@ enum AuthorizerAnswer {
     }
 
     /// `encodedGroups(groups)` as one JSON string, without building it unless a name needs encoding.
-    private static func writeGroups(_ groups: [String], into writer: inout JSONWriter) {
+    private static func writeGroups(_ groups: [String], into context: inout AuthorizerResponse.Context) {
         let needsEncoding = groups.withUnsafeBufferPointer { groups in
             groups.contains { $0.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ",") }) }
         }
         if needsEncoding {
-            writer.string(encodedGroups(groups))
+            context.string("groups", encodedGroups(groups))
         } else {
-            writeJoined(groups, separator: ",", into: &writer)
+            context.joined("groups", groups, separator: ",")
         }
     }
 
-    /// The inside of `JSONWriter.string(text)` (without its quotes), JSONWriter's own escaper.
-    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        JSONWriter.appendStringContents(text, to: &bytes)
-    }
-
-    /// The HTTP API simple answer of `decision`: `{"isAuthorized":true,"context":{…}}`, or
-    /// `simpleRefused`.
+    /// The HTTP API simple answer of `decision`.
     static func simple(_ decision: AuthorizerDecision, sub: String, username: String?, subject: AuthorizerSubject) -> [UInt8] {
-        guard decision.allowed else { return simpleRefused }
-        var writer = JSONWriter(capacity: 512)
-        writer.raw("{\"isAuthorized\":true,\"context\":")
-        writeContext(sub: sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups, into: &writer)
-        writer.raw("}")
-        return writer.bytes
+        guard decision.allowed else { return AuthorizerResponse.refused }
+        return AuthorizerResponse.allowed { writeContext(sub: sub, username: username, subject: subject, into: &$0) }
     }
-
-    /// The simple answer of a refused request or token.
-    static let simpleRefused = Array(#"{"isAuthorized":false}"#.utf8)
 
     /// The IAM policy answer (REST TOKEN/REQUEST, HTTP API 1.0, HTTP API 2.0 with policy
     /// responses): what a token may do on every route of the API, as statements under `base`
     /// (`arn:…:apiId/stage/`). API Gateway caches it per token and reuses it for every method of
-    /// the API, so it must not depend on the request that happened to ask.
+    /// the API, so it is written from the decision's token part only, never from the request that
+    /// happened to ask.
     ///
     /// Allow: everything (`base*`) when the default allows (never for a machine token), else every
     /// admitted rule's routes. The token's clients, scopes, groups and claims are all the
@@ -112,55 +81,35 @@ enum AuthorizerAnswer {
     static func policy(
         base: String, rules: AuthorizerRules, decision: AuthorizerDecision, subject: AuthorizerSubject, sub: String, username: String?
     ) -> [UInt8] {
-        var escapedBase: [UInt8] = []
-        escapedBase.reserveCapacity(base.utf8.count + 8)
-        appendEscaped(base, to: &escapedBase)
-        var writer = JSONWriter(capacity: 1024)
-        writer.raw("{\"principalId\":")
-        writer.string(sub)
-        writer.raw(",\"policyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":[")
-        var first = true
-        func resource(_ suffix: UnsafeBufferPointer<UInt8>) {
-            if !first { writer.bytes.append(UInt8(ascii: ",")) }
-            first = false
-            writer.bytes.append(UInt8(ascii: "\""))
-            writer.bytes.append(contentsOf: escapedBase)
-            writer.bytes.append(contentsOf: suffix)
-            writer.bytes.append(UInt8(ascii: "\""))
-        }
-        func resource(_ suffix: StaticString) {
-            suffix.withUTF8Buffer { resource($0) }
-        }
-        func allowResources(of rule: Int) {
-            for suffix in rules.rules[rule].route.escapedAllowSuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
-        }
-        func denyResources(of rule: Int) {
-            for suffix in rules.rules[rule].route.escapedDenySuffixes { suffix.withUnsafeBufferPointer { resource($0) } }
-        }
+        var policy = AuthorizerResponse.Policy(principalId: sub, base: base)
         // Rules by index: none is copied (and reference-counted) per request.
         let admitted = decision.admitted
         let admittedCount = admitted.count(of: rules.rules.count)
         let allowsByDefault = decision.defaultAllows
         if allowsByDefault || admittedCount > 0 {
-            writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Allow\",\"Resource\":[")
+            policy.statement(.allow)
             if allowsByDefault {
-                resource("*")
+                policy.resource(escapedSuffix: "*")
             } else {
-                for rule in rules.rules.indices where admitted.contains(rule) { allowResources(of: rule) }
+                for rule in rules.rules.indices where admitted.contains(rule) {
+                    for suffix in rules.rules[rule].route.escapedAllowSuffixes {
+                        suffix.withUnsafeBufferPointer { policy.resource(escapedSuffix: $0) }
+                    }
+                }
             }
-            first = true
-            writer.raw("]},{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
-            for rule in rules.rules.indices where !admitted.contains(rule) { denyResources(of: rule) }
-            for suffix in AuthorizerRules.escapedAmbiguousPathSuffixes { resource(suffix) }
+            policy.statement(.deny)
+            for rule in rules.rules.indices where !admitted.contains(rule) {
+                for suffix in rules.rules[rule].route.escapedDenySuffixes {
+                    suffix.withUnsafeBufferPointer { policy.resource(escapedSuffix: $0) }
+                }
+            }
+            for suffix in AuthorizerRules.escapedAmbiguousPathSuffixes { policy.resource(escapedSuffix: suffix) }
             // As the reference policy: the `$default` route's ARN only for a token every rule admits.
-            if !(allowsByDefault && admittedCount == rules.rules.count) { resource(AuthorizerRules.nonMethodSuffix) }
+            if !(allowsByDefault && admittedCount == rules.rules.count) { policy.resource(escapedSuffix: AuthorizerRules.nonMethodSuffix) }
         } else {
-            writer.raw("{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",\"Resource\":[")
-            resource("*")
+            policy.statement(.deny)
+            policy.resource(escapedSuffix: "*")
         }
-        writer.raw("]}]},\"context\":")
-        writeContext(sub: sub, username: username, clientId: subject.clientId, scopes: subject.scopes, groups: subject.groups, into: &writer)
-        writer.raw("}")
-        return writer.bytes
+        return policy.finish { writeContext(sub: sub, username: username, subject: subject, into: &$0) }
     }
 }

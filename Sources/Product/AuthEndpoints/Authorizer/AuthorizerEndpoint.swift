@@ -47,7 +47,7 @@ public struct AuthorizerEndpoint: Sendable {
             context.logger.info("authorizer refused", metadata: metadata)
             // A fixed reason code (the verifier's and the bearer guard's), never request data.
             context.outcome.record(refusal.reason)
-            if simple { return AuthorizerAnswer.simpleRefused }
+            if simple { return AuthorizerResponse.refused }
             throw FunctionError.unauthorized
         }
     }

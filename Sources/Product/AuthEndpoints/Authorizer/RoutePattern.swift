@@ -108,7 +108,7 @@ struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
 
     private static func escaped(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
-        AuthorizerAnswer.appendEscaped(text, to: &bytes)
+        JSONWriter.appendStringContents(text, to: &bytes)
         return bytes
     }
 
