@@ -115,8 +115,9 @@ public struct JSONLogHandler: LogHandler {
 
     static let invocationKeys = ["apiRequestId", "traceId", "coldStart"]
 
+    /// Written at the top level rather than under `metadata`.
     private static func isLifted(_ key: String) -> Bool {
-        key == "requestId" || key == "apiRequestId" || key == "traceId" || key == "coldStart"
+        key == "requestId" || invocationKeys.contains(key)
     }
 
     private static func write(_ value: Logger.Metadata.Value, to json: inout JSONWriter) {
