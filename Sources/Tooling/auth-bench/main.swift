@@ -56,9 +56,13 @@ import Darwin
 // functions: compare whole runs of two counts instead (valgrind needs `objcopy --strip-debug` on
 // this binary: it cannot read the release build's debug info).
 
+/// The process's stderr as it started: the metrics benchmark points descriptor 2 at /dev/null
+/// while it measures, and a failure then must still be seen.
+let startupStderr = dup(2)
+
 func fail(_ message: String) -> Never {
     var line = "auth-bench: \(message)\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    line.withUTF8 { _ = write(startupStderr >= 0 ? startupStderr : 2, $0.baseAddress, $0.count) }
     exit(1)
 }
 
