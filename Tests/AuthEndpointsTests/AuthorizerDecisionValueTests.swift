@@ -22,7 +22,7 @@ import Testing
             for (index, rule) in Self.manyRules.rules.enumerated() {
                 #expect(decision.admitted.contains(index) == rule.admits(AuthorizerSubject(clientId: "c", groups: groups)), "rule \(index) \(groups)")
             }
-            #expect(decision.admitted.count(of: 70) == (0..<70).filter { groups.contains("g\($0 % 3)") }.count)
+            #expect(decision.admitted.count == (0..<70).filter { groups.contains("g\($0 % 3)") }.count)
             #expect(!decision.admitted.contains(70) && !decision.admitted.contains(200))
         }
     }

@@ -40,7 +40,7 @@ enum BearerCredential {
 
     /// The rules for a value that is not all ASCII, on Characters.
     private static func token(characters value: String) throws(CredentialFailure) -> String {
-        let parts = spaceSeparatedParts(value)
+        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
         guard let scheme = parts.first else { throw .missing }
         // A different scheme (Basic, Digest…) is a request without bearer credentials.
         // ASCII case-insensitive, as RFC 9110 §11.1 says; `lowercased()` would also fold
@@ -77,32 +77,5 @@ enum BearerCredential {
         guard index == bytes.count else { throw .malformedHeader }
         guard token.count <= TokenLimits.maximumLength else { throw .oversizedToken }
         return token
-    }
-
-    /// The value split on spaces, empty parts dropped. Performance: an ASCII value (every real
-    /// Authorization header) is split on its bytes, which for ASCII is the same as the Character
-    /// split it replaces; anything else keeps the Character split.
-    static func spaceSeparatedParts(_ value: String) -> [Substring] {
-        var copy = value
-        // Byte offsets of the parts, found on the contiguous UTF-8 (nil: not ASCII).
-        let ranges: [Range<Int>]? = copy.withUTF8 { bytes in
-            var ranges: [Range<Int>] = []
-            var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte >= 0x80 { return nil }
-                if byte == UInt8(ascii: " ") {
-                    if index > start { ranges.append(start..<index) }
-                    start = index + 1
-                }
-            }
-            if bytes.count > start { ranges.append(start..<bytes.count) }
-            return ranges
-        }
-        guard let ranges else { return value.split(separator: " ", omittingEmptySubsequences: true) }
-        let utf8 = value.utf8
-        return ranges.map { range in
-            value[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
-        }
     }
 }

@@ -84,7 +84,7 @@ enum AuthorizerAnswer {
         var policy = AuthorizerResponse.Policy(principalId: sub, base: base)
         // Rules by index: none is copied (and reference-counted) per request.
         let admitted = decision.admitted
-        let admittedCount = admitted.count(of: rules.rules.count)
+        let admittedCount = admitted.count
         let allowsByDefault = decision.defaultAllows
         if allowsByDefault || admittedCount > 0 {
             policy.statement(.allow)

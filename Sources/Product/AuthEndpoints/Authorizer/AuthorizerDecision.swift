@@ -36,9 +36,9 @@ struct AuthorizerDecision: Sendable, Equatable {
             high[word] |= 1 << UInt64(rule & 63)
         }
 
-        /// How many of rules `0..<count` are in the set.
-        func count(of count: Int) -> Int {
-            (0..<count).reduce(0) { $0 + (contains($1) ? 1 : 0) }
+        /// How many rules are in the set.
+        var count: Int {
+            high.reduce(low.nonzeroBitCount) { $0 + $1.nonzeroBitCount }
         }
     }
 }
