@@ -65,6 +65,28 @@ struct Base64URLTests {
         }
     }
 
+    @Test("every length decodes within its count, and a stray byte at any position is refused")
+    func everyLengthAndPosition() {
+        for length in 0...48 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 91 &+ 7) }
+            let text = Array(Base64URL.encode(bytes).utf8)
+            // Writes stay inside the decoded count: the bytes after it are a canary.
+            var out = [UInt8](repeating: 0xA5, count: length + 16)
+            let valid = text.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { Base64URL.decode(input, into: $0.baseAddress!) }
+            }
+            #expect(valid && Array(out.prefix(length)) == bytes, "length \(length)")
+            #expect(out[length...].allSatisfy { $0 == 0xA5 }, "wrote past the count at length \(length)")
+            for position in text.indices {
+                for stray in [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: " "), 0x00, 0x80, 0xFF] {
+                    var broken = text
+                    broken[position] = stray
+                    #expect(broken.withUnsafeBufferPointer { Base64URL.decode($0) } == nil, "\(stray) at \(position) of \(text.count)")
+                }
+            }
+        }
+    }
+
     @Test("base64url round trip without padding (emulator vectors)")
     func emulatorVectors() {
         let bytes: [UInt8] = [0xfb, 0xff, 0x00, 0x10]
