@@ -71,7 +71,22 @@ struct MemberNameSpans {
     }
 
     /// Records `span`; false when it repeats an earlier name of the object.
+    ///
+    /// Performance: inlined for the common case (every name ASCII so far, room inline, and the
+    /// name's fingerprint bit not seen yet, so it cannot repeat a name); the rest is `commitChecking`.
+    @inline(__always)
     mutating func commit(_ span: Span, fingerprint: UInt64, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
+        let bit: UInt64 = 1 << (fingerprint & 63)
+        if isASCII, count < Self.inlineCount, seenFingerprintBits & bit == 0, strings == nil {
+            append(span, fingerprint: fingerprint)
+            seenFingerprintBits |= bit
+            return true
+        }
+        return commitChecking(span, fingerprint: fingerprint, isASCII: isASCII, in: input)
+    }
+
+    @inline(never)
+    private mutating func commitChecking(_ span: Span, fingerprint: UInt64, isASCII: Bool, in input: UnsafeBufferPointer<UInt8>) -> Bool {
         if strings == nil, !isASCII {
             var set = Set<String>()
             for position in 0..<count { set.insert(string(self.span(position), in: input)) }
