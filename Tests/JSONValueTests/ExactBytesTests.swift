@@ -27,4 +27,24 @@ struct ExactBytesTests {
         let (a, b) = (Array("abcdefgh".utf8), Array("abcdefgi".utf8))
         #expect(a.withUnsafeBufferPointer { ExactBytes.fingerprint($0) } != b.withUnsafeBufferPointer { ExactBytes.fingerprint($0) })
     }
+
+    /// Byte-exact equality at every length (the two-word compare of 8 to 16 bytes and memcmp
+    /// around it): equal runs are equal, and one byte changed at any position, to any value that
+    /// differs in any bit, is not; runs of different lengths never are.
+    @Test("equal: every length to 40, a change at every position")
+    func equalAtEveryLengthAndPosition() {
+        for count in 0...40 {
+            let run = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 3) }
+            #expect(run.withUnsafeBufferPointer { a in Array(run).withUnsafeBufferPointer { ExactBytes.equal(a, $0) } }, "\(count)")
+            for position in 0..<count {
+                for flip: UInt8 in [0x01, 0x20, 0x80, 0xFF] {
+                    var other = run
+                    other[position] ^= flip
+                    #expect(!run.withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { ExactBytes.equal(a, $0) } }, "\(count) \(position) \(flip)")
+                }
+            }
+            let longer = run + [0]
+            #expect(!run.withUnsafeBufferPointer { a in longer.withUnsafeBufferPointer { ExactBytes.equal(a, $0) } }, "\(count)")
+        }
+    }
 }
