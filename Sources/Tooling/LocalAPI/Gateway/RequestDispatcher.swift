@@ -49,6 +49,13 @@ public final class RequestDispatcher: Sendable {
         _ request: GatewayRequest, _ generation: ServingGeneration, _ requestId: String, _ functionLabel: inout String,
         _ note: inout String
     ) async -> GatewayResponse {
+        // Before the template is read, no request is answered "no such route" (404) for a route
+        // that is about to exist: 503, API Gateway's answer when it cannot serve, and a retry hint.
+        if generation.isStarting {
+            var response = GatewayResponse.serviceUnavailable
+            response.headers.append(("retry-after", "1"))
+            return response
+        }
         let stack = generation.stack
         // Routes are matched on the path within the API; outside the stage or mapping, 404.
         guard let path = mount.pathWithinAPI(request.rawPath) else {

@@ -8,7 +8,13 @@ final class ServingGeneration: Sendable {
     let routes: RouteTable
     let pools: [String: FunctionPool]
     let caches: [String: AuthorizerCache]
+    /// 1 for the first stack read from the template, then one more per reload; 0 for the empty
+    /// generation that serves while the first read is under way (`isStarting`).
     let number: Int
+
+    /// The empty generation in place from the moment the server listens (it binds first, to know
+    /// its port) until the template's stack is read.
+    var isStarting: Bool { number == 0 }
 
     init(number: Int, stack: StackDescription, binDirectory: String, concurrency: Int, output: FileHandle, counter: ProcessCounter) {
         self.number = number
