@@ -274,6 +274,8 @@ let package = Package(
             // the tests serve. Fixtures: test-only functions (an authorizer, a misbehaving function).
             dependencies: [
                 "LocalAPI", "JSONValue", "sign-in", "me", "logout", "refresh", "local-api",
+                // ProcessRunner: the tests' child processes are waited for without blocking a thread.
+                "LocalHarness",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -87,7 +87,7 @@ enum AuthorizerTestSupport {
     }
 
     static func context() -> LambdaContext {
-        LambdaContext(requestId: "test", deadline: NIODeadline.now() + .seconds(10), logger: Logger(label: "authz-tests"))
+        LambdaContext(requestId: "test", deadline: NIODeadline.now() + .seconds(60), logger: Logger(label: "authz-tests"))
     }
 
     static let base = "arn:aws:execute-api:us-east-1:123456789012:api1/prod/"

@@ -35,7 +35,7 @@ struct RevocationSinkReplayTests {
         let expected = try JSONValue.parse(Array(try Data(contentsOf: URL(filePath: "\(Self.directory)/\(name).outcome.json"))))
         let table = MemoryTable()
         let handler = try EndpointFactory.revocationSink(environment: Self.environment, logger: Logger(label: "test"), transport: table)
-        let context = LambdaContext(requestId: "replay", deadline: .now() + .seconds(10), logger: Logger(label: "test"))
+        let context = LambdaContext(requestId: "replay", deadline: .now() + .seconds(60), logger: Logger(label: "test"))
         do {
             let answer = try JSONValue.parse(try await handler(event, context))
             #expect(answer == expected["result"], "\(name)")
@@ -49,7 +49,7 @@ struct RevocationSinkReplayTests {
     func idempotent() async throws {
         let table = MemoryTable()
         let handler = try EndpointFactory.revocationSink(environment: Self.environment, logger: Logger(label: "test"), transport: table)
-        let context = LambdaContext(requestId: "replay", deadline: .now() + .seconds(10), logger: Logger(label: "test"))
+        let context = LambdaContext(requestId: "replay", deadline: .now() + .seconds(60), logger: Logger(label: "test"))
         let event = Array(try Data(contentsOf: URL(filePath: "\(Self.directory)/admin-user-global-sign-out.json")))
         _ = try await handler(event, context)
         let again = try JSONValue.parse(try await handler(event, context))

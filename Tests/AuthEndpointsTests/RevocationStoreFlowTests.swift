@@ -36,23 +36,19 @@ struct RevocationStoreFlowTests {
     let logger = Logger(label: "revocation-flow-tests")
 
     func context() -> LambdaContext {
-        LambdaContext(requestId: "test", deadline: .now() + .seconds(10), logger: logger)
+        LambdaContext(requestId: "test", deadline: .now() + .seconds(60), logger: logger)
     }
 
     /// A fresh table made by scripts/revocation-table from template.yaml's RevocationTable.
-    static func createTable() throws -> String {
+    static func createTable() async throws -> String {
         let name = "revocations-\(UInt32.random(in: 0...UInt32.max))"
-        let process = Process()
-        process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot + "/scripts/revocation-table", "--endpoint", motoEndpoint ?? "", "--name", name]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == name else {
-            throw HarnessError("scripts/revocation-table failed (exit \(process.terminationStatus))")
+        let result = try await ProcessRunner(
+            executable: "/usr/bin/env", arguments: ["python3", packageRoot + "/scripts/revocation-table", "--endpoint", motoEndpoint ?? "", "--name", name]
+        ).run(stdin: [], environment: ProcessInfo.processInfo.environment, timeout: .seconds(120))
+        guard result.exitCode == 0, !result.timedOut,
+            String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == name
+        else {
+            throw HarnessError("scripts/revocation-table failed (exit \(result.exitCode)): \(String(decoding: result.stderr, as: UTF8.self))")
         }
         return name
     }
@@ -109,7 +105,7 @@ struct RevocationStoreFlowTests {
 
     @Test("sign-out: the token and a refreshed one refused; another user and a later sign-in allowed; no GetUser at all")
     func signOutReachesTheAuthorizer() async throws {
-        let table = try Self.createTable()
+        let table = try await Self.createTable()
         try await Self.withEmulator { fixture in
             try await fixture.addFaults(Self.getUserFault)
             let env = environment(fixture, table: table)
@@ -148,7 +144,7 @@ struct RevocationStoreFlowTests {
 
     @Test("a store that cannot answer: the authorizer fails closed (allow only when configured), logout is 502 and a retry works")
     func storeDown() async throws {
-        let table = try Self.createTable()
+        let table = try await Self.createTable()
         try await Self.withEmulator { fixture in
             try await fixture.addFaults(Self.getUserFault)
             // Nothing listens on port 9: the store is unreachable.
@@ -182,7 +178,7 @@ struct RevocationStoreFlowTests {
 
     @Test("a per-process cache: a warm authorizer keeps its read for AUTH_REVOCATION_CACHE_SECONDS, a cold one sees the mark")
     func cacheLag() async throws {
-        let table = try Self.createTable()
+        let table = try await Self.createTable()
         try await Self.withEmulator { fixture in
             let cached = try EndpointFactory.authorizerEndpoint(
                 environment: environment(fixture, table: table, extra: ["AUTH_REVOCATION_CACHE_SECONDS": "60"]), logger: logger)

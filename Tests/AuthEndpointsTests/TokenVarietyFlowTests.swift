@@ -16,7 +16,7 @@ import Testing
     let logger = Logger(label: "token-variety-tests")
 
     func context() -> LambdaContext {
-        LambdaContext(requestId: "test", deadline: .now() + .seconds(10), logger: logger)
+        LambdaContext(requestId: "test", deadline: .now() + .seconds(60), logger: logger)
     }
 
     func bearer(_ token: String, path: String = "/auth/me") -> HTTPRequest {

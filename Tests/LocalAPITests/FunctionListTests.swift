@@ -1,5 +1,6 @@
 import Foundation
 @testable import LocalAPI
+import LocalHarness
 import Testing
 
 /// template.yaml is the one list of the Lambda functions (issue 19): everything else that needs
@@ -57,15 +58,11 @@ struct FunctionListTests {
     }
 
     /// scripts/functions applies the same rule in sed for the shell scripts and the Makefile.
-    @Test func theShellReaderAgreesWithTheSwiftRule() throws {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = Self.root.appendingPathComponent("scripts/functions")
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    @Test func theShellReaderAgreesWithTheSwiftRule() async throws {
+        let result = try await ProcessRunner(executable: Self.root.appendingPathComponent("scripts/functions").path)
+            .run(stdin: [], environment: ProcessInfo.processInfo.environment)
+        #expect(result.exitCode == 0 && !result.timedOut)
+        let output = result.stdout
         var listed: [String: String?] = [:]
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             let words = line.split(separator: " ").map(String.init)

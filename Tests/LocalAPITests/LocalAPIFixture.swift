@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import LocalAPI
+import LocalHarness
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -37,7 +38,7 @@ struct LocalAPIFixture {
     }
 
     /// A temporary bin directory: the real handler executables plus the test-only Python functions.
-    static func fixtureBinDirectory() throws -> String {
+    static func fixtureBinDirectory() async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("local-api-bin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for name in ["me", "sign-in", "logout", "refresh"] {
@@ -45,7 +46,7 @@ struct LocalAPIFixture {
         }
         // The functions get Lambda's small environment (no HOME): a version-manager shim such as
         // pyenv's would fail there, so the interpreter's real path goes into the shebang.
-        let interpreter = try pythonInterpreter()
+        let interpreter = try await pythonInterpreter()
         // Named as FunctionExecutable names the fixture template's functions: TestFunction is
         // `test`, TestAuthorizerFunction `test-authorizer`.
         for (name, script) in [("test", "test-function.py"), ("test-authorizer", "test-authorizer.py")] {
@@ -58,17 +59,12 @@ struct LocalAPIFixture {
         return directory.path
     }
 
-    static func pythonInterpreter() throws -> String {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    static func pythonInterpreter() async throws -> String {
+        let result = try await ProcessRunner(executable: "/usr/bin/env", arguments: ["python3", "-c", "import sys; print(sys.executable)"])
+            .run(stdin: [], environment: ProcessInfo.processInfo.environment)
+        let output = result.stdout
         let path = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !path.isEmpty else { throw LocalAPIError("python3 is needed for the fixture functions") }
+        guard result.exitCode == 0, !path.isEmpty else { throw LocalAPIError("python3 is needed for the fixture functions") }
         return path
     }
 
@@ -77,7 +73,7 @@ struct LocalAPIFixture {
         fixture: Bool = false, template: String? = nil, concurrency: Int = 4, parameterOverrides: [String: String] = [:],
         _ body: (LocalAPIFixture) async throws -> Void
     ) async throws {
-        let bin = fixture ? try fixtureBinDirectory() : binDirectory
+        let bin = fixture ? try await fixtureBinDirectory() : binDirectory
         var options = LocalAPIOptions(
             templatePath: template ?? (fixture ? fixtures.appendingPathComponent("fixture-template.yaml").path : packageRoot.appendingPathComponent("template.yaml").path),
             binDirectory: bin)

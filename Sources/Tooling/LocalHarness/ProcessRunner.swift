@@ -1,7 +1,9 @@
 import Foundation
 
 /// Runs one program to completion with the given environment and standard input, capturing
-/// stdout and stderr through temporary files (no pipe can fill up and stall the child).
+/// stdout and stderr through temporary files (no pipe can fill up and stall the child). The wait is
+/// a poll with `Task.sleep`, never `waitUntilExit` on a running child: a test that blocked a thread
+/// of Swift's cooperative pool (two on a 2-core machine) on a slow child stalled every other test.
 public struct ProcessRunner: Sendable {
     public struct Result: Sendable {
         public var exitCode: Int32
@@ -11,9 +13,11 @@ public struct ProcessRunner: Sendable {
     }
 
     public let executable: String
+    public let arguments: [String]
 
-    public init(executable: String) {
+    public init(executable: String, arguments: [String] = []) {
         self.executable = executable
+        self.arguments = arguments
     }
 
     public func run(stdin: [UInt8], environment: [String: String], timeout: Duration = .seconds(30)) async throws -> Result {
@@ -29,6 +33,7 @@ public struct ProcessRunner: Sendable {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.environment = environment
         process.standardInput = try FileHandle(forReadingFrom: inputURL)
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
@@ -47,6 +52,7 @@ public struct ProcessRunner: Sendable {
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)  // a failure shows at the FileHandle that opens it
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stderr)

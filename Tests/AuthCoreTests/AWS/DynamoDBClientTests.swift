@@ -22,12 +22,15 @@ struct DynamoDBClientTests {
         .respond(status: status, headers: [("Content-Type", "application/x-amz-json-1.0")],
                  body: Array(#"{"__type":"com.amazonaws.dynamodb.v20120810#\#(type)","message":"m"}"#.utf8))
     }
+    /// For the tests whose subject is not time: a minute, so a stall of the test process (a loaded
+    /// 2-core machine; CI once lost 5 s) cannot turn a retry into a timeout.
+    static func deadline() -> NIODeadline { .now() + .seconds(60) }
     static let ok = ServerReply.respond(status: 200, headers: [("Content-Type", "application/x-amz-json-1.0")], body: Array("{}".utf8))
 
     @Test("GetItem: POST / with the JSON protocol's target and content type, signed (host, content-type, x-amz-date, token, target)")
     func requestShape() async throws {
         let fake = FakeUpstream { _ in .respond(status: 200, headers: [], body: Array(#"{"Item":{"sub":{"S":"u"},"revoked_before":{"N":"5"}}}"#.utf8)) }
-        let item = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, projection: ["revoked_before"], deadline: .now() + .seconds(5))
+        let item = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, projection: ["revoked_before"], deadline: Self.deadline())
         #expect(item?["revoked_before"] == .object(["N": .string("5")]))
         let request = try #require(fake.requests.first)
         #expect(request.method == .POST && request.uri == "/")
@@ -54,7 +57,7 @@ struct DynamoDBClientTests {
                                   (ServerReply.respond(status: 503, headers: [], body: []), .serverError(status: 503))] {
             let fake = FakeUpstream { _ in reply }
             await #expect(throws: expected) {
-                _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: .now() + .seconds(5))
+                _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: Self.deadline())
             }
             #expect(fake.requests.count == 2)
         }
@@ -66,7 +69,7 @@ struct DynamoDBClientTests {
         let fake = FakeUpstream { _ in count.withLock { $0 += 1; return $0 } == 1 ? Self.error("ThrottlingException") : Self.ok }
         try await Self.client(fake).updateItem(
             table: "t", key: Self.key, updateExpression: "SET #a = :a", conditionExpression: nil, names: ["#a": "a"],
-            values: [":a": .object(["N": .string("1")])], deadline: .now() + .seconds(5))
+            values: [":a": .object(["N": .string("1")])], deadline: Self.deadline())
         #expect(fake.requests.count == 2)
     }
 
@@ -84,7 +87,7 @@ struct DynamoDBClientTests {
         for (reply, expected) in cases {
             let fake = FakeUpstream { _ in reply }
             await #expect(throws: expected) {
-                _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: .now() + .seconds(5))
+                _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: Self.deadline())
             }
             #expect(fake.requests.count == 1)
         }
@@ -96,7 +99,7 @@ struct DynamoDBClientTests {
         for body in bodies {
             let fake = FakeUpstream { _ in .respond(status: 200, headers: [], body: Array(body.utf8)) }
             do {
-                _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: .now() + .seconds(5))
+                _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: Self.deadline())
                 Issue.record("believed \(body)")
             } catch {
                 guard case .malformed = error else { Issue.record("\(body): \(error)"); continue }
@@ -104,7 +107,7 @@ struct DynamoDBClientTests {
         }
         let fake = FakeUpstream { _ in .respond(status: 200, headers: [], body: Array("{\"Attributes\":3}".utf8)) }
         await #expect(throws: DynamoDBError.malformed("UpdateItem Attributes is not an object")) {
-            try await Self.client(fake).updateItem(table: "t", key: Self.key, updateExpression: "SET #a = :a", conditionExpression: nil, names: ["#a": "a"], values: [":a": .object(["N": .string("1")])], deadline: .now() + .seconds(5))
+            try await Self.client(fake).updateItem(table: "t", key: Self.key, updateExpression: "SET #a = :a", conditionExpression: nil, names: ["#a": "a"], values: [":a": .object(["N": .string("1")])], deadline: Self.deadline())
         }
     }
 
@@ -125,7 +128,7 @@ struct DynamoDBClientTests {
     func unreachable() async throws {
         let port = try await LoopbackHTTPServer.closedPort()
         do {
-            _ = try await Self.client(UpstreamHTTP.shared, url: "http://127.0.0.1:\(port)").getItem(table: "t", key: Self.key, consistentRead: true, deadline: .now() + .seconds(5))
+            _ = try await Self.client(UpstreamHTTP.shared, url: "http://127.0.0.1:\(port)").getItem(table: "t", key: Self.key, consistentRead: true, deadline: Self.deadline())
             Issue.record("expected unreachable")
         } catch {
             guard case .unreachable = error else { Issue.record("\(error)"); return }
@@ -134,9 +137,12 @@ struct DynamoDBClientTests {
 
     @Test("no retry is started when the deadline leaves no room for it")
     func noRetryPastDeadline() async throws {
-        let fake = FakeUpstream { _ in .delayed(.milliseconds(150), Self.error("ThrottlingException")) }
+        // The answer is immediate and the whole deadline is under the retry's minimum, so only a
+        // stall of 120 ms inside the few microseconds before the first attempt could change this.
+        let fake = FakeUpstream { _ in Self.error("ThrottlingException") }
+        let tooShort = DynamoDBClient.retryMinimumRemaining + DynamoDBClient.retryPause - .milliseconds(5)
         await #expect(throws: DynamoDBError.throttled) {
-            _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: .now() + .milliseconds(200))
+            _ = try await Self.client(fake).getItem(table: "t", key: Self.key, consistentRead: true, deadline: .now() + tooShort)
         }
         #expect(fake.requests.count == 1)
     }

@@ -15,7 +15,7 @@ struct DynamoDBMotoTests {
     @Test("the mark is written once, moves only forward, and carries T and T + retention as numbers")
     func monotonicMark() async throws {
         let table = try await Fixture.createRevocationTable()
-        let store = try Fixture.store(table: table, retention: 86_400)
+        let store = try await Fixture.store(table: table, retention: 86_400)
         let before = try await Fixture.counts()
         #expect(try await store.markRevoked(sub: "user-1", before: 1_700_000_000, source: "logout", deadline: Self.deadline()) == .written)
         // The same mark again (a retried logout): durable, nothing changes.
@@ -38,7 +38,7 @@ struct DynamoDBMotoTests {
     @Test("isRevoked: auth_time at or before T is revoked, after T is not; another user and no auth_time")
     func decisions() async throws {
         let table = try await Fixture.createRevocationTable()
-        let store = try Fixture.store(table: table)
+        let store = try await Fixture.store(table: table)
         #expect(await store.isRevoked(sub: "alice", authTime: 1_700_000_000, deadline: Self.deadline()) == .allow)
         _ = try await store.markRevoked(sub: "alice", before: 1_700_000_000, source: "logout", deadline: Self.deadline())
         #expect(await store.isRevoked(sub: "alice", authTime: 1_699_990_000, deadline: Self.deadline()) == .deny(revokedBefore: 1_700_000_000))
@@ -64,7 +64,7 @@ struct DynamoDBMotoTests {
             sessionToken: Fixture.credentials.sessionToken)
         let noToken = AWSCredentials(accessKeyId: Fixture.credentials.accessKeyId, secretAccessKey: Fixture.credentials.secretAccessKey)
         for credentials in [wrongSecret, noToken] {
-            let client = try Fixture.client(credentials: credentials)
+            let client = try await Fixture.client(credentials: credentials)
             await #expect(throws: DynamoDBError.self) {
                 _ = try await client.getItem(table: table, key: ["sub": .object(["S": .string("x")])], consistentRead: true, deadline: Self.deadline())
             }
@@ -78,7 +78,7 @@ struct DynamoDBMotoTests {
 
     @Test("a table that does not exist is tableNotFound, and the store fails closed on it")
     func missingTable() async throws {
-        let store = try Fixture.store(table: "no-such-table-\(UInt32.random(in: 0...UInt32.max))")
+        let store = try await Fixture.store(table: "no-such-table-\(UInt32.random(in: 0...UInt32.max))")
         #expect(await store.isRevoked(sub: "alice", authTime: 1, deadline: Self.deadline()) == .denyStoreUnavailable(.tableNotFound))
         await #expect(throws: DynamoDBError.tableNotFound) {
             _ = try await store.markRevoked(sub: "alice", before: 1, source: "logout", deadline: Self.deadline())

@@ -22,7 +22,7 @@ enum CognitoTestSupport {
         )
     }
 
-    static func deadline(_ seconds: Int64 = 10) -> NIODeadline { .now() + .seconds(seconds) }
+    static func deadline(_ seconds: Int64 = 60) -> NIODeadline { .now() + .seconds(seconds) }  // a minute: no stall of a loaded machine reaches it
 
     /// A JWT-shaped string long enough to look like a real access token.
     static let fakeAccessToken =

@@ -112,7 +112,7 @@ enum JWTTestSupport {
         CognitoConfig(region: region, userPoolId: poolId, clientId: clientId, leeway: leeway)
     }
 
-    static func deadline(_ seconds: Int64 = 10) -> NIODeadline { .now() + .seconds(seconds) }
+    static func deadline(_ seconds: Int64 = 60) -> NIODeadline { .now() + .seconds(seconds) }  // a minute: no stall of a loaded machine reaches it
 
     /// The error `verify` throws, or nil when the token verified.
     static func failure(of token: String, with verifier: AccessTokenVerifier) async -> TokenVerificationError? {

@@ -17,7 +17,7 @@ import Testing
     static let csrf: [(String, String)] = [("X-Requested-With", "XMLHttpRequest"), ("Origin", origin)]
 
     func context() -> LambdaContext {
-        LambdaContext(requestId: "test", deadline: .now() + .seconds(10), logger: logger)
+        LambdaContext(requestId: "test", deadline: .now() + .seconds(60), logger: logger)
     }
 
     func json(_ response: HTTPResponse) throws -> [String: JSONValue] {
