@@ -107,7 +107,7 @@ struct CognitoMotoInteropTests {
     @Test("AuthCore's verifier accepts moto's access token with moto's JWKS; revocation shows only at Cognito")
     func verifierAcceptsMotoToken() async throws {
         let user = try await MotoFixture.signedInUser(username: "frank")
-        let verifier = AccessTokenVerifier(config: user.config, keys: JWKSCache(url: user.config.jwksURL))
+        let verifier = AccessTokenVerifier(config: user.config, keys: JWKSCache(url: user.config.jwksURL, fetchTimeout: .seconds(Self.motoDeadlineSeconds)))
         let verified = try await verifier.verify(user.accessToken, deadline: Support.deadline(Self.motoDeadlineSeconds))
         #expect(verified.username == "frank")
         #expect(verified.clientId == user.clientId)

@@ -91,7 +91,7 @@ enum MotoFixture {
         request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
         request.headers.add(name: "X-Amz-Target", value: "AWSCognitoIdentityProviderService.\(operation)")
         request.body = JSONWriter.serialize(.object(body))
-        let response = try await UpstreamHTTP.shared.send(request, deadline: .now() + .seconds(20), maxBodyBytes: 1 << 20)
+        let response = try await UpstreamHTTP.shared.send(request, deadline: .now() + .seconds(60), maxBodyBytes: 1 << 20)
         guard response.status == 200 else {
             throw MotoError(description: "\(operation): HTTP \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
         }
@@ -100,7 +100,7 @@ enum MotoFixture {
 
     /// GET a URL on moto (e.g. the JWKS) and return the body.
     static func get(_ url: String) async throws -> (status: Int, body: [UInt8]) {
-        let response = try await UpstreamHTTP.shared.send(UpstreamRequest(url: url), deadline: .now() + .seconds(20), maxBodyBytes: 1 << 20)
+        let response = try await UpstreamHTTP.shared.send(UpstreamRequest(url: url), deadline: .now() + .seconds(60), maxBodyBytes: 1 << 20)
         return (response.status, response.body)
     }
 

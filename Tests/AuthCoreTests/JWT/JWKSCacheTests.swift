@@ -19,13 +19,16 @@ struct JWKSCacheTests {
         FakeUpstream { _ in .json(200, jwks) }
     }
 
-    /// A cache fetching `S.jwksPath` from `upstream`.
+    /// A cache fetching `S.jwksPath` from `upstream`. Its clock stands still unless a test moves it:
+    /// a test that counts fetches must not see the 10 s penalty box expire because a loaded
+    /// machine paused it (the rotation test once saw a second fetch that way).
     static func cache(
         _ upstream: FakeUpstream, preloaded: String? = nil,
-        clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+        clock: (@Sendable () -> ContinuousClock.Instant)? = nil
     ) -> JWKSCache {
-        JWKSCache(
-            url: upstream.baseURL + S.jwksPath, transport: upstream, preloaded: preloaded.map { Array($0.utf8) }, clock: clock
+        let frozen = ContinuousClock.now
+        return JWKSCache(
+            url: upstream.baseURL + S.jwksPath, transport: upstream, preloaded: preloaded.map { Array($0.utf8) }, clock: clock ?? { frozen }
         )
     }
 
