@@ -46,7 +46,7 @@ struct LocalAPIFixture {
         }
         // The functions get Lambda's small environment (no HOME): a version-manager shim such as
         // pyenv's would fail there, so the interpreter's real path goes into the shebang.
-        let interpreter = try await pythonInterpreter()
+        let interpreter = try await pythonInterpreter.value
         // Named as FunctionExecutable names the fixture template's functions: TestFunction is
         // `test`, TestAuthorizerFunction `test-authorizer`.
         for (name, script) in [("test", "test-function.py"), ("test-authorizer", "test-authorizer.py")] {
@@ -59,7 +59,8 @@ struct LocalAPIFixture {
         return directory.path
     }
 
-    static func pythonInterpreter() async throws -> String {
+    /// Asked once per test process, not once per fixture stack.
+    static let pythonInterpreter = Task<String, any Error> {
         let result = try await ProcessRunner(executable: "/usr/bin/env", arguments: ["python3", "-c", "import sys; print(sys.executable)"])
             .run(stdin: [], environment: ProcessInfo.processInfo.environment)
         let output = result.stdout
